@@ -1,0 +1,170 @@
+"""Typed scenario schema: every parameter with its unit, default and source.
+
+Each field's description reads "<meaning> [<unit>] (source: <source>)". Sources refer to
+../shared/FACTS.md rows (F1..F15), to the seed documents, or say "assumption".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def param(default: Any, unit: str, source: str, meaning: str, **bounds: Any) -> Any:
+    """A config field carrying its unit and source in the schema."""
+    return Field(
+        default,
+        description=f"{meaning} [{unit}] (source: {source})",
+        json_schema_extra={"unit": unit, "source": source},
+        **bounds,
+    )
+
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Sim(Section):
+    name: str = param("baseline", "text", "user", "scenario name used in results")
+    years: int = param(5, "years", "user", "simulated years", ge=1, le=50)
+    seed: int = param(42, "integer", "user", "root random seed", ge=0)
+    replicates: int = param(1, "runs", "user", "replicate runs with derived seeds", ge=1, le=1000)
+    burn_in_weeks: int = param(26, "weeks", "assumption: lets burnout, absence and vacancies settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
+
+
+class Org(Section):
+    headcount: int = param(500, "people", "assumption: a mid-sized office organisation", "staffed seats, managers included", ge=10, le=2_000_000)
+    span_of_control: float = param(8.0, "direct reports per manager", "F12 (Gallup 2025 median 5-6, mean 12.1; BLS 11.5)", "mean direct reports per manager", ge=2, le=200)
+    span_variation: float = param(0.3, "coefficient of variation", "assumption", "spread of spans across managers", ge=0, le=1.5)
+    frontline_share: float = param(0.7, "share of teams", "assumption", "share of teams that serve customer accounts", ge=0, le=1)
+    cross_team_ties: float = param(1.0, "ties per person", "assumption (small-world ties, Watts-Strogatz style)", "mean teammate-like ties across teams", ge=0, le=20)
+
+
+class Managers(Section):
+    presence: float = param(0.6, "0-1", "seed 000 (five manager behaviours); level is an assumption", "visible, available manager", ge=0, le=1)
+    listening: float = param(0.6, "0-1", "seed 000; level is an assumption", "listens and acts on what is heard", ge=0, le=1)
+    communication: float = param(0.6, "0-1", "seed 000; level is an assumption", "connecting communication", ge=0, le=1)
+    development: float = param(0.6, "0-1", "seed 000; level is an assumption", "development orientation", ge=0, le=1)
+    people_orientation: float = param(0.6, "0-1", "seed 000; level is an assumption", "people orientation", ge=0, le=1)
+    quality_sd: float = param(0.15, "0-1", "assumption (F6: managers explain most between-team variance)", "spread of behaviour quality between managers", ge=0, le=0.5)
+    hours_for_people: float = param(8.0, "hours per week", "assumption", "manager hours spent on people per week", ge=0, le=60)
+    attention_scale_hours: float = param(0.5, "hours per report per week", "assumption (seed 001: spans of 40+ leave no personal time)", "hours per report at which attention reaches 63%", gt=0, le=10)
+    absent_support_share: float = param(0.3, "share", "assumption", "support left while the manager is absent", ge=0, le=1)
+    interim_support: float = param(0.3, "0-1", "assumption", "support a team gets while its manager seat is vacant", ge=0, le=1)
+    reference_span: float = param(8.0, "direct reports", "F12", "span at which a manager's own load is normal", ge=1, le=200)
+    load_per_extra_report: float = param(0.02, "workload per report", "assumption (seed 001)", "extra manager workload per report above the reference span", ge=0, le=1)
+
+
+class Culture(Section):
+    trust: float = param(0.6, "0-1", "seeds 000, 004 (trust is the base); level is an assumption", "organisation-wide trust climate", ge=0, le=1)
+    peer_help: float = param(0.6, "0-1", "seed 004 (supportive culture the biggest factor); level is an assumption", "how much teammates help each other", ge=0, le=1)
+    contagion: float = param(0.03, "share per week", "assumption (emotional contagion)", "weekly pull of engagement toward teammates' mean", ge=0, le=0.5)
+    trust_time_constant_weeks: float = param(26.0, "weeks", "DESIGN.md (trust ~6 months); seed 000", "time for trust to move 63% of the way", ge=1, le=520)
+
+
+class Work(Section):
+    workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
+    overload_strain: float = param(2.0, "logit per unit overload", "assumption (job demands-resources)", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    base_strain: float = param(-1.4, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
+    resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
+    resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
+    strain_time_constant_weeks: float = param(2.0, "weeks", "assumption", "time for strain to follow load", ge=0.5, le=52)
+    burnout_threshold: float = param(0.4, "strain 0-1", "assumption", "strain above which burnout builds", ge=0, le=1)
+    burnout_gain: float = param(0.12, "per week per unit excess strain", "assumption", "how fast burnout builds", ge=0, le=5)
+    burnout_recovery: float = param(0.02, "share per week", "assumption", "how fast burnout fades below the threshold", ge=0, le=1)
+    ramp_weeks: float = param(12.0, "weeks", "assumption (onboarding over the first 13 weeks)", "time constant of a new hire's skill ramp", ge=0.5, le=104)
+    new_hire_skill: float = param(0.5, "share of full productivity", "assumption", "productivity in a new hire's first week", ge=0, le=1)
+
+
+class Policy(Section):
+    perks_eur_per_employee: float = param(0.0, "EUR per employee per year", "user lever", "annual perks budget per employee", ge=0, le=100_000)
+    perks_half_effect_eur: float = param(1500.0, "EUR per employee per year", "assumption (saturating, F9)", "budget at which perks give half their maximum effect", gt=0)
+    perks_max_effect: float = param(0.25, "logit of engagement", "assumption (F9: pay level correlates only .15 with satisfaction)", "largest engagement effect perks can give", ge=0, le=3)
+    onboarding_quality: float = param(0.5, "0-1", "assumption (F8)", "quality of onboarding for new hires", ge=0, le=1)
+    time_to_fill_weeks: float = param(7.0, "weeks", "assumption (typical time-to-fill ~6-8 weeks)", "mean weeks to fill a vacancy in a normal market", ge=0.5, le=104)
+    refill_vacancies: bool = param(True, "yes/no", "user lever", "whether vacancies are refilled at all")
+
+
+class Engagement(Section):
+    intercept: float = param(-1.0, "logit", "assumption (calibrated: baseline engagement ~0.65)", "engagement index with all drivers at zero", ge=-10, le=10)
+    manager_support: float = param(1.8, "logit per unit", "seed 000, F6 (managers decisive)", "weight of manager support", ge=0, le=10)
+    trust_manager: float = param(0.6, "logit per unit", "seed 000", "weight of trust in the manager", ge=0, le=10)
+    trust_org: float = param(0.8, "logit per unit", "seeds 000, 004", "weight of trust in the organisation", ge=0, le=10)
+    peer_support: float = param(0.7, "logit per unit", "seed 004 (supportive culture)", "weight of help from teammates", ge=0, le=10)
+    strain: float = param(1.2, "logit per unit", "assumption (job demands-resources)", "weight of strain (negative)", ge=0, le=10)
+    burnout: float = param(1.5, "logit per unit", "assumption", "weight of burnout (negative)", ge=0, le=10)
+    disposition_sd: float = param(0.5, "logit", "assumption", "spread of personal disposition", ge=0, le=3)
+    time_constant_weeks: float = param(6.0, "weeks", "F13 (half-way by month 3), seed 002", "time for engagement to move 63% toward its drivers", ge=0.5, le=104)
+    new_hire_boost: float = param(0.4, "logit per unit onboarding quality", "assumption (F8, honeymoon)", "extra engagement of a new hire at onboarding quality 1", ge=0, le=5)
+    enps_noise_sd: float = param(0.15, "engagement units", "assumption", "noise between engagement and the 0-10 recommend answer", gt=0, le=1)
+    promoter_threshold: float = param(0.75, "engagement 0-1", "assumption (eNPS 9-10)", "engagement plus noise at which someone promotes", ge=0, le=1)
+    detractor_threshold: float = param(0.55, "engagement 0-1", "assumption (eNPS 0-6)", "engagement plus noise below which someone detracts", ge=0, le=1)
+
+
+class Absence(Section):
+    short_spells_per_year: float = param(1.3, "spells per person per year", "assumption (CBS sick-leave frequency ~1 per year)", "short sickness spells per year at zero burnout", ge=0, le=20)
+    short_spell_days: float = param(3.0, "work days", "assumption", "mean length of a short spell", ge=0.5, le=5)
+    long_spells_per_year: float = param(0.17, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
+    long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
+    burnout_effect: float = param(3.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
+
+
+class Attrition(Section):
+    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
+    tenure_peak_weeks: float = param(13.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
+    early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
+    engagement_effect: float = param(5.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
+    engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
+    burnout_effect: float = param(1.5, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
+    involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
+
+
+class Customers(Section):
+    per_frontline_employee: float = param(10.0, "customer accounts", "assumption", "customer accounts per frontline employee at the start", ge=0, le=10_000)
+    interactions_per_week: float = param(0.25, "share of customers", "assumption", "share of customers served in a week", ge=0, le=1)
+    base_quality: float = param(1.3, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
+    engagement_effect: float = param(2.5, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
+    skill_effect: float = param(1.0, "logit per unit skill", "assumption", "weight of the server's skill", ge=0, le=20)
+    strain_effect: float = param(1.0, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
+    discontinuity_penalty: float = param(0.8, "logit", "seed 001 (turnover hurts customers)", "quality lost when the usual contact is absent or gone", ge=0, le=20)
+    satisfaction_time_constant_weeks: float = param(4.0, "interactions", "assumption", "interactions for satisfaction to move 63% toward quality", ge=0.5, le=520)
+    base_churn_per_year: float = param(0.10, "share per year", "assumption", "customer churn at reference satisfaction", ge=0, le=2)
+    churn_sensitivity: float = param(6.0, "log-hazard per unit satisfaction", "assumption", "churn rise per unit satisfaction below reference", ge=0, le=30)
+    satisfaction_reference: float = param(0.73, "csat 0-1", "assumption", "satisfaction at which churn is at its base rate", ge=0, le=1)
+    acquisition_per_year: float = param(0.11, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
+    continuity_weeks: float = param(8.0, "weeks", "assumption", "weeks a new contact needs before the relationship is continuous again", ge=0, le=104)
+
+
+class Market(Section):
+    tightness: float = param(1.0, "ratio to normal", "assumption (BLS JOLTS quits vary 2x over the cycle, F1)", "labour-market tightness: scales outside options and time-to-fill", gt=0, le=5)
+    quit_elasticity: float = param(1.0, "log-hazard per log tightness", "assumption", "how strongly quits follow the market", ge=0, le=5)
+
+
+class Costs(Section):
+    salary_employee_eur: float = param(50_000.0, "EUR per year", "assumption (NL office employee, employer cost)", "annual employer cost of an employee", ge=0)
+    salary_manager_eur: float = param(75_000.0, "EUR per year", "assumption", "annual employer cost of a manager", ge=0)
+    replacement_share_employee: float = param(0.4, "share of annual salary", "F10 (Gallup 2024: 40% frontline; median 21%)", "cost of replacing a leaver", ge=0, le=5)
+    replacement_share_manager: float = param(1.0, "share of annual salary", "F10 (Gallup 2024: up to 200% for leaders)", "cost of replacing a manager", ge=0, le=5)
+    sick_day_eur: float = param(300.0, "EUR per sick day", "F11 (NL EUR 250-400)", "cost of a sick day", ge=0)
+    vacancy_week_eur: float = param(800.0, "EUR per vacant seat per week", "assumption (lost output)", "cost of a vacant week", ge=0)
+    revenue_per_customer_eur: float = param(12_000.0, "EUR per customer per year", "assumption", "annual revenue per customer account", ge=0)
+
+
+class ScenarioConfig(Section):
+    """A whole scenario: one section per concern."""
+
+    sim: Sim = Field(default_factory=Sim)
+    org: Org = Field(default_factory=Org)
+    managers: Managers = Field(default_factory=Managers)
+    culture: Culture = Field(default_factory=Culture)
+    work: Work = Field(default_factory=Work)
+    policy: Policy = Field(default_factory=Policy)
+    engagement: Engagement = Field(default_factory=Engagement)
+    absence: Absence = Field(default_factory=Absence)
+    attrition: Attrition = Field(default_factory=Attrition)
+    customers: Customers = Field(default_factory=Customers)
+    market: Market = Field(default_factory=Market)
+    costs: Costs = Field(default_factory=Costs)

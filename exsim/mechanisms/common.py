@@ -1,0 +1,23 @@
+"""Small numeric helpers shared by the mechanisms."""
+
+import numpy as np
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def weekly_probability(rate_per_week: np.ndarray | float) -> np.ndarray | float:
+    """Chance of at least one event in a week for a Poisson rate per week."""
+    return -np.expm1(-np.asarray(rate_per_week, dtype=np.float64))
+
+
+def relax(current: np.ndarray, target: np.ndarray, time_constant_weeks: float) -> np.ndarray:
+    """One weekly step of first-order relaxation toward the target."""
+    return current + (target - current) * (1.0 - np.exp(-1.0 / time_constant_weeks))
+
+
+def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarray:
+    """Sum of values over each team's members (seats outside any team are skipped)."""
+    member = team_of >= 0
+    return np.bincount(team_of[member], weights=values[member], minlength=n_teams)

@@ -1,0 +1,43 @@
+"""Customers: satisfaction follows the service they get; they churn when dissatisfied; new ones arrive."""
+
+import numpy as np
+
+from exsim.config.schema import Customers
+from exsim.mechanisms.common import relax, sigmoid, weekly_probability
+from exsim.model.state import CustomerState, StaffState
+
+
+def service_quality(staff: StaffState, cust: Customers) -> np.ndarray:
+    """Quality (0-1) each seat gives its accounts: engagement, skill, strain and continuity of contact."""
+    present = 1.0 - staff.absent_days / 5.0
+    new_contact = np.clip(1.0 - staff.tenure_weeks / max(cust.continuity_weeks, 1e-9), 0.0, 1.0)
+    discontinuity = np.where(staff.occupied, 1.0 - present * (1.0 - new_contact), 1.0)
+    index = (cust.base_quality
+             + cust.engagement_effect * (staff.engagement - 0.65)
+             + cust.skill_effect * (staff.skill - 1.0)
+             - cust.strain_effect * staff.strain
+             - cust.discontinuity_penalty * discontinuity)
+    index = np.where(staff.occupied, index, cust.base_quality - cust.discontinuity_penalty - 1.0)
+    return sigmoid(index)
+
+
+def update_satisfaction(customers: CustomerState, staff: StaffState, cust: Customers,
+                        rng: np.random.Generator) -> None:
+    """Customers served this week move their satisfaction toward the quality they got."""
+    served = customers.active & (rng.random(customers.capacity) < cust.interactions_per_week)
+    quality = service_quality(staff, cust)[np.maximum(customers.account_seat, 0)]
+    moved = relax(customers.satisfaction, quality, cust.satisfaction_time_constant_weeks)
+    customers.satisfaction[:] = np.where(served, moved, customers.satisfaction)
+    customers.tenure_weeks += customers.active
+
+
+def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
+    """Rows of customers who leave this week."""
+    hazard = cust.base_churn_per_year / 52.0 * np.exp(cust.churn_sensitivity * (cust.satisfaction_reference - customers.satisfaction))
+    leave = customers.active & (rng.random(customers.capacity) < weekly_probability(hazard))
+    return np.flatnonzero(leave)
+
+
+def draw_new_customers(starting_book: int, cust: Customers, rng: np.random.Generator) -> int:
+    """Number of customers won this week."""
+    return int(rng.poisson(cust.acquisition_per_year / 52.0 * starting_book))

@@ -1,0 +1,40 @@
+"""Engagement relaxes toward a weighted, bounded function of its drivers; teammates pull it along."""
+
+import numpy as np
+from scipy.special import ndtr
+
+from exsim.config.schema import Culture, Engagement
+from exsim.mechanisms.common import relax, sigmoid
+from exsim.model.state import StaffState
+
+
+def engagement_target(staff: StaffState, eng: Engagement) -> np.ndarray:
+    """The level the drivers support (0-1)."""
+    index = (
+        eng.intercept
+        + eng.manager_support * staff.support
+        + eng.trust_manager * staff.trust_manager
+        + eng.trust_org * staff.trust_org
+        + eng.peer_support * staff.peer_help
+        + staff.perk_effect
+        - eng.strain * staff.strain
+        - eng.burnout * staff.burnout
+        + staff.disposition
+    )
+    return sigmoid(index)
+
+
+def update_engagement(staff: StaffState, eng: Engagement, culture: Culture) -> None:
+    """Inertia toward the drivers' target, plus emotional contagion from teammates."""
+    moved = relax(staff.engagement, engagement_target(staff, eng), eng.time_constant_weeks)
+    moved += culture.contagion * (staff.peer_engagement - moved)
+    staff.engagement[:] = np.clip(moved, 0.0, 1.0) * staff.occupied
+
+
+def enps(engagement: np.ndarray, eng: Engagement) -> float:
+    """Expected eNPS (-100..100) of a survey: promoters minus detractors, answers = engagement + noise."""
+    if len(engagement) == 0:
+        return float("nan")
+    promoters = 1.0 - ndtr((eng.promoter_threshold - engagement) / eng.enps_noise_sd)
+    detractors = ndtr((eng.detractor_threshold - engagement) / eng.enps_noise_sd)
+    return float(100.0 * (promoters.mean() - detractors.mean()))

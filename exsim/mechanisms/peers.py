@@ -1,0 +1,19 @@
+"""Peer help and engagement of teammates, summed over teammate ties with a sparse matrix product."""
+
+import numpy as np
+
+from exsim.config.schema import Culture
+from exsim.model.state import StaffState
+from exsim.org import OrgStructure
+
+
+def update_peers(org: OrgStructure, staff: StaffState, culture: Culture) -> None:
+    """Help received = culture of helping x teammates' spare capacity; also teammates' mean engagement."""
+    present = staff.present_share()
+    n_present = org.peer_ties @ present
+    has_peers = n_present > 0
+    spare = org.peer_ties @ (present * (1.0 - staff.strain))
+    engaged = org.peer_ties @ (present * staff.engagement)
+    safe = np.where(has_peers, n_present, 1.0)
+    staff.peer_help[:] = culture.peer_help * np.where(has_peers, spare / safe, 0.0)
+    staff.peer_engagement[:] = np.where(has_peers, engaged / safe, staff.engagement)

@@ -1,0 +1,18 @@
+"""Perks: a small, saturating lift that only works where the basics hold (seeds 002, 004; F9)."""
+
+import numpy as np
+
+from exsim.config.schema import Policy
+from exsim.model.state import StaffState
+
+
+def basics_hold(staff: StaffState) -> np.ndarray:
+    """0-1: how far manager support and a bearable load are in place."""
+    return np.clip((np.minimum(staff.support, 1.0 - staff.strain) - 0.2) / 0.4, 0.0, 1.0)
+
+
+def update_perks(staff: StaffState, policy: Policy) -> None:
+    """Engagement lift (logit) from the perks budget, saturating in euros and gated by the basics."""
+    eur = policy.perks_eur_per_employee
+    saturation = eur / (eur + policy.perks_half_effect_eur)
+    staff.perk_effect[:] = policy.perks_max_effect * saturation * basics_hold(staff)

@@ -1,0 +1,177 @@
+"""Records what a run produces: weekly organisation KPIs, team-year rows and employment spells."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from exsim.mechanisms.common import team_sum
+from exsim.mechanisms.engagement import enps
+
+if TYPE_CHECKING:
+    from exsim.model.model import OrgModel
+
+WEEKS_PER_YEAR = 52
+TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
+             "customers", "csat", "churned")
+
+
+class Recorder:
+    """Collects rows while the model steps; `tables()` returns them as DataFrames."""
+
+    def __init__(self, model: OrgModel):
+        self.model = model
+        self.weeks: list[dict] = []
+        self.team_rows: list[dict] = []
+        self.spells: list[dict] = []
+        self._quits = deque(maxlen=WEEKS_PER_YEAR)
+        self._heads = deque(maxlen=WEEKS_PER_YEAR)
+        self._churn = deque(maxlen=WEEKS_PER_YEAR)
+        self._book = deque(maxlen=WEEKS_PER_YEAR)
+        self._team = {name: np.zeros(model.org.n_teams) for name in TEAM_SUMS}
+        self._team_weeks = 0
+
+    # ---- weekly ----------------------------------------------------------------------------
+    def record_week(self, events: dict, money: dict[str, float], team_support: np.ndarray) -> None:
+        """Append the organisation's row for this week and add to the team-year sums."""
+        m, staff = self.model, self.model.staff
+        occ = staff.occupied
+        headcount = int(occ.sum())
+        customers = m.customers
+        n_customers = int(customers.active.sum())
+        self._quits.append(len(events["quits"]))
+        self._heads.append(headcount)
+        self._churn.append(len(events["churned"]))
+        self._book.append(n_customers)
+        row = {
+            "week": m.week,
+            "year": (m.week - 1) // WEEKS_PER_YEAR + 1,
+            "headcount": headcount,
+            "managers": int(occ[m.org.is_manager].sum()),
+            "vacancies": int((~occ).sum()),
+            "engagement": float(staff.engagement[occ].mean()) if headcount else np.nan,
+            "enps": enps(staff.engagement[occ], m.config.engagement),
+            "burnout_share": float((staff.burnout[occ] > 0.5).mean()) if headcount else np.nan,
+            "absence_rate": float(staff.absent_days[occ].sum() / (5.0 * headcount)) if headcount else np.nan,
+            "quits": len(events["quits"]),
+            "involuntary_exits": len(events["involuntary"]),
+            "hires": len(events["hires"]),
+            "voluntary_attrition_rate": _annualised(self._quits, self._heads),
+            "customers": n_customers,
+            "new_customers": events["new_customers"],
+            "churned_customers": len(events["churned"]),
+            "csat": float(customers.satisfaction[customers.active].mean()) if n_customers else np.nan,
+            "customer_churn_rate": _annualised(self._churn, self._book),
+            **money,
+        }
+        self.weeks.append(row)
+        self._add_team_week(events, team_support)
+
+    def _add_team_week(self, events: dict, team_support: np.ndarray) -> None:
+        m, staff, org = self.model, self.model.staff, self.model.org
+        n = org.n_teams
+        occ = staff.occupied.astype(np.float64)
+        sums = self._team
+        sums["headcount"] += team_sum(org.team_of, occ, n)
+        sums["engagement"] += team_sum(org.team_of, staff.engagement * occ, n)
+        sums["burnout"] += team_sum(org.team_of, (staff.burnout > 0.5) * occ, n)
+        sums["workload"] += team_sum(org.team_of, staff.workload * occ, n)
+        sums["support"] += team_support
+        sums["absent_days"] += team_sum(org.team_of, staff.absent_days, n)
+        quit_mask = np.zeros(org.n_seats)
+        quit_mask[events["quits"]] = 1.0
+        sums["quits"] += team_sum(org.team_of, quit_mask, n)
+        cust = m.customers
+        cust_team = org.team_of[np.maximum(cust.account_seat, 0)]
+        active = cust.active & (cust.account_seat >= 0)
+        sums["customers"] += np.bincount(cust_team[active], minlength=n)
+        sums["csat"] += np.bincount(cust_team[active], weights=cust.satisfaction[active], minlength=n)
+        churned_teams = org.team_of[events["churned_seats"]]
+        sums["churned"] += np.bincount(churned_teams[churned_teams >= 0], minlength=n)
+        self._team_weeks += 1
+        if self._team_weeks == WEEKS_PER_YEAR:
+            self._flush_team_year()
+
+    def _flush_team_year(self) -> None:
+        m, staff, org = self.model, self.model.staff, self.model.org
+        sums, weeks = self._team, self._team_weeks
+        year = (m.week - 1) // WEEKS_PER_YEAR + 1
+        sizes = org.team_sizes()
+        leaders = org.team_leader
+        for team in np.flatnonzero(sizes > 0):
+            heads = sums["headcount"][team] / weeks
+            members = (org.team_of == team) & staff.occupied
+            book = sums["customers"][team] / weeks
+            self.team_rows.append({
+                "year": year,
+                "team_id": int(team),
+                "manager_id": int(staff.agent_id[leaders[team]]) if staff.occupied[leaders[team]] else None,
+                "span": int(sizes[team]),
+                "headcount": heads,
+                "workload": _ratio(sums["workload"][team], sums["headcount"][team]),
+                "manager_support": sums["support"][team] / weeks,
+                "engagement": _ratio(sums["engagement"][team], sums["headcount"][team]),
+                "enps": enps(staff.engagement[members], m.config.engagement),
+                "burnout_share": _ratio(sums["burnout"][team], sums["headcount"][team]),
+                "quits": int(sums["quits"][team]),
+                "voluntary_attrition_rate": _ratio(sums["quits"][team], heads * weeks / WEEKS_PER_YEAR),
+                "absence_rate": _ratio(sums["absent_days"][team], 5.0 * sums["headcount"][team]),
+                "customers": book,
+                "csat": _ratio(sums["csat"][team], sums["customers"][team]),
+                "customer_churn_rate": _ratio(sums["churned"][team], book * weeks / WEEKS_PER_YEAR),
+            })
+        for arr in sums.values():
+            arr[:] = 0.0
+        self._team_weeks = 0
+
+    # ---- spells ----------------------------------------------------------------------------
+    def record_spells(self, seats: np.ndarray, exit_reason: str | None) -> None:
+        """One row per employment spell ending now (or still open at the end when reason is None)."""
+        m, staff, org = self.model, self.model.staff, self.model.org
+        for seat in seats:
+            team = int(org.team_of[seat])
+            leader = org.team_leader[team] if team >= 0 else -1
+            self.spells.append({
+                "employee_id": int(staff.agent_id[seat]),
+                "seat": int(seat),
+                "team_id": team,
+                "manager_id": int(staff.agent_id[leader]) if leader >= 0 and staff.occupied[leader] else None,
+                "role": "manager" if org.is_manager[seat] else "employee",
+                "frontline": bool(org.frontline[seat]),
+                "hire_week": int(staff.hire_week[seat]),
+                "exit_week": m.week if exit_reason else None,
+                "exit_reason": exit_reason,
+                "tenure_weeks": float(staff.tenure_weeks[seat]),
+                "engagement": float(staff.engagement[seat]),
+                "burnout": float(staff.burnout[seat]),
+                "workload": float(staff.workload[seat]),
+                "absent_weeks": float(staff.absent_days_total[seat] / 5.0),
+            })
+
+    # ---- tables ----------------------------------------------------------------------------
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """timeseries, teams and spells as DataFrames (spells include those still open)."""
+        open_seats = np.flatnonzero(self.model.staff.occupied)
+        closed = len(self.spells)
+        self.record_spells(open_seats, None)
+        spells = pd.DataFrame(self.spells)
+        del self.spells[closed:]
+        for col in ("exit_week", "manager_id"):
+            if col in spells:
+                spells[col] = spells[col].astype("Int64")
+        teams = pd.DataFrame(self.team_rows)
+        if "manager_id" in teams:
+            teams["manager_id"] = teams["manager_id"].astype("Int64")
+        return {"timeseries": pd.DataFrame(self.weeks), "teams": teams, "spells": spells}
+
+
+def _annualised(events: deque, population: deque) -> float:
+    mean_pop = np.mean(population) if population else 0.0
+    return float(sum(events) / mean_pop * WEEKS_PER_YEAR / len(events)) if mean_pop > 0 else np.nan
+
+
+def _ratio(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else np.nan

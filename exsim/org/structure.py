@@ -1,0 +1,148 @@
+"""Build the organisation from a config and a seed: reporting tree, teams, ties, customer accounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from exsim.config.schema import Org
+
+
+@dataclass
+class OrgStructure:
+    """Seats of an organisation and the ties between them.
+
+    A seat is a position: it stays when its holder leaves (a vacancy) and is filled by a hire.
+    Team t is the set of direct reports of manager seat `team_leader[t]`.
+    """
+
+    manager_of: np.ndarray  # seat -> seat of its manager, -1 for the top
+    is_manager: np.ndarray  # seat -> leads a team
+    team_of: np.ndarray  # seat -> team it belongs to, -1 for the top
+    team_leader: np.ndarray  # team -> manager seat
+    level: np.ndarray  # seat -> 0 at the top
+    frontline: np.ndarray  # seat -> serves customer accounts
+    peer_ties: sp.csr_matrix  # seat x seat, symmetric 0/1: teammates and cross-team ties
+    graph: nx.Graph  # people: nodes are seats, edges have kind reports_to/teammate/cross_team
+
+    @property
+    def n_seats(self) -> int:
+        return len(self.manager_of)
+
+    @property
+    def n_teams(self) -> int:
+        return len(self.team_leader)
+
+    def team_sizes(self) -> np.ndarray:
+        """Seats per team (direct reports of each manager)."""
+        members = self.team_of >= 0
+        return np.bincount(self.team_of[members], minlength=self.n_teams)
+
+
+def build_org(org: Org, rng: np.random.Generator) -> OrgStructure:
+    """A reporting tree from headcount and span (spans vary), teams, ties and frontline teams."""
+    spans = _draw_spans(org.headcount, org.span_of_control, org.span_variation, rng)
+    manager_of = _fill_tree(org.headcount, spans)
+    n_managers = len(spans)
+    is_manager = np.zeros(org.headcount, dtype=bool)
+    is_manager[:n_managers] = True
+    team_leader = np.arange(n_managers)
+    team_of = np.where(manager_of >= 0, manager_of, -1)  # manager seats are 0..M-1, so team id = manager seat
+    level = _levels(manager_of)
+    frontline = _frontline(team_of, is_manager, n_managers, org.frontline_share, rng)
+    peer_ties = _peer_ties(team_of, n_managers, org.cross_team_ties, rng)
+    graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
+    return OrgStructure(manager_of, is_manager, team_of, team_leader, level, frontline, peer_ties, graph)
+
+
+def _draw_spans(headcount: int, mean_span: float, cv: float, rng: np.random.Generator) -> np.ndarray:
+    """Integer spans (>= 1) for each manager summing to headcount - 1 (everyone but the top reports)."""
+    reports = headcount - 1
+    n_managers = max(1, round(reports / mean_span))
+    if cv > 0:
+        weights = rng.gamma(shape=1 / cv**2, scale=cv**2, size=n_managers)
+    else:
+        weights = np.ones(n_managers)
+    raw = 1 + weights / weights.sum() * (reports - n_managers)
+    spans = np.floor(raw).astype(np.int64)
+    short = reports - spans.sum()
+    spans[np.argsort(spans - raw)[:short]] += 1  # largest remainders first
+    # the top of the tree gets the largest spans of managers: keep order random but put root first
+    return spans
+
+
+def _fill_tree(headcount: int, spans: np.ndarray) -> np.ndarray:
+    """Breadth-first: managers fill the top slots, the rest of the slots take employees."""
+    slots = np.repeat(np.arange(len(spans)), spans)  # manager seat for each reporting slot, BFS order
+    manager_of = np.empty(headcount, dtype=np.int64)
+    manager_of[0] = -1
+    manager_of[1:] = slots[: headcount - 1]
+    return manager_of
+
+
+def _levels(manager_of: np.ndarray) -> np.ndarray:
+    level = np.zeros(len(manager_of), dtype=np.int64)
+    for seat in range(1, len(manager_of)):  # parents come before children in BFS order
+        level[seat] = level[manager_of[seat]] + 1
+    return level
+
+
+def _frontline(team_of, is_manager, n_teams, share, rng) -> np.ndarray:
+    has_staff = np.bincount(team_of[(team_of >= 0) & ~is_manager], minlength=n_teams) > 0
+    serves = has_staff & (rng.random(n_teams) < share)
+    return ~is_manager & (team_of >= 0) & serves[np.maximum(team_of, 0)]
+
+
+def _peer_ties(team_of, n_teams, cross_team_ties, rng) -> sp.csr_matrix:
+    """Complete ties within each team plus Poisson-many random ties across the organisation."""
+    n = len(team_of)
+    order = np.argsort(team_of, kind="stable")
+    members = order[team_of[order] >= 0]
+    starts = np.searchsorted(team_of[members], np.arange(n_teams))
+    ends = np.searchsorted(team_of[members], np.arange(n_teams), side="right")
+    rows, cols = [], []
+    for start, end in zip(starts, ends):
+        block = members[start:end]
+        if len(block) > 1:
+            a, b = np.meshgrid(block, block)
+            rows.append(a.ravel())
+            cols.append(b.ravel())
+    n_cross = rng.poisson(cross_team_ties * n / 2)
+    rows.append(rng.integers(0, n, n_cross))
+    cols.append(rng.integers(0, n, n_cross))
+    r = np.concatenate(rows) if rows else np.empty(0, np.int64)
+    c = np.concatenate(cols) if cols else np.empty(0, np.int64)
+    keep = r != c
+    ties = sp.coo_matrix((np.ones(keep.sum()), (r[keep], c[keep])), shape=(n, n)).tocsr()
+    ties = ((ties + ties.T) > 0).astype(np.float64)
+    return ties.tocsr()
+
+
+def _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties) -> nx.Graph:
+    graph = nx.Graph()
+    seats = np.arange(len(manager_of))
+    graph.add_nodes_from(
+        (int(s), {"role": "manager" if m else "employee", "team": int(t), "level": int(lv), "frontline": bool(f)})
+        for s, m, t, lv, f in zip(seats, is_manager, team_of, level, frontline)
+    )
+    upper = sp.triu(peer_ties, k=1).tocoo()
+    same_team = team_of[upper.row] == team_of[upper.col]
+    graph.add_edges_from(
+        (int(a), int(b), {"kind": "teammate" if s else "cross_team"})
+        for a, b, s in zip(upper.row, upper.col, same_team)
+    )
+    graph.add_edges_from(
+        (int(s), int(m), {"kind": "reports_to"}) for s, m in zip(seats[1:], manager_of[1:])
+    )
+    return graph
+
+
+def add_customer_accounts(graph: nx.Graph, account_seat: np.ndarray) -> nx.Graph:
+    """A copy of the people graph with customer nodes ('c', i) tied to their account holder's seat."""
+    full = graph.copy()
+    full.add_nodes_from((("c", i), {"role": "customer"}) for i in range(len(account_seat)))
+    full.add_edges_from((("c", i), int(s), {"kind": "account"}) for i, s in enumerate(account_seat) if s >= 0)
+    return full
