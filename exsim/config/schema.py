@@ -32,7 +32,7 @@ class Sim(Section):
     years: int = param(5, "years", "user", "simulated years", ge=1, le=50)
     seed: int = param(42, "integer", "user", "root random seed", ge=0)
     replicates: int = param(1, "runs", "user", "replicate runs with derived seeds", ge=1, le=1000)
-    burn_in_weeks: int = param(26, "weeks", "assumption: lets burnout, absence and vacancies settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
+    burn_in_weeks: int = param(156, "weeks", "assumption: lets burnout, absence, vacancies and the workforce mix settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
 
 
 class Org(Section):
@@ -67,7 +67,7 @@ class Culture(Section):
 
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
-    overload_strain: float = param(2.0, "logit per unit overload", "assumption (job demands-resources)", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    overload_strain: float = param(1.5, "logit per unit overload", "assumption (job demands-resources)", "strain rise per unit of workload above available capacity", ge=0, le=50)
     base_strain: float = param(-1.4, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
     resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
@@ -113,28 +113,30 @@ class Absence(Section):
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
+    base_quit_rate_per_year: float = param(0.09, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
     tenure_peak_weeks: float = param(13.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(5.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
-    burnout_effect: float = param(1.5, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
+    burnout_effect: float = param(1.0, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
 
 
 class Customers(Section):
     per_frontline_employee: float = param(10.0, "customer accounts", "assumption", "customer accounts per frontline employee at the start", ge=0, le=10_000)
     interactions_per_week: float = param(0.25, "share of customers", "assumption", "share of customers served in a week", ge=0, le=1)
-    base_quality: float = param(1.3, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
+    base_quality: float = param(1.0, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
     engagement_effect: float = param(2.5, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
     skill_effect: float = param(1.0, "logit per unit skill", "assumption", "weight of the server's skill", ge=0, le=20)
     strain_effect: float = param(1.0, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
     discontinuity_penalty: float = param(0.8, "logit", "seed 001 (turnover hurts customers)", "quality lost when the usual contact is absent or gone", ge=0, le=20)
+    account_difficulty_sd: float = param(0.5, "logit", "assumption (F5: engagement explains only part of csat)", "spread of how demanding each team's accounts are", ge=0, le=5)
+    customer_mood_sd: float = param(0.8, "logit", "assumption", "spread of customers' own leniency", ge=0, le=5)
     satisfaction_time_constant_weeks: float = param(4.0, "interactions", "assumption", "interactions for satisfaction to move 63% toward quality", ge=0.5, le=520)
     base_churn_per_year: float = param(0.10, "share per year", "assumption", "customer churn at reference satisfaction", ge=0, le=2)
-    churn_sensitivity: float = param(6.0, "log-hazard per unit satisfaction", "assumption", "churn rise per unit satisfaction below reference", ge=0, le=30)
-    satisfaction_reference: float = param(0.73, "csat 0-1", "assumption", "satisfaction at which churn is at its base rate", ge=0, le=1)
-    acquisition_per_year: float = param(0.11, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
+    churn_sensitivity: float = param(4.0, "log-hazard per unit satisfaction", "assumption", "churn rise per unit satisfaction below reference", ge=0, le=30)
+    satisfaction_reference: float = param(0.75, "csat 0-1", "assumption", "satisfaction at which churn is at its base rate", ge=0, le=1)
+    acquisition_per_year: float = param(0.13, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
     continuity_weeks: float = param(8.0, "weeks", "assumption", "weeks a new contact needs before the relationship is continuous again", ge=0, le=104)
 
 

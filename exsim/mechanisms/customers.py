@@ -7,8 +7,8 @@ from exsim.mechanisms.common import relax, sigmoid, weekly_probability
 from exsim.model.state import CustomerState, StaffState
 
 
-def service_quality(staff: StaffState, cust: Customers) -> np.ndarray:
-    """Quality (0-1) each seat gives its accounts: engagement, skill, strain and continuity of contact."""
+def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
+    """Service-quality index (logit) each seat gives its accounts: engagement, skill, strain, continuity."""
     present = 1.0 - staff.absent_days / 5.0
     new_contact = np.clip(1.0 - staff.tenure_weeks / max(cust.continuity_weeks, 1e-9), 0.0, 1.0)
     discontinuity = np.where(staff.occupied, 1.0 - present * (1.0 - new_contact), 1.0)
@@ -17,15 +17,22 @@ def service_quality(staff: StaffState, cust: Customers) -> np.ndarray:
              + cust.skill_effect * (staff.skill - 1.0)
              - cust.strain_effect * staff.strain
              - cust.discontinuity_penalty * discontinuity)
-    index = np.where(staff.occupied, index, cust.base_quality - cust.discontinuity_penalty - 1.0)
+    return np.where(staff.occupied, index, cust.base_quality - cust.discontinuity_penalty - 1.0)
+
+
+def experienced_quality(customers: CustomerState, staff: StaffState, cust: Customers,
+                        account_difficulty: np.ndarray) -> np.ndarray:
+    """Quality each customer perceives: the seat's service, the account's difficulty, their own leniency."""
+    seat = np.maximum(customers.account_seat, 0)
+    index = service_index(staff, cust)[seat] - account_difficulty[seat] + customers.leniency
     return sigmoid(index)
 
 
 def update_satisfaction(customers: CustomerState, staff: StaffState, cust: Customers,
-                        rng: np.random.Generator) -> None:
+                        account_difficulty: np.ndarray, rng: np.random.Generator) -> None:
     """Customers served this week move their satisfaction toward the quality they got."""
     served = customers.active & (rng.random(customers.capacity) < cust.interactions_per_week)
-    quality = service_quality(staff, cust)[np.maximum(customers.account_seat, 0)]
+    quality = experienced_quality(customers, staff, cust, account_difficulty)
     moved = relax(customers.satisfaction, quality, cust.satisfaction_time_constant_weeks)
     customers.satisfaction[:] = np.where(served, moved, customers.satisfaction)
     customers.tenure_weeks += customers.active

@@ -42,6 +42,8 @@ class OrgModel(mesa.Model):
         burn_in = self.config.sim.burn_in_weeks if burn_in_weeks is None else burn_in_weeks
         self.week = -burn_in
         self.recorder = Recorder(self)
+        self.account_difficulty = self.streams["accounts"].normal(
+            0.0, self.config.customers.account_difficulty_sd, self.org.n_seats)[np.maximum(self.org.team_of, 0)]
         self._fill_initial_seats()
         self._settle_slow_variables()
         self._open_initial_accounts()
@@ -79,8 +81,10 @@ class OrgModel(mesa.Model):
         if n == 0:
             return
         seats = np.resize(frontline, n)  # round-robin: every frontline seat gets its share
-        quality = customers.service_quality(self.staff, self.config.customers)
-        self._open_accounts(seats, quality[seats])
+        self._open_accounts(seats)
+        cust = self.customers
+        cust.satisfaction[:] = np.where(cust.active, customers.experienced_quality(
+            cust, self.staff, self.config.customers, self.account_difficulty), 0.0)
 
     # ---- the weekly step -------------------------------------------------------------------
     def step(self) -> None:
@@ -185,7 +189,7 @@ class OrgModel(mesa.Model):
         """Serve, lose and win customers; returns the seats of churned accounts and the number won."""
         cfg, cust = self.config.customers, self.customers
         rng = self.streams["customers"]
-        customers.update_satisfaction(cust, self.staff, cfg, rng)
+        customers.update_satisfaction(cust, self.staff, cfg, self.account_difficulty, rng)
         churned = customers.draw_churn(cust, cfg, rng)
         churned_seats = cust.account_seat[churned].copy()
         for row in churned:
@@ -196,15 +200,17 @@ class OrgModel(mesa.Model):
         won = customers.draw_new_customers(self.starting_book, cfg, rng) if len(frontline) else 0
         if won:
             seats = frontline[rng.integers(0, len(frontline), won)]
-            self._open_accounts(seats, np.full(won, cfg.satisfaction_reference))
+            self._open_accounts(seats)
         return churned_seats, won
 
-    def _open_accounts(self, seats: np.ndarray, satisfaction: np.ndarray) -> None:
-        cust = self.customers
+    def _open_accounts(self, seats: np.ndarray) -> None:
+        """New customer accounts held by these seats, starting at the reference satisfaction."""
+        cust, cfg = self.customers, self.config.customers
         rows = cust.free_rows(len(seats))
         cust.active[rows] = True
         cust.account_seat[rows] = seats
-        cust.satisfaction[rows] = satisfaction
+        cust.satisfaction[rows] = cfg.satisfaction_reference
+        cust.leniency[rows] = self.streams["customers"].normal(0.0, cfg.customer_mood_sd, len(rows))
         cust.tenure_weeks[rows] = 0.0
         for row in rows:
             agent = Customer(self, int(row))

@@ -9,7 +9,7 @@ STAFF_FLOATS = (
     "trust_org", "support", "peer_help", "peer_engagement", "perk_effect", "workload",
     "absent_days", "absent_days_total", "manager_quality",
 )
-CUSTOMER_FLOATS = ("satisfaction", "tenure_weeks")
+CUSTOMER_FLOATS = ("satisfaction", "tenure_weeks", "leniency")
 
 
 class StaffState:

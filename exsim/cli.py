@@ -1,0 +1,124 @@
+"""The `exsim` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+import exsim
+from exsim.config import ConfigError, config_to_dict, load_config
+from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(exsim.__version__, prog_name="exsim")
+def main() -> None:
+    """exsim simulates employee experience in an organisation, week by week.
+
+    Employees, managers and customers interact on an org graph; levers such as span of
+    control, workload, trust and perks move engagement, burnout, sick leave, turnover and
+    customer satisfaction. Start with: exsim run configs/baseline.toml
+    """
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the scenario's sim.years).")
+@click.option("--seed", type=click.IntRange(0), help="Root seed; replicate seeds are derived from it.")
+@click.option("--replicates", type=click.IntRange(1, 1000), help="Number of replicate runs with derived seeds.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: results/<scenario name>).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+              help="Override one config value, e.g. --set org.span_of_control=25 (repeatable).")
+@click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
+def run(config: Path, years, seed, replicates, workers, out, overrides, no_figures) -> None:
+    """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
+    cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
+    scenario = _load_or_exit(config, list(overrides) + cli_sets)
+    out = out or Path("results") / scenario.sim.name
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    results = run_replicates(scenario, workers=workers)
+    from exsim.report import write_figures, write_report
+    from exsim.results import combine, write_run
+
+    tables = combine(results)
+    manifest = {
+        "command": " ".join(["exsim", *sys.argv[1:]]),
+        "scenario": scenario.sim.name,
+        "config_file": str(config),
+        "config": config_to_dict(scenario),
+        "seeds": replicate_seeds(scenario.sim.seed, scenario.sim.replicates),
+        "workers": min(workers or default_workers(), scenario.sim.replicates),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "mesa_version": __import__("mesa").__version__,
+    }
+
+    def extras(folder: Path) -> None:
+        figures = [] if no_figures else write_figures(folder, tables, scenario, manifest["seeds"][0])
+        write_report(folder, tables["timeseries"], manifest, figures)
+
+    write_run(out, tables, manifest, extras)
+    _print_headline(tables["timeseries"], out, time.perf_counter() - t0)
+
+
+@main.command()
+@click.option("--sizes", default=",".join(map(str, (1_000, 10_000, 100_000))), show_default=True,
+              help="Comma-separated organisation sizes (employees) to measure.")
+@click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True, help="Weeks to step at each size.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results instead of a table.")
+def bench(sizes: str, weeks: int, as_json: bool) -> None:
+    """Measure set-up time, agent-weeks per second and peak memory (10 customers per frontline employee)."""
+    from exsim.bench import measure_in_subprocess
+
+    try:
+        counts = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
+        if not counts or min(counts) < 10:
+            raise ValueError
+    except ValueError:
+        raise click.BadParameter(f"{sizes!r}: give whole numbers of at least 10, separated by commas, e.g. 1000,10000",
+                                 param_hint="--sizes") from None
+    rows = []
+    for n in counts:
+        if not as_json:
+            click.echo(f"measuring {n:,} employees ...", err=True)
+        rows.append(measure_in_subprocess(n, weeks))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    click.echo(f"{'employees':>10} {'customers':>10} {'weeks':>6} {'setup s':>8} {'agent-weeks/s':>14} {'peak MB':>8} {'B/agent':>8}")
+    for r in rows:
+        click.echo(f"{r['employees']:>10,} {r['customers']:>10,} {r['weeks']:>6} {r['setup_s']:>8.2f} "
+                   f"{r['agent_weeks_per_s']:>14,} {r['peak_rss_mb']:>8.0f} {r['bytes_per_agent']:>8,}")
+
+
+def _load_or_exit(path: Path, overrides: list[str]):
+    try:
+        return load_config(path, overrides)
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _print_headline(timeseries, out: Path, seconds: float) -> None:
+    from exsim.results import yearly_kpis
+
+    yearly = yearly_kpis(timeseries)
+    last = yearly[yearly["year"] == yearly["year"].max()].mean(numeric_only=True)
+    click.echo(f"done in {seconds:.1f}s; results in {out}/ (open {out / 'report.md'})")
+    click.echo(f"final year, mean of {timeseries['replicate'].nunique()} replicate(s): "
+               f"engagement {last['engagement']:.2f}, eNPS {last['enps']:+.0f}, "
+               f"voluntary attrition {last['voluntary_attrition_rate']:.1%}, absence {last['absence_rate']:.1%}, "
+               f"csat {last['csat']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The plots a person looks at first: KPIs over time, staffing, teams, and the org network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from exsim.config import ScenarioConfig  # noqa: E402
+from exsim.org import build_org  # noqa: E402
+from exsim.model.streams import Streams  # noqa: E402
+
+NETWORK_MAX_PEOPLE = 1000
+KPI_PANELS = (
+    ("engagement", "Engagement (0-1)", 1.0),
+    ("voluntary_attrition_rate", "Voluntary attrition (% a year, trailing 52 weeks)", 100.0),
+    ("absence_rate", "Sickness absence (% of work days)", 100.0),
+    ("csat", "Customer satisfaction (0-1)", 1.0),
+)
+
+
+def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig, first_seed: int) -> list[str]:
+    """Write figures/*.png into the run folder; returns their file names."""
+    figdir = Path(folder) / "figures"
+    figdir.mkdir(exist_ok=True)
+    names = [
+        _save(kpi_figure(tables["timeseries"]), figdir / "kpis.png"),
+        _save(staffing_figure(tables["timeseries"]), figdir / "staffing.png"),
+        _save(teams_figure(tables["teams"]), figdir / "teams.png"),
+    ]
+    if config.org.headcount <= NETWORK_MAX_PEOPLE:
+        names.append(_save(network_figure(tables["spells"], config, first_seed), figdir / "network.png"))
+    return names
+
+
+def _save(fig, path: Path) -> str:
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path.name
+
+
+def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> None:
+    for i, (scenario, frame) in enumerate(timeseries.groupby("scenario", sort=False)):
+        wide = frame.pivot(index="week", columns="replicate", values=column) * scale
+        years = wide.index / 52.0
+        colour = f"C{i}"
+        ax.plot(years, wide.median(axis=1), color=colour, lw=1.8, label=scenario)
+        if wide.shape[1] > 1:
+            ax.fill_between(years, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1),
+                            color=colour, alpha=0.2, lw=0, label=f"{scenario}: 90% of replicates")
+
+
+def kpi_figure(timeseries: pd.DataFrame):
+    """Engagement, voluntary attrition, absence and csat over time: median and 90% band over replicates."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    for ax, (column, title, scale) in zip(axes.ravel(), KPI_PANELS):
+        _band(ax, timeseries, column, scale)
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel("years simulated")
+    axes[0, 0].legend(fontsize=8, loc="lower left")
+    n = timeseries["replicate"].nunique()
+    fig.suptitle(f"Headline KPIs, {n} replicate{'s' if n > 1 else ''} (line: median)", fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def staffing_figure(timeseries: pd.DataFrame):
+    """Headcount and open vacancies over time."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
+    for ax, column, title in zip(axes, ("headcount", "vacancies"), ("Headcount (people in seats)", "Open vacancies (seats)")):
+        _band(ax, timeseries, column, 1.0)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("years simulated")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def teams_figure(teams: pd.DataFrame):
+    """Each team-year: engagement against voluntary attrition and against customer satisfaction."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    data = teams[teams["headcount"] >= 3]
+    pairs = (("voluntary_attrition_rate", "voluntary attrition (% a year)", 100.0),
+             ("csat", "customer satisfaction (frontline teams)", 1.0))
+    for ax, (column, label, scale) in zip(axes, pairs):
+        sub = data[["engagement", column]].dropna()
+        ax.scatter(sub["engagement"], sub[column] * scale, s=10, alpha=0.45, color="C0")
+        corr = sub["engagement"].corr(sub[column]) if len(sub) > 2 else float("nan")
+        ax.set_title(f"Team engagement vs {label.split(' (')[0]}: r = {corr:.2f} (n = {len(sub)} team-years)", fontsize=10)
+        ax.set_xlabel("team engagement (0-1)")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def network_figure(spells: pd.DataFrame, config: ScenarioConfig, seed: int):
+    """The org chart of replicate 0 at the end of the run, people coloured by engagement."""
+    org = build_org(config.org, Streams(seed)["org"])
+    final = spells[(spells["replicate"] == 0) & spells["exit_week"].isna()].set_index("seat")
+    engagement = np.full(org.n_seats, np.nan)
+    engagement[final.index.to_numpy()] = final["engagement"].to_numpy()
+    x, y = tree_layout(org.manager_of, org.level)
+    fig, ax = plt.subplots(figsize=(12, 5.5))
+    for seat in range(1, org.n_seats):
+        boss = org.manager_of[seat]
+        ax.plot([x[seat], x[boss]], [y[seat], y[boss]], color="0.8", lw=0.5, zorder=1)
+    filled = ~np.isnan(engagement)
+    sizes = np.where(org.is_manager, 40, 14)
+    points = ax.scatter(x[filled], y[filled], c=engagement[filled], cmap="RdYlGn", vmin=0.3, vmax=0.9,
+                        s=sizes[filled], edgecolors=np.where(org.is_manager[filled], "k", "none"), linewidths=0.6, zorder=2)
+    ax.scatter(x[~filled], y[~filled], facecolors="none", edgecolors="0.3", s=sizes[~filled], zorder=2, label="vacant seat")
+    fig.colorbar(points, ax=ax, label="engagement at the end", shrink=0.8)
+    ax.set_yticks(sorted(set(y)), [f"level {int(-v)}" for v in sorted(set(y))])
+    ax.set_xticks([])
+    ax.set_title("Organisation at the end of the run (replicate 0): managers outlined, above their teams", fontsize=10)
+    if (~filled).any():
+        ax.legend(loc="upper right", fontsize=8)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    return fig
+
+
+def tree_layout(manager_of: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """x by depth-first order of the leaves, parents centred over their reports; y = -level."""
+    n = len(manager_of)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for seat in range(1, n):
+        children[manager_of[seat]].append(seat)
+    x = np.zeros(n)
+    next_leaf = 0.0
+    stack = [(0, False)]
+    while stack:
+        seat, done = stack.pop()
+        if done:
+            x[seat] = np.mean([x[c] for c in children[seat]])
+        elif children[seat]:
+            stack.append((seat, True))
+            stack.extend((c, False) for c in reversed(children[seat]))
+        else:
+            x[seat] = next_leaf
+            next_leaf += 1.0
+    return x, -level.astype(float)

@@ -1,0 +1,6 @@
+"""The results contract: tables, summary, manifest, written atomically to one folder."""
+
+from exsim.results.summary import HEADLINE_KPIS, summarise, yearly_kpis
+from exsim.results.writer import combine, write_run
+
+__all__ = ["HEADLINE_KPIS", "combine", "summarise", "write_run", "yearly_kpis"]
