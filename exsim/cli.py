@@ -100,6 +100,25 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
                    f"{r['agent_weeks_per_s']:>14,} {r['peak_rss_mb']:>8.0f} {r['bytes_per_agent']:>8,}")
 
 
+@main.command()
+@click.argument("section", required=False)
+def params(section: str | None) -> None:
+    """List every model parameter with its default, unit and source (optionally one SECTION)."""
+    from exsim.config.schema import ScenarioConfig
+
+    sections = ScenarioConfig.model_fields
+    if section is not None and section not in sections:
+        raise click.BadParameter(f"{section!r} is not a section; choose from {', '.join(sections)}", param_hint="SECTION")
+    for name, field in sections.items():
+        if section not in (None, name):
+            continue
+        click.echo(f"[{name}]")
+        for key, spec in field.annotation.model_fields.items():
+            extra = spec.json_schema_extra or {}
+            meaning = (spec.description or "").split(" [")[0]
+            click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
+
+
 def _load_or_exit(path: Path, overrides: list[str]):
     try:
         return load_config(path, overrides)

@@ -32,7 +32,7 @@ class Sim(Section):
     years: int = param(5, "years", "user", "simulated years", ge=1, le=50)
     seed: int = param(42, "integer", "user", "root random seed", ge=0)
     replicates: int = param(1, "runs", "user", "replicate runs with derived seeds", ge=1, le=1000)
-    burn_in_weeks: int = param(156, "weeks", "assumption: lets burnout, absence, vacancies and the workforce mix settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
+    burn_in_weeks: int = param(416, "weeks", "assumption: 8 years let burnout, absence, vacancies and the selection of who stays settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
 
 
 class Org(Section):

@@ -64,7 +64,8 @@ def run_replicates(config: ScenarioConfig, workers: int | None = None, show_prog
 
 
 def _run_in_processes(config, seeds, workers, weeks, progress) -> list[ReplicateResult]:
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    # fork where the platform has it: scripts and notebooks need no `if __name__ == "__main__"` guard
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     results: dict[int, ReplicateResult] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(simulate, config, seed, i) for i, seed in enumerate(seeds)]
