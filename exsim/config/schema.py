@@ -107,7 +107,7 @@ class Engagement(Section):
 class Absence(Section):
     short_spells_per_year: float = param(1.3, "spells per person per year", "assumption (CBS sick-leave frequency ~1 per year)", "short sickness spells per year at zero burnout", ge=0, le=20)
     short_spell_days: float = param(3.0, "work days", "assumption", "mean length of a short spell", ge=0.5, le=5)
-    long_spells_per_year: float = param(0.17, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
+    long_spells_per_year: float = param(0.2, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
     long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
     burnout_effect: float = param(3.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
 
