@@ -35,6 +35,24 @@ class Sim(Section):
     burn_in_weeks: int = param(416, "weeks", "assumption: 8 years let burnout, absence, vacancies and the selection of who stays settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
 
 
+class Lesson(Section):
+    title: str = param("", "text", "user", "short title shown in the dashboard's lesson picker")
+    watch: str = param("", "text", "user", "what to watch and why, in a few sentences")
+
+
+class Training(Section):
+    share: float = param(0.0, "share of managers", "user lever (seed 000: manager behaviours can be trained)", "share of managers in the training programme", ge=0, le=1)
+    behaviour_gain: float = param(0.2, "0-1 per behaviour", "assumption", "rise of each behaviour once training has taken effect", ge=0, le=1)
+    months_to_effect: float = param(6.0, "months", "seed 002 (engagement and retention in 6-18 months)", "time for training to take full effect", ge=0, le=60)
+    fade_months: float = param(24.0, "months", "assumption", "time constant of fading without practice", gt=0, le=600)
+    cost_eur_per_manager: float = param(4000.0, "EUR per trained manager", "assumption (leadership programmes EUR 2-6k)", "one-off cost of training a manager", ge=0)
+
+
+class Listening(Section):
+    surveys_per_year: float = param(0.0, "surveys per year", "user lever (seed 003: regular pulse surveys)", "pulse-survey cadence", ge=0, le=52)
+    follow_up_rate: float = param(0.5, "share of surveys", "user lever (seed 002, F14)", "share of surveys visibly followed up with action", ge=0, le=1)
+
+
 class Org(Section):
     headcount: int = param(500, "people", "assumption: a mid-sized office organisation", "staffed seats, managers included", ge=10, le=2_000_000)
     span_of_control: float = param(8.0, "direct reports per manager", "F12 (Gallup 2025 median 5-6, mean 12.1; BLS 11.5)", "mean direct reports per manager", ge=2, le=200)
@@ -159,11 +177,14 @@ class ScenarioConfig(Section):
     """A whole scenario: one section per concern."""
 
     sim: Sim = Field(default_factory=Sim)
+    lesson: Lesson = Field(default_factory=Lesson)
     org: Org = Field(default_factory=Org)
     managers: Managers = Field(default_factory=Managers)
     culture: Culture = Field(default_factory=Culture)
     work: Work = Field(default_factory=Work)
     policy: Policy = Field(default_factory=Policy)
+    training: Training = Field(default_factory=Training)
+    listening: Listening = Field(default_factory=Listening)
     engagement: Engagement = Field(default_factory=Engagement)
     absence: Absence = Field(default_factory=Absence)
     attrition: Attrition = Field(default_factory=Attrition)
