@@ -104,16 +104,16 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 @click.argument("section", required=False)
 def params(section: str | None) -> None:
     """List every model parameter with its default, unit and source (optionally one SECTION)."""
-    from exsim.config.schema import ScenarioConfig
+    from exsim.config.schema import parameter_sections
 
-    sections = ScenarioConfig.model_fields
+    sections = parameter_sections()
     if section is not None and section not in sections:
         raise click.BadParameter(f"{section!r} is not a section; choose from {', '.join(sections)}", param_hint="SECTION")
     for name, field in sections.items():
         if section not in (None, name):
             continue
-        click.echo(f"[{name}]")
-        for key, spec in field.annotation.model_fields.items():
+        click.echo("[[interventions]]  (each scheduled change)" if name == "interventions" else f"[{name}]")
+        for key, spec in field.model_fields.items():
             extra = spec.json_schema_extra or {}
             meaning = (spec.description or "").split(" [")[0]
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")

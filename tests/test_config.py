@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from exsim.config import ConfigError, load_config
-from exsim.config.schema import ScenarioConfig
+from exsim.config.schema import parameter_sections
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,8 +43,8 @@ def test_set_overrides_file_values(tmp_path):
 
 
 def test_every_parameter_has_unit_and_source():
-    for section_name, section in ScenarioConfig.model_fields.items():
-        for name, field in section.annotation.model_fields.items():
+    for section_name, section in parameter_sections().items():
+        for name, field in section.model_fields.items():
             extra = field.json_schema_extra or {}
             assert extra.get("unit") and extra.get("source"), f"{section_name}.{name} lacks unit or source"
 

@@ -28,10 +28,16 @@ def load_config(path: str | Path | None = None, overrides: list[str] | None = No
 def validate_config(data: dict[str, Any], origin: str = "config") -> ScenarioConfig:
     """Check a nested dict against the schema; raise ConfigError naming every bad key."""
     try:
-        return ScenarioConfig.model_validate(data)
+        config = ScenarioConfig.model_validate(data)
     except ValidationError as exc:
         problems = [_describe(err) for err in exc.errors()]
         raise ConfigError(f"{origin}: " + "\n  ".join(problems)) from None
+    from exsim.interventions import check_interventions
+
+    problems = check_interventions(config)
+    if problems:
+        raise ConfigError(f"{origin}: " + "\n  ".join(problems))
+    return config
 
 
 def config_to_dict(config: ScenarioConfig) -> dict[str, Any]:

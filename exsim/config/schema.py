@@ -6,7 +6,7 @@ Each field's description reads "<meaning> [<unit>] (source: <source>)". Sources 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,9 @@ class Training(Section):
 class Listening(Section):
     surveys_per_year: float = param(0.0, "surveys per year", "user lever (seed 003: regular pulse surveys)", "pulse-survey cadence", ge=0, le=52)
     follow_up_rate: float = param(0.5, "share of surveys", "user lever (seed 002, F14)", "share of surveys visibly followed up with action", ge=0, le=1)
+    follow_up_trust_gain: float = param(0.06, "trust 0-1 per survey", "seed 002", "trust gained when a survey is followed up", ge=0, le=1)
+    ignored_trust_loss: float = param(0.08, "trust 0-1 per survey", "seed 002, F14 (asking without follow-up frustrates)", "trust lost when a survey is not followed up", ge=0, le=1)
+    memory_weeks: float = param(52.0, "weeks", "assumption", "how long people remember what happened after a survey", ge=1, le=520)
 
 
 class Org(Section):
@@ -59,6 +62,7 @@ class Org(Section):
     span_variation: float = param(0.3, "coefficient of variation", "assumption", "spread of spans across managers", ge=0, le=1.5)
     frontline_share: float = param(0.7, "share of teams", "assumption", "share of teams that serve customer accounts", ge=0, le=1)
     cross_team_ties: float = param(1.0, "ties per person", "assumption (small-world ties, Watts-Strogatz style)", "mean teammate-like ties across teams", ge=0, le=20)
+    team_workload_sd: float = param(0.12, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
 
 
 class Managers(Section):
@@ -74,6 +78,12 @@ class Managers(Section):
     interim_support: float = param(0.3, "0-1", "assumption", "support a team gets while its manager seat is vacant", ge=0, le=1)
     reference_span: float = param(8.0, "direct reports", "F12", "span at which a manager's own load is normal", ge=1, le=200)
     load_per_extra_report: float = param(0.02, "workload per report", "assumption (seed 001)", "extra manager workload per report above the reference span", ge=0, le=1)
+    selection: Literal["top_performer", "leadership"] = param("top_performer", "policy", "seed 001", "how new managers are chosen: promote the best performer, or select for leadership aptitude")
+    top_performer_quality_penalty: float = param(0.1, "0-1 behaviour quality", "seed 001 (best salesperson promoted without training)", "lower behaviour quality of an untrained promoted top performer", ge=0, le=1)
+    leadership_quality_bonus: float = param(0.05, "0-1 behaviour quality", "assumption", "higher behaviour quality when selecting for leadership aptitude", ge=0, le=1)
+    promoted_strain: float = param(0.5, "logit of strain", "seed 001 (promoted top performer gets unhappy)", "extra strain of an untrained promoted top performer", ge=0, le=5)
+    promoted_quit_effect: float = param(0.4, "log-hazard", "seed 001 (and leaves)", "extra quit hazard of an untrained promoted top performer", ge=0, le=5)
+    internal_promotion_share: float = param(0.5, "share of manager vacancies", "assumption", "manager vacancies filled by promoting a team member", ge=0, le=1)
 
 
 class Culture(Section):
@@ -81,10 +91,13 @@ class Culture(Section):
     peer_help: float = param(0.6, "0-1", "seed 004 (supportive culture the biggest factor); level is an assumption", "how much teammates help each other", ge=0, le=1)
     contagion: float = param(0.03, "share per week", "assumption (emotional contagion)", "weekly pull of engagement toward teammates' mean", ge=0, le=0.5)
     trust_time_constant_weeks: float = param(26.0, "weeks", "DESIGN.md (trust ~6 months); seed 000", "time for trust to move 63% of the way", ge=1, le=520)
+    purpose: float = param(0.6, "0-1", "seed 003 (purpose is one of four key factors)", "how meaningful people find the work", ge=0, le=1)
+    senior_toxicity: float = param(0.0, "0-1", "seed 002 (toxic senior management makes EX programmes fail)", "toxic senior leadership; caps trust in the organisation", ge=0, le=1)
 
 
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
+    gap_absorbed: float = param(0.5, "share of a staffing gap", "assumption (slack, temps, work left undone)", "share of missing capacity that does not land on colleagues", ge=0, le=1)
     overload_strain: float = param(1.5, "logit per unit overload", "assumption (job demands-resources)", "strain rise per unit of workload above available capacity", ge=0, le=50)
     base_strain: float = param(-1.4, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
@@ -95,6 +108,8 @@ class Work(Section):
     burnout_recovery: float = param(0.02, "share per week", "assumption", "how fast burnout fades below the threshold", ge=0, le=1)
     ramp_weeks: float = param(12.0, "weeks", "assumption (onboarding over the first 13 weeks)", "time constant of a new hire's skill ramp", ge=0.5, le=104)
     new_hire_skill: float = param(0.5, "share of full productivity", "assumption", "productivity in a new hire's first week", ge=0, le=1)
+    change_fatigue_strain: float = param(0.3, "logit of strain per extra change", "seed 002 (too many changes at once)", "extra strain for each concurrent change beyond the first", ge=0, le=5)
+    change_fatigue_dilution: float = param(0.35, "share per extra change", "seed 002", "how much each extra concurrent change weakens the others", ge=0, le=1)
 
 
 class Policy(Section):
@@ -104,6 +119,10 @@ class Policy(Section):
     onboarding_quality: float = param(0.5, "0-1", "assumption (F8)", "quality of onboarding for new hires", ge=0, le=1)
     time_to_fill_weeks: float = param(7.0, "weeks", "assumption (typical time-to-fill ~6-8 weeks)", "mean weeks to fill a vacancy in a normal market", ge=0.5, le=104)
     refill_vacancies: bool = param(True, "yes/no", "user lever", "whether vacancies are refilled at all")
+    pay_fairness: float = param(0.6, "0-1", "F9 (fair, equitable rewards essential; Bersin 2021)", "how fair and transparent pay is", ge=0, le=1)
+    recognition: float = param(0.5, "0-1", "F9, seed 004", "how much good work is recognised", ge=0, le=1)
+    pay_level: float = param(1.0, "ratio to market", "F9 (pay level correlates only .15 with satisfaction)", "pay relative to the market", ge=0.5, le=2)
+    development_conversations_per_year: float = param(1.0, "conversations per employee per year", "seed 002 (no growth is a top reason to leave)", "development conversations with the manager", ge=0, le=12)
 
 
 class Engagement(Section):
@@ -114,6 +133,11 @@ class Engagement(Section):
     peer_support: float = param(0.7, "logit per unit", "seed 004 (supportive culture)", "weight of help from teammates", ge=0, le=10)
     strain: float = param(1.2, "logit per unit", "assumption (job demands-resources)", "weight of strain (negative)", ge=0, le=10)
     burnout: float = param(1.5, "logit per unit", "assumption", "weight of burnout (negative)", ge=0, le=10)
+    growth: float = param(0.6, "logit per unit", "seed 002 (no growth: a top reason to leave)", "weight of growth and development", ge=0, le=10)
+    fairness: float = param(0.6, "logit per unit", "F9 (fair pay and recognition essential)", "weight of fair pay and recognition", ge=0, le=10)
+    pay_level: float = param(0.3, "logit per unit log pay ratio", "F9 (pay level r = .15)", "weight of pay level relative to market", ge=0, le=10)
+    purpose: float = param(0.5, "logit per unit", "seed 003", "weight of purpose", ge=0, le=10)
+    customer_pride: float = param(0.5, "logit per unit csat above reference", "DESIGN.md (customers' mood feeds back to staff)", "pride from satisfied customers", ge=0, le=10)
     disposition_sd: float = param(0.5, "logit", "assumption", "spread of personal disposition", ge=0, le=3)
     time_constant_weeks: float = param(6.0, "weeks", "F13 (half-way by month 3), seed 002", "time for engagement to move 63% toward its drivers", ge=0.5, le=104)
     new_hire_boost: float = param(0.4, "logit per unit onboarding quality", "assumption (F8, honeymoon)", "extra engagement of a new hire at onboarding quality 1", ge=0, le=5)
@@ -131,19 +155,26 @@ class Absence(Section):
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.09, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
+    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
     tenure_peak_weeks: float = param(13.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(5.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
     burnout_effect: float = param(1.0, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
+    overload_effect: float = param(1.5, "log-hazard per unit workload above 1", "F4 (overtime workers leave 2.9x as often)", "direct rise of the quit hazard with overload", ge=0, le=20)
+    onboarding_effect: float = param(0.5, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
+    contagion_lift: float = param(0.091, "share of hazard", "F7 (Visier 2022: +9.1%)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
+    contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)
+    contagion_peak_weeks: float = param(10.0, "weeks", "F7 (peak around day 70, window ~135 days)", "weeks after a quit at which teammates' extra hazard peaks", ge=1, le=104)
+    manager_exit_contagion: float = param(2.0, "times a teammate's quit", "DESIGN.md (a manager's exit shocks the team)", "contagion of a manager's exit on their team", ge=0, le=20)
+    referral_hazard_ratio: float = param(0.8, "ratio", "seeds 002-003 (referrals are the best hires)", "quit hazard of referral hires relative to others", ge=0, le=2)
 
 
 class Customers(Section):
     per_frontline_employee: float = param(10.0, "customer accounts", "assumption", "customer accounts per frontline employee at the start", ge=0, le=10_000)
     interactions_per_week: float = param(0.25, "share of customers", "assumption", "share of customers served in a week", ge=0, le=1)
-    base_quality: float = param(1.0, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
+    base_quality: float = param(1.15, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
     engagement_effect: float = param(2.5, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
     skill_effect: float = param(1.0, "logit per unit skill", "assumption", "weight of the server's skill", ge=0, le=20)
     strain_effect: float = param(1.0, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
@@ -156,6 +187,18 @@ class Customers(Section):
     satisfaction_reference: float = param(0.75, "csat 0-1", "assumption", "satisfaction at which churn is at its base rate", ge=0, le=1)
     acquisition_per_year: float = param(0.13, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
     continuity_weeks: float = param(8.0, "weeks", "assumption", "weeks a new contact needs before the relationship is continuous again", ge=0, le=104)
+    word_of_mouth: float = param(2.0, "log-rate per unit csat", "DESIGN.md (word of mouth brings customers)", "how strongly satisfaction above reference raises new-customer arrivals", ge=0, le=20)
+    unhappy_customer_strain: float = param(0.5, "logit of strain per unit csat below reference", "DESIGN.md (customers' mood feeds back)", "strain frontline staff take from dissatisfied customers", ge=0, le=20)
+
+
+class Brand(Section):
+    time_constant_weeks: float = param(52.0, "weeks", "F13 (recruitment and reputation move in 12-24 months)", "time for reputation to follow employees' and alumni's stories", ge=1, le=520)
+    alumni_weight: float = param(0.35, "share", "seeds 002-003 (alumni shape the employer brand)", "weight of former employees' sentiment in reputation", ge=0, le=1)
+    applicants_per_vacancy: float = param(12.0, "applicants", "assumption", "applicants per vacancy at a neutral reputation", gt=0, le=1000)
+    applicant_elasticity: float = param(3.0, "log-applicants per unit reputation", "assumption", "how strongly applicants follow reputation", ge=0, le=20)
+    fit_per_log_applicant: float = param(0.15, "logit of disposition", "assumption (more applicants, better choice)", "new hires' fit gain per unit log of applicants above neutral", ge=0, le=3)
+    referral_share: float = param(0.2, "share of hires", "assumption (typical 20-30% of hires by referral)", "share of hires by referral at eNPS 0", ge=0, le=1)
+    referral_fit: float = param(0.3, "logit of disposition", "seeds 002-003 (referrals are the best hires)", "better fit of a referral hire", ge=0, le=3)
 
 
 class Market(Section):
@@ -171,6 +214,22 @@ class Costs(Section):
     sick_day_eur: float = param(300.0, "EUR per sick day", "F11 (NL EUR 250-400)", "cost of a sick day", ge=0)
     vacancy_week_eur: float = param(800.0, "EUR per vacant seat per week", "assumption (lost output)", "cost of a vacant week", ge=0)
     revenue_per_customer_eur: float = param(12_000.0, "EUR per customer per year", "assumption", "annual revenue per customer account", ge=0)
+    survey_eur_per_employee: float = param(15.0, "EUR per employee per survey", "assumption (survey tool and time)", "cost of one pulse survey", ge=0)
+    follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0)
+    development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0)
+
+
+class Intervention(Section):
+    """A change scheduled in time: config keys (or a named programme) move to new values."""
+
+    name: str = param("intervention", "text", "user", "label shown on figures")
+    programme: str | None = param(None, "name", "user", "a named programme (see exsim.interventions.PROGRAMMES) instead of or besides `set`")
+    set: dict[str, float | int | bool | str] = param({}, "section.key = value", "user", "config values in force while the intervention is active")
+    start_week: int = param(1, "week", "user", "week the change starts", ge=1)
+    ramp_weeks: int = param(0, "weeks", "user", "weeks to move linearly from the old to the new values", ge=0)
+    end_week: int | None = param(None, "week", "user", "week the change stops (values return), none = lasts", ge=1)
+    cost_eur: float = param(0.0, "EUR", "user", "one-off cost at the start", ge=0)
+    cost_eur_per_year: float = param(0.0, "EUR per year", "user", "running cost while active", ge=0)
 
 
 class ScenarioConfig(Section):
@@ -189,5 +248,14 @@ class ScenarioConfig(Section):
     absence: Absence = Field(default_factory=Absence)
     attrition: Attrition = Field(default_factory=Attrition)
     customers: Customers = Field(default_factory=Customers)
+    brand: Brand = Field(default_factory=Brand)
     market: Market = Field(default_factory=Market)
     costs: Costs = Field(default_factory=Costs)
+    interventions: list[Intervention] = Field(default_factory=list, description="changes scheduled in time [list] (source: user)")
+
+
+def parameter_sections() -> dict[str, type[Section]]:
+    """Each config section's schema by name; `interventions` items are described by Intervention."""
+    sections = {name: field.annotation for name, field in ScenarioConfig.model_fields.items()
+                if isinstance(field.annotation, type) and issubclass(field.annotation, Section)}
+    return {**sections, "interventions": Intervention}

@@ -1,10 +1,14 @@
-"""Weekly quit hazard: tenure curve x engagement and burnout x labour market; involuntary exits."""
+"""Weekly quit hazard: tenure curve x drivers x labour market, with contagion; involuntary exits."""
 
 import numpy as np
 
-from exsim.config.schema import Attrition, Market
+from exsim.config import ScenarioConfig
+from exsim.config.schema import Attrition
 from exsim.mechanisms.common import weekly_probability
 from exsim.model.state import StaffState
+
+ONBOARDING_WEEKS = 26  # F8 measures quits within 6 months
+MAX_OVERLOAD_EFFECT = 0.5  # workload above 150% adds no further direct quit risk (assumption)
 
 
 def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
@@ -13,19 +17,29 @@ def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
     return 1.0 + attrition.early_peak_multiplier * x * np.exp(1.0 - x)
 
 
-def quit_hazard(staff: StaffState, attrition: Attrition, market: Market) -> np.ndarray:
+def quit_hazard(staff: StaffState, config: ScenarioConfig, promoted_strain_share: np.ndarray) -> np.ndarray:
     """Weekly voluntary quit rate per seat (0 for vacant seats)."""
-    drivers = (attrition.engagement_effect * (attrition.engagement_reference - staff.engagement)
-               + attrition.burnout_effect * staff.burnout)
+    att, market = config.attrition, config.market
+    onboarding = np.where(staff.tenure_weeks < ONBOARDING_WEEKS,
+                          -att.onboarding_effect * (config.policy.onboarding_quality - 0.5), 0.0)
+    drivers = (att.engagement_effect * (att.engagement_reference - staff.engagement)
+               + att.burnout_effect * staff.burnout
+               + att.overload_effect * np.clip(staff.workload - 1.0, 0.0, MAX_OVERLOAD_EFFECT)
+               + config.managers.promoted_quit_effect * promoted_strain_share
+               + onboarding)
+    referral = np.where(staff.referral, att.referral_hazard_ratio, 1.0)
     market_factor = market.tightness ** market.quit_elasticity
-    base = attrition.base_quit_rate_per_year / 52.0
-    return base * tenure_curve(staff.tenure_weeks, attrition) * np.exp(drivers) * market_factor * staff.occupied
+    base = att.base_quit_rate_per_year / 52.0
+    return (base * tenure_curve(staff.tenure_weeks, att) * np.exp(drivers) * (1.0 + staff.contagion)
+            * referral * market_factor * staff.occupied)
 
 
-def draw_exits(staff: StaffState, attrition: Attrition, market: Market,
+def draw_exits(staff: StaffState, config: ScenarioConfig, promoted_strain_share: np.ndarray,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Seats whose holder quits (voluntary) and seats with an involuntary exit this week."""
     n = len(staff.occupied)
-    quits = rng.random(n) < weekly_probability(quit_hazard(staff, attrition, market))
-    involuntary = staff.occupied & ~quits & (rng.random(n) < weekly_probability(attrition.involuntary_rate_per_year / 52.0))
+    hazard = quit_hazard(staff, config, promoted_strain_share)
+    quits = rng.random(n) < weekly_probability(hazard)
+    involuntary_rate = config.attrition.involuntary_rate_per_year / 52.0
+    involuntary = staff.occupied & ~quits & (rng.random(n) < weekly_probability(involuntary_rate))
     return np.flatnonzero(quits), np.flatnonzero(involuntary)

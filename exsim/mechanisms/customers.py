@@ -45,6 +45,17 @@ def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generat
     return np.flatnonzero(leave)
 
 
-def draw_new_customers(starting_book: int, cust: Customers, rng: np.random.Generator) -> int:
-    """Number of customers won this week."""
-    return int(rng.poisson(cust.acquisition_per_year / 52.0 * starting_book))
+def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np.random.Generator) -> int:
+    """Customers won this week: a base flow, more when satisfied customers spread the word."""
+    word_of_mouth = np.exp(cust.word_of_mouth * ((csat if np.isfinite(csat) else cust.satisfaction_reference)
+                                                 - cust.satisfaction_reference))
+    return int(rng.poisson(cust.acquisition_per_year / 52.0 * starting_book * word_of_mouth))
+
+
+def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:
+    """Mean satisfaction of each seat's accounts (the reference for seats without accounts)."""
+    active = customers.active & (customers.account_seat >= 0)
+    n = len(staff.occupied)
+    count = np.bincount(customers.account_seat[active], minlength=n)
+    total = np.bincount(customers.account_seat[active], weights=customers.satisfaction[active], minlength=n)
+    staff.customer_mood[:] = np.where(count > 0, total / np.maximum(count, 1), cust.satisfaction_reference)

@@ -3,19 +3,27 @@
 import numpy as np
 from scipy.special import ndtr
 
-from exsim.config.schema import Culture, Engagement
+from exsim.config import ScenarioConfig
+from exsim.config.schema import Engagement
 from exsim.mechanisms.common import relax, sigmoid
+from exsim.mechanisms.drivers import fairness
 from exsim.model.state import StaffState
 
 
-def engagement_target(staff: StaffState, eng: Engagement) -> np.ndarray:
-    """The level the drivers support (0-1)."""
+def engagement_target(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
+    """The level the drivers support (0-1). Slow drivers enter relative to a middling 0.5."""
+    eng = config.engagement
     index = (
         eng.intercept
         + eng.manager_support * staff.support
         + eng.trust_manager * staff.trust_manager
         + eng.trust_org * staff.trust_org
         + eng.peer_support * staff.peer_help
+        + eng.growth * (staff.growth - 0.5)
+        + eng.fairness * (fairness(config) - 0.5)
+        + eng.pay_level * np.log(config.policy.pay_level)
+        + eng.purpose * (config.culture.purpose - 0.5)
+        + eng.customer_pride * (staff.customer_mood - config.customers.satisfaction_reference)
         + staff.perk_effect
         - eng.strain * staff.strain
         - eng.burnout * staff.burnout
@@ -24,10 +32,10 @@ def engagement_target(staff: StaffState, eng: Engagement) -> np.ndarray:
     return sigmoid(index)
 
 
-def update_engagement(staff: StaffState, eng: Engagement, culture: Culture) -> None:
+def update_engagement(staff: StaffState, config: ScenarioConfig) -> None:
     """Inertia toward the drivers' target, plus emotional contagion from teammates."""
-    moved = relax(staff.engagement, engagement_target(staff, eng), eng.time_constant_weeks)
-    moved += culture.contagion * (staff.peer_engagement - moved)
+    moved = relax(staff.engagement, engagement_target(staff, config), config.engagement.time_constant_weeks)
+    moved += config.culture.contagion * (staff.peer_engagement - moved)
     staff.engagement[:] = np.clip(moved, 0.0, 1.0) * staff.occupied
 
 

@@ -7,6 +7,7 @@ from exsim.model.state import StaffState
 from exsim.org import OrgStructure
 
 BEHAVIOURS = ("presence", "listening", "communication", "development", "people_orientation")
+INTERIM_SHARE = 0.7  # a covering manager's support reaches an orphaned team at 70% (assumption)
 
 
 def behaviour_level(managers: Managers) -> float:
@@ -14,9 +15,9 @@ def behaviour_level(managers: Managers) -> float:
     return float(np.mean([getattr(managers, name) for name in BEHAVIOURS]))
 
 
-def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Each new manager's behaviour quality around the organisation's level."""
-    return np.clip(behaviour_level(managers) + rng.normal(0.0, managers.quality_sd, n), 0.0, 1.0)
+def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, shift: float = 0.0) -> np.ndarray:
+    """Each new manager's behaviour quality around the organisation's level (+ shift for the selection policy)."""
+    return np.clip(behaviour_level(managers) + shift + rng.normal(0.0, managers.quality_sd, n), 0.0, 1.0)
 
 
 def attention(direct_reports: np.ndarray, managers: Managers) -> np.ndarray:
@@ -25,13 +26,31 @@ def attention(direct_reports: np.ndarray, managers: Managers) -> np.ndarray:
     return -np.expm1(-hours_per_report / managers.attention_scale_hours)
 
 
-def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> np.ndarray:
-    """Support each team gets from its manager; vacant or absent managers give less. Returns per team."""
+def people_to_lead(org: OrgStructure, staff: StaffState) -> np.ndarray:
+    """Reports per manager seat, including those of an orphaned team the manager covers for (interim span)."""
+    member = org.team_of >= 0
+    reports = np.bincount(org.team_of[member], weights=staff.occupied[member], minlength=org.n_teams)
+    covering = org.manager_of[org.team_leader]
+    orphaned = ~staff.occupied[org.team_leader] & (covering >= 0)
+    extra = np.bincount(covering[orphaned], weights=reports[orphaned], minlength=org.n_seats)[org.team_leader]
+    return reports + extra
+
+
+def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tuple[np.ndarray, np.ndarray]:
+    """Support each team gets from its manager, and each manager's attention; both per team.
+
+    Vacant manager seats are covered by the manager's own manager, whose attention is then split
+    over both teams; absent or burnt-out managers give less.
+    """
     leaders = org.team_leader
-    reports = np.bincount(org.team_of[org.team_of >= 0], weights=staff.occupied[org.team_of >= 0], minlength=org.n_teams)
-    own = staff.manager_quality[leaders] * attention(reports, managers) * (1.0 - 0.5 * staff.burnout[leaders])
+    team_attention = attention(people_to_lead(org, staff), managers)
+    quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
-    own = own * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present)
-    team_support = np.where(staff.occupied[leaders], own, managers.interim_support)
+    own = (quality * team_attention * (1.0 - 0.5 * staff.burnout[leaders])
+           * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present))
+    covering = org.manager_of[leaders]
+    covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
+    interim = np.where(covered, INTERIM_SHARE * own[np.maximum(covering, 0)], managers.interim_support)
+    team_support = np.where(staff.occupied[leaders], own, interim)
     staff.support[:] = np.where(org.team_of >= 0, team_support[np.maximum(org.team_of, 0)], behaviour_level(managers))
-    return team_support
+    return team_support, team_attention

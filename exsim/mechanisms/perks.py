@@ -11,8 +11,11 @@ def basics_hold(staff: StaffState) -> np.ndarray:
     return np.clip((np.minimum(staff.support, 1.0 - staff.strain) - 0.2) / 0.4, 0.0, 1.0)
 
 
-def update_perks(staff: StaffState, policy: Policy) -> None:
-    """Engagement lift (logit) from the perks budget, saturating in euros and gated by the basics."""
+def update_perks(staff: StaffState, policy: Policy, strength: float = 1.0) -> None:
+    """Engagement lift (logit) from the perks budget, saturating in euros and gated by the basics.
+
+    `strength` (0-1) weakens it where senior leadership undermines programmes.
+    """
     eur = policy.perks_eur_per_employee
     saturation = eur / (eur + policy.perks_half_effect_eur)
-    staff.perk_effect[:] = policy.perks_max_effect * saturation * basics_hold(staff)
+    staff.perk_effect[:] = strength * policy.perks_max_effect * saturation * basics_hold(staff)

@@ -7,19 +7,27 @@ from exsim.mechanisms.common import team_sum
 from exsim.model.state import StaffState
 from exsim.org import OrgStructure
 
-MAX_WORKLOAD = 3.0  # demand/capacity cap: beyond this work is simply left undone (assumption)
+MAX_WORKLOAD = 2.5  # felt workload cap: beyond this work is simply left undone (assumption)
 
 
-def team_workload(org: OrgStructure, staff: StaffState, work: Work) -> np.ndarray:
-    """Demand (workload x seats) over present, skill-weighted capacity, per team."""
+def team_workload(org: OrgStructure, staff: StaffState, work: Work, team_demand: np.ndarray) -> np.ndarray:
+    """Demand (workload x the team's own demand factor) over the capacity felt present, per team.
+
+    Absent, vacant and ramping-up seats are a gap; part of it is absorbed (work left undone,
+    temps, slack) and the rest lands on the colleagues who are there.
+    """
+    seats = org.team_sizes()
     capacity = team_sum(org.team_of, staff.present_share() * staff.skill, org.n_teams)
-    demand = work.workload * org.team_sizes()
-    return np.minimum(demand / np.maximum(capacity, demand / MAX_WORKLOAD + 1e-9), MAX_WORKLOAD)
+    demand = work.workload * team_demand
+    gap = 1.0 - capacity / np.maximum(seats, 1)  # share of the staffed capacity missing this week
+    felt_capacity = 1.0 - (1.0 - work.gap_absorbed) * gap
+    return np.minimum(demand / np.maximum(felt_capacity, 1e-9), MAX_WORKLOAD)
 
 
-def update_workload(org: OrgStructure, staff: StaffState, work: Work, managers: Managers) -> np.ndarray:
+def update_workload(org: OrgStructure, staff: StaffState, work: Work, managers: Managers,
+                    team_demand: np.ndarray) -> np.ndarray:
     """Set each seat's workload; a manager carries the load of the team they lead, growing with span."""
-    load = team_workload(org, staff, work)
+    load = team_workload(org, staff, work, team_demand)
     staff.workload[:] = load[np.maximum(org.team_of, 0)]
     leaders = org.team_leader
     extra_reports = np.maximum(org.team_sizes() - managers.reference_span, 0.0)

@@ -44,7 +44,7 @@ class Recorder:
         n_customers = int(customers.active.sum())
         self._quits.append(len(events["quits"]))
         self._heads.append(headcount)
-        self._churn.append(len(events["churned"]))
+        self._churn.append(len(events["churned_seats"]))
         self._book.append(n_customers)
         row = {
             "week": m.week,
@@ -55,14 +55,23 @@ class Recorder:
             "engagement": float(staff.engagement[occ].mean()) if headcount else np.nan,
             "enps": enps(staff.engagement[occ], m.config.engagement),
             "burnout_share": float((staff.burnout[occ] > 0.5).mean()) if headcount else np.nan,
+            "manager_support": _mean(staff.support, occ),
+            "trust_manager": _mean(staff.trust_manager, occ),
+            "trust_org": _mean(staff.trust_org, occ),
             "absence_rate": float(staff.absent_days[occ].sum() / (5.0 * headcount)) if headcount else np.nan,
             "quits": len(events["quits"]),
             "involuntary_exits": len(events["involuntary"]),
-            "hires": len(events["hires"]),
+            "hires": events["hires"],
+            "promotions": events["promotions"],
+            "referral_hires": events["referral_hires"],
+            "trained_manager_share": _mean(staff.trained_week >= 0, occ & m.org.is_manager),
+            "reputation": m.reputation,
+            "applicants_per_vacancy": m.applicants_per_vacancy,
+            "changes_active": events["changes_active"],
             "voluntary_attrition_rate": _annualised(self._quits, self._heads),
             "customers": n_customers,
             "new_customers": events["new_customers"],
-            "churned_customers": len(events["churned"]),
+            "churned_customers": len(events["churned_seats"]),
             "csat": float(customers.satisfaction[customers.active].mean()) if n_customers else np.nan,
             "customer_churn_rate": _annualised(self._churn, self._book),
             **money,
@@ -171,6 +180,10 @@ class Recorder:
 def _annualised(events: deque, population: deque) -> float:
     mean_pop = np.mean(population) if population else 0.0
     return float(sum(events) / mean_pop * WEEKS_PER_YEAR / len(events)) if mean_pop > 0 else np.nan
+
+
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else np.nan
 
 
 def _ratio(num: float, den: float) -> float:

@@ -7,7 +7,8 @@ import numpy as np
 STAFF_FLOATS = (
     "tenure_weeks", "skill", "engagement", "disposition", "resilience", "strain", "burnout", "trust_manager",
     "trust_org", "support", "peer_help", "peer_engagement", "perk_effect", "workload",
-    "absent_days", "absent_days_total", "manager_quality",
+    "absent_days", "absent_days_total", "manager_quality", "training_gain", "growth", "contagion_exposure",
+    "contagion", "customer_mood", "trust_credit",
 )
 CUSTOMER_FLOATS = ("satisfaction", "tenure_weeks", "leniency")
 
@@ -20,7 +21,9 @@ class StaffState:
         self.agent_id = np.full(n_seats, -1, dtype=np.int64)
         self.hire_week = np.zeros(n_seats, dtype=np.int64)
         self.long_absence_weeks_left = np.zeros(n_seats, dtype=np.int64)
-        self.vacant_weeks = np.zeros(n_seats, dtype=np.int64)
+        self.trained_week = np.full(n_seats, -1, dtype=np.int64)  # week a manager's training began
+        self.promoted = np.zeros(n_seats, dtype=bool)  # an untrained promoted top performer
+        self.referral = np.zeros(n_seats, dtype=bool)  # hired through a referral
         for name in STAFF_FLOATS:
             setattr(self, name, np.zeros(n_seats, dtype=np.float64))
 

@@ -1,0 +1,41 @@
+"""Turnover contagion: a quit raises teammates' quit hazard for months, more in small teams (F7)."""
+
+import numpy as np
+
+from exsim.config.schema import Attrition
+from exsim.model.state import StaffState
+from exsim.org import OrgStructure
+
+WINDOW_WEEKS = 19.3  # F7: ~135 days
+
+
+def _kernel_mean(peak_weeks: float) -> float:
+    """Mean over the F7 window of the unit-peak kernel (t/p) e^(1 - t/p)."""
+    t = np.linspace(0.0, WINDOW_WEEKS, 200)
+    return float(np.mean(t / peak_weeks * np.exp(1.0 - t / peak_weeks)))
+
+
+def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, attrition: Attrition) -> None:
+    """Expose the teammates of this week's leavers; a manager's exit also shocks the team they led."""
+    if len(quits) == 0 or attrition.contagion_lift == 0:
+        return
+    sizes = np.maximum(org.team_sizes(), 1).astype(np.float64)
+    peak = attrition.contagion_lift / _kernel_mean(attrition.contagion_peak_weeks)
+    per_quit = peak * (sizes / 8.0) ** -attrition.contagion_size_exponent
+    shocks = np.zeros(org.n_teams)
+    member_of = org.team_of[quits]
+    np.add.at(shocks, member_of[member_of >= 0], 1.0)
+    leaders = quits[org.is_manager[quits]]
+    np.add.at(shocks, leaders, attrition.manager_exit_contagion)  # team ids are their managers' seats
+    exposure = (shocks * per_quit)[np.maximum(org.team_of, 0)] * (org.team_of >= 0)
+    staff.contagion_exposure += exposure * staff.occupied
+
+
+def update_contagion(staff: StaffState, attrition: Attrition) -> None:
+    """Two-stage decay: exposure feeds the felt lift, which peaks `contagion_peak_weeks` after a quit."""
+    rate = 1.0 / attrition.contagion_peak_weeks
+    felt = staff.contagion + rate * (np.e * staff.contagion_exposure - staff.contagion)
+    staff.contagion_exposure *= 1.0 - rate
+    staff.contagion[:] = felt * staff.occupied
+    staff.contagion_exposure *= staff.occupied
+

@@ -1,0 +1,38 @@
+"""Listening: pulse surveys; followed-up surveys build trust, ignored ones cost more than not asking (F14)."""
+
+import numpy as np
+
+from exsim.config.schema import Listening
+from exsim.model.state import StaffState
+from exsim.org import OrgStructure
+
+
+def is_survey_week(week: int, listening: Listening) -> bool:
+    """Surveys fall every 52 / surveys_per_year weeks (none when the cadence is 0)."""
+    if listening.surveys_per_year <= 0 or week < 1:
+        return False
+    interval = max(int(round(52 / listening.surveys_per_year)), 1)
+    return week % interval == 0
+
+
+def run_survey(org: OrgStructure, listening: Listening, team_trust_credit: np.ndarray,
+               programme_strength: float, rng: np.random.Generator) -> int:
+    """Each team's manager follows up or not; trust credit moves accordingly. Returns teams followed up."""
+    followed = rng.random(org.n_teams) < listening.follow_up_rate
+    team_trust_credit += np.where(followed, listening.follow_up_trust_gain * programme_strength,
+                                  -listening.ignored_trust_loss)
+    np.clip(team_trust_credit, -0.5, 0.5, out=team_trust_credit)
+    return int(followed.sum())
+
+
+def fade_trust_credit(team_trust_credit: np.ndarray, listening: Listening) -> None:
+    """People slowly forget what happened after past surveys."""
+    team_trust_credit *= np.exp(-1.0 / listening.memory_weeks)
+
+
+def seat_trust_credit(org: OrgStructure, staff: StaffState, team_trust_credit: np.ndarray) -> np.ndarray:
+    """Each seat's share of its team's survey credit (managers feel their own team's)."""
+    credit = team_trust_credit[np.maximum(org.team_of, 0)] * (org.team_of >= 0)
+    leaders = org.team_leader
+    credit[leaders] = team_trust_credit
+    return credit

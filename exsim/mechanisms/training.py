@@ -1,0 +1,31 @@
+"""Manager training: a programme keeps a share of managers trained; gains build over months and fade."""
+
+import numpy as np
+
+from exsim.config.schema import Training
+from exsim.model.state import StaffState
+from exsim.org import OrgStructure
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+def training_gain(staff: StaffState, week: int, training: Training) -> np.ndarray:
+    """Behaviour gain per seat: rises over `months_to_effect`, fades over `fade_months` (0 if untrained)."""
+    age = np.where(staff.trained_week >= 0, week - staff.trained_week, -1).astype(np.float64)
+    rise_weeks = max(training.months_to_effect * WEEKS_PER_MONTH, 1e-9)
+    rise = np.clip(age / rise_weeks, 0.0, 1.0)
+    fade = np.exp(-np.maximum(age - rise_weeks, 0.0) / (training.fade_months * WEEKS_PER_MONTH))
+    return np.where(age >= 0, training.behaviour_gain * rise * fade, 0.0)
+
+
+def train_managers(org: OrgStructure, staff: StaffState, training: Training, week: int,
+                   rng: np.random.Generator) -> int:
+    """Enrol untrained managers until `training.share` of managers in post are trained; returns how many."""
+    leaders = org.team_leader[staff.occupied[org.team_leader]]
+    trained = staff.trained_week[leaders] >= 0
+    shortfall = int(np.floor(training.share * len(leaders) + 1e-9)) - int(trained.sum())
+    if shortfall <= 0:
+        return 0
+    chosen = rng.choice(leaders[~trained], size=shortfall, replace=False)
+    staff.trained_week[chosen] = week
+    return shortfall
