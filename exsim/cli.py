@@ -101,6 +101,45 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("config", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replicates", type=click.IntRange(2, 1000), default=8, show_default=True, help="Replicates per scenario.")
+@click.option("--years", type=click.IntRange(3, 50), default=5, show_default=True, help="Simulated years per run.")
+@click.option("--seed", type=click.IntRange(0), help="Root seed (default: the config's sim.seed).")
+@click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
+@click.option("--only", metavar="IDS", help="Comma-separated fact ids to check, e.g. F1,F5 (default: all).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override one config value (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/validate"),
+              show_default=True, help="Output folder for the table, report and figures.")
+def validate(config, replicates, years, seed, workers, only, overrides, out) -> None:
+    """Check the model against published figures (FACTS.md): exit 1 if any falls outside its range.
+
+    CONFIG defaults to the shipped defaults (configs/baseline.toml).
+    """
+    from exsim.validation.runner import format_model_figure, run_validation, select_facts, write_validation
+
+    sets = [*overrides, f"sim.replicates={replicates}", f"sim.years={years}"] + ([f"sim.seed={seed}"] if seed is not None else [])
+    base = _load_or_exit(config, sets)
+    try:
+        facts = select_facts([s.strip() for s in only.split(",")] if only else None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--only") from None
+    table, runs = run_validation(base, facts, workers=workers)
+    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "config": config_to_dict(base),
+                "replicates": replicates, "years": years, "seed": base.sim.seed}
+    write_validation(out, table, runs, manifest)
+    for _, row in table.iterrows():
+        mark = "inside " if row["inside"] else "OUTSIDE"
+        click.echo(f"{mark} {row['id']:<4} {row['fact']}")
+        click.echo(f"        published: {row['published']} ({row['source']})")
+        click.echo(f"        target: {row['target']}; model: {format_model_figure(row)}"
+                   + (f" ({row['note']})" if row["note"] else ""))
+    inside = int(table["inside"].sum())
+    click.echo(f"{inside} of {len(table)} facts inside their range; table, report and figures in {out}/")
+    if inside < len(table):
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("section", required=False)
 def params(section: str | None) -> None:
     """List every model parameter with its default, unit and source (optionally one SECTION)."""

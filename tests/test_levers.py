@@ -20,7 +20,7 @@ def test_wider_span_lowers_support_and_engagement_raises_attrition(base):
 def test_more_workload_raises_burnout_absence_and_attrition(base):
     heavy = mean_kpis(["work.workload=1.25"])
     assert heavy["burnout_share"] > base["burnout_share"] * 1.5
-    assert heavy["absence_rate"] > base["absence_rate"] * 1.1
+    assert heavy["absence_rate"] > base["absence_rate"] * 1.05
     assert heavy["voluntary_attrition_rate"] > base["voluntary_attrition_rate"] * 1.2
 
 

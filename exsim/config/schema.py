@@ -62,7 +62,7 @@ class Org(Section):
     span_variation: float = param(0.3, "coefficient of variation", "assumption", "spread of spans across managers", ge=0, le=1.5)
     frontline_share: float = param(0.7, "share of teams", "assumption", "share of teams that serve customer accounts", ge=0, le=1)
     cross_team_ties: float = param(1.0, "ties per person", "assumption (small-world ties, Watts-Strogatz style)", "mean teammate-like ties across teams", ge=0, le=20)
-    team_workload_sd: float = param(0.12, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
+    team_workload_sd: float = param(0.1, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
 
 
 class Managers(Section):
@@ -76,6 +76,7 @@ class Managers(Section):
     attention_scale_hours: float = param(0.5, "hours per report per week", "assumption (seed 001: spans of 40+ leave no personal time)", "hours per report at which attention reaches 63%", gt=0, le=10)
     absent_support_share: float = param(0.3, "share", "assumption", "support left while the manager is absent", ge=0, le=1)
     interim_support: float = param(0.3, "0-1", "assumption", "support a team gets while its manager seat is vacant", ge=0, le=1)
+    overload_squeeze: float = param(1.0, "share of people time per unit overload", "seed 002 (structural understaffing defeats EX programmes)", "how much of their people time overloaded managers lose per unit of workload above 1", ge=0, le=5)
     reference_span: float = param(8.0, "direct reports", "F12", "span at which a manager's own load is normal", ge=1, le=200)
     load_per_extra_report: float = param(0.02, "workload per report", "assumption (seed 001)", "extra manager workload per report above the reference span", ge=0, le=1)
     selection: Literal["top_performer", "leadership"] = param("top_performer", "policy", "seed 001", "how new managers are chosen: promote the best performer, or select for leadership aptitude")
@@ -155,15 +156,15 @@ class Absence(Section):
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
+    base_quit_rate_per_year: float = param(0.055, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
     tenure_peak_weeks: float = param(13.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
-    engagement_effect: float = param(5.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
+    engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
     burnout_effect: float = param(1.0, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
-    overload_effect: float = param(1.5, "log-hazard per unit workload above 1", "F4 (overtime workers leave 2.9x as often)", "direct rise of the quit hazard with overload", ge=0, le=20)
-    onboarding_effect: float = param(0.5, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
+    overload_effect: float = param(2.5, "log-hazard per unit workload above 1", "F4 (overtime workers leave 2.9x as often)", "direct rise of the quit hazard with overload", ge=0, le=20)
+    onboarding_effect: float = param(0.4, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.091, "share of hazard", "F7 (Visier 2022: +9.1%)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
     contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)
     contagion_peak_weeks: float = param(10.0, "weeks", "F7 (peak around day 70, window ~135 days)", "weeks after a quit at which teammates' extra hazard peaks", ge=1, le=104)
@@ -179,8 +180,8 @@ class Customers(Section):
     skill_effect: float = param(1.0, "logit per unit skill", "assumption", "weight of the server's skill", ge=0, le=20)
     strain_effect: float = param(1.0, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
     discontinuity_penalty: float = param(0.8, "logit", "seed 001 (turnover hurts customers)", "quality lost when the usual contact is absent or gone", ge=0, le=20)
-    account_difficulty_sd: float = param(0.5, "logit", "assumption (F5: engagement explains only part of csat)", "spread of how demanding each team's accounts are", ge=0, le=5)
-    customer_mood_sd: float = param(0.8, "logit", "assumption", "spread of customers' own leniency", ge=0, le=5)
+    account_difficulty_sd: float = param(1.0, "logit", "assumption (F5: engagement explains only part of csat)", "spread of how demanding each team's accounts are", ge=0, le=5)
+    customer_mood_sd: float = param(1.0, "logit", "assumption", "spread of customers' own leniency", ge=0, le=5)
     satisfaction_time_constant_weeks: float = param(4.0, "interactions", "assumption", "interactions for satisfaction to move 63% toward quality", ge=0.5, le=520)
     base_churn_per_year: float = param(0.10, "share per year", "assumption", "customer churn at reference satisfaction", ge=0, le=2)
     churn_sensitivity: float = param(4.0, "log-hazard per unit satisfaction", "assumption", "churn rise per unit satisfaction below reference", ge=0, le=30)

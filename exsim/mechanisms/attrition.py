@@ -34,11 +34,10 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig, promoted_strain_share
             * referral * market_factor * staff.occupied)
 
 
-def draw_exits(staff: StaffState, config: ScenarioConfig, promoted_strain_share: np.ndarray,
+def draw_exits(staff: StaffState, hazard: np.ndarray, config: ScenarioConfig,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Seats whose holder quits (voluntary) and seats with an involuntary exit this week."""
+    """Seats whose holder quits (at the weekly `hazard`) and seats with an involuntary exit this week."""
     n = len(staff.occupied)
-    hazard = quit_hazard(staff, config, promoted_strain_share)
     quits = rng.random(n) < weekly_probability(hazard)
     involuntary_rate = config.attrition.involuntary_rate_per_year / 52.0
     involuntary = staff.occupied & ~quits & (rng.random(n) < weekly_probability(involuntary_rate))

@@ -20,9 +20,13 @@ def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, s
     return np.clip(behaviour_level(managers) + shift + rng.normal(0.0, managers.quality_sd, n), 0.0, 1.0)
 
 
-def attention(direct_reports: np.ndarray, managers: Managers) -> np.ndarray:
-    """Share of the personal attention a report needs that the manager can give (0-1)."""
-    hours_per_report = managers.hours_for_people / np.maximum(direct_reports, 1)
+def attention(direct_reports: np.ndarray, managers: Managers, manager_workload: np.ndarray | float = 1.0) -> np.ndarray:
+    """Share of the personal attention a report needs that the manager can give (0-1).
+
+    Overloaded managers lose people time first (`overload_squeeze`).
+    """
+    squeeze = np.clip(1.0 - managers.overload_squeeze * (np.asarray(manager_workload) - 1.0), 0.2, 1.0)
+    hours_per_report = managers.hours_for_people * squeeze / np.maximum(direct_reports, 1)
     return -np.expm1(-hours_per_report / managers.attention_scale_hours)
 
 
@@ -43,7 +47,7 @@ def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> 
     over both teams; absent or burnt-out managers give less.
     """
     leaders = org.team_leader
-    team_attention = attention(people_to_lead(org, staff), managers)
+    team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
     quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
     own = (quality * team_attention * (1.0 - 0.5 * staff.burnout[leaders])

@@ -69,6 +69,7 @@ class Recorder:
             "applicants_per_vacancy": m.applicants_per_vacancy,
             "changes_active": events["changes_active"],
             "voluntary_attrition_rate": _annualised(self._quits, self._heads),
+            "quit_hazard": m.quit_hazard_per_year,
             "customers": n_customers,
             "new_customers": events["new_customers"],
             "churned_customers": len(events["churned_seats"]),

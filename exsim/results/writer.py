@@ -31,18 +31,26 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], manifest: dict,
     """
     from exsim.results.summary import summarise
 
+    def contents(folder: Path) -> None:
+        for name in TABLES:
+            tables[name].to_parquet(folder / f"{name}.parquet", index=False)
+        summarise(tables["timeseries"]).to_csv(folder / "summary.csv", index=False, float_format="%.6g")
+        if extras is not None:
+            extras(folder)
+
+    return write_folder(out, contents, manifest)
+
+
+def write_folder(out: Path, contents: Callable[[Path], None], manifest: dict) -> Path:
+    """Fill a temporary sibling of `out` (`contents(folder)` plus manifest.json), then rename it to `out`."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     tmp.chmod(0o755)
     try:
-        for name in TABLES:
-            tables[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        summarise(tables["timeseries"]).to_csv(tmp / "summary.csv", index=False, float_format="%.6g")
+        contents(tmp)
         manifest = {**manifest, "exsim_version": exsim.__version__, "git_commit": git_commit()}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        if extras is not None:
-            extras(tmp)
         _replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -25,7 +25,7 @@ class Progress:
         if now - self.start < SHOW_AFTER_S:
             return
         interactive = getattr(self.stream, "isatty", lambda: False)()
-        if now - self._last_draw < (0.2 if interactive else 10.0) and self.done < self.total:
+        if now - self._last_draw < (0.2 if interactive else 30.0) and self.done < self.total:
             return
         self._last_draw = now
         self._shown = True

@@ -1,0 +1,285 @@
+"""Each published figure computed from the model's own result tables (timeseries, teams, spells).
+
+A check takes the runs it needs (scenario name -> tables) and the config under test, and returns
+a CheckResult: the model's figure, its 90% interval over replicates where there is one, and
+whether a side condition holds (e.g. the hazard peak falls in months 1-6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from exsim.config import ScenarioConfig
+from exsim.results import yearly_kpis
+from exsim.validation.scenarios import INTERVENTION_WEEK
+
+WEEKS_PER_MONTH = 52 / 12
+OVERLOAD = 1.15  # felt workload at or above 115% of capacity counts as "overtime" (F4)
+CONTAGION_WINDOW = 20  # weeks after a quit (F7: ~135 days)
+MIN_TEAM = 3
+
+Runs = dict[str, dict[str, pd.DataFrame]]
+
+
+@dataclass
+class CheckResult:
+    value: float
+    low: float | None = None
+    high: float | None = None
+    condition_holds: bool = True
+    note: str = ""
+
+
+def over_replicates(values: pd.Series | np.ndarray, note: str = "") -> CheckResult:
+    """Mean with the 5th-95th percentile over replicates."""
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if len(arr) == 0:
+        return CheckResult(float("nan"), note="no data")
+    return CheckResult(float(arr.mean()), float(np.percentile(arr, 5)), float(np.percentile(arr, 95)), note=note)
+
+
+def _yearly(runs: Runs, name: str) -> pd.DataFrame:
+    return yearly_kpis(runs[name]["timeseries"])
+
+
+# ---- organisation-level figures ------------------------------------------------------------
+def voluntary_attrition(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return over_replicates(_yearly(runs, "base").groupby("replicate")["voluntary_attrition_rate"].mean())
+
+
+def absence(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return over_replicates(_yearly(runs, "base").groupby("replicate")["absence_rate"].mean())
+
+
+def span(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    teams = runs["base"]["teams"].drop_duplicates(["replicate", "team_id"])
+    return over_replicates(teams.groupby("replicate")["span"].mean(), note=f"median {teams['span'].median():.0f}")
+
+
+def replacement_costs(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    employee, manager = config.costs.replacement_share_employee, config.costs.replacement_share_manager
+    inside = 0.21 <= manager <= 2.0
+    return CheckResult(employee, condition_holds=inside, note=f"employees {employee:.0%}, managers {manager:.0%}")
+
+
+def sick_day_cost(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return CheckResult(config.costs.sick_day_eur)
+
+
+# ---- spells: tenure, overload, onboarding --------------------------------------------------
+def observed_spells(spells: pd.DataFrame) -> pd.DataFrame:
+    """Tenure at the start and end of each spell's observed part, and whether it ended in a quit."""
+    last_week = int(np.nanmax(spells["exit_week"].astype(float).fillna(0)).item())
+    end = spells["exit_week"].astype(float).fillna(spells["hire_week"] + spells["tenure_weeks"])
+    last_week = max(last_week, int(end.max()))
+    start = np.maximum(spells["hire_week"], 1)
+    return pd.DataFrame({
+        "replicate": spells["replicate"],
+        "t0": (start - spells["hire_week"]).astype(float),
+        "t1": (end - spells["hire_week"]).astype(float),
+        "quit": (spells["exit_reason"] == "voluntary").to_numpy(),
+        "workload": spells["workload"],
+    })
+
+
+def hazard_by_band(obs: pd.DataFrame, edges: np.ndarray) -> np.ndarray:
+    """Quits per person-week in each tenure band [edges[i], edges[i+1]) (left-truncated, right-censored)."""
+    lo, hi = edges[:-1], edges[1:]
+    exposure = np.clip(np.minimum(obs["t1"].to_numpy()[:, None], hi) - np.maximum(obs["t0"].to_numpy()[:, None], lo), 0, None)
+    t1 = obs["t1"].to_numpy()[:, None]
+    events = (obs["quit"].to_numpy()[:, None] & (t1 > lo) & (t1 <= hi)).sum(axis=0)
+    return events / np.maximum(exposure.sum(axis=0), 1e-9)
+
+
+def monthly_hazard_curve(spells: pd.DataFrame, months: int = 36) -> pd.Series:
+    """Monthly quit hazard by tenure month (1-based), pooled over replicates."""
+    edges = np.arange(months + 1) * WEEKS_PER_MONTH
+    weekly = hazard_by_band(observed_spells(spells), edges)
+    return pd.Series(1 - (1 - weekly) ** WEEKS_PER_MONTH, index=np.arange(1, months + 1), name="monthly hazard")
+
+
+def tenure_hazard(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    spells = runs["base"]["spells"]
+    peak = int(monthly_hazard_curve(spells, 24).idxmax())
+    ratios = []
+    for _, group in observed_spells(spells).groupby("replicate"):
+        short, long = hazard_by_band(group, np.array([0, 104, 1e9]))
+        ratios.append(short / long if long > 0 else np.nan)
+    result = over_replicates(ratios, note=f"peak in month {peak}")
+    result.condition_holds = 1 <= peak <= 6
+    return result
+
+
+def overload_ratio(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    ratios = []
+    for _, obs in observed_spells(runs["base"]["spells"]).groupby("replicate"):
+        over = obs["workload"] >= OVERLOAD
+        exposure = obs["t1"] - obs["t0"]
+        rate_over = obs.loc[over, "quit"].sum() / exposure[over].sum()
+        rate_rest = obs.loc[~over, "quit"].sum() / exposure[~over].sum()
+        ratios.append(rate_over / rate_rest if rate_rest > 0 else np.nan)
+    share = (runs["base"]["spells"]["workload"] >= OVERLOAD).mean()
+    return over_replicates(ratios, note=f"{share:.0%} of spells overloaded")
+
+
+def _six_month_quits(spells: pd.DataFrame) -> pd.Series:
+    end = int(spells["exit_week"].astype(float).max(skipna=True) or 0)
+    end = max(end, int((spells["hire_week"] + spells["tenure_weeks"]).max()))
+    hires = spells[(spells["hire_week"] >= 1) & (spells["hire_week"] <= end - 26)]
+    quit_early = (hires["exit_reason"] == "voluntary") & (hires["exit_week"].astype(float) - hires["hire_week"] <= 26)
+    return quit_early.groupby(hires["replicate"]).mean()
+
+
+def onboarding(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    good = _six_month_quits(runs["onboarding_good"]["spells"])
+    poor = _six_month_quits(runs["onboarding_poor"]["spells"])
+    result = over_replicates(1 - good / poor)
+    result.value = float(1 - good.mean() / poor.mean())  # pooled: stabler than the mean of ratios
+    return result
+
+
+# ---- teams --------------------------------------------------------------------------------
+def _team_years(runs: Runs) -> pd.DataFrame:
+    teams = runs["base"]["teams"]
+    return teams[teams["headcount"] >= MIN_TEAM]
+
+
+def _per_replicate_year(teams: pd.DataFrame, fn) -> pd.Series:
+    per_year = teams.groupby(["replicate", "year"]).apply(fn, include_groups=False)
+    return per_year.groupby(level="replicate").mean()
+
+
+def team_engagement_csat(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    teams = _team_years(runs)
+    teams = teams[teams["customers"] >= 10]
+    return over_replicates(_per_replicate_year(teams, lambda t: t["engagement"].corr(t["csat"])))
+
+
+def team_engagement_turnover(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    teams = _team_years(runs)
+    return over_replicates(_per_replicate_year(teams, lambda t: t["engagement"].corr(t["voluntary_attrition_rate"])))
+
+
+def manager_variance_share(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    teams = _team_years(runs)
+    return over_replicates(_per_replicate_year(teams, lambda t: t["engagement"].corr(t["manager_support"]) ** 2))
+
+
+# ---- contagion: an event study on the spells ------------------------------------------------
+def team_week_panel(spells: pd.DataFrame, weeks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Headcount and quits per (team, week) from the spells of one replicate (weeks 1..weeks)."""
+    members = spells[spells["team_id"] >= 0]
+    teams = int(members["team_id"].max()) + 1
+    start = np.clip(members["hire_week"].to_numpy(), 1, weeks + 1)
+    stop = members["exit_week"].astype(float).fillna(weeks + 1).to_numpy().astype(int)
+    change = np.zeros((teams, weeks + 2))
+    np.add.at(change, (members["team_id"].to_numpy(), start), 1)
+    np.add.at(change, (members["team_id"].to_numpy(), np.clip(stop, 1, weeks + 1)), -1)
+    headcount = np.cumsum(change, axis=1)[:, 1:weeks + 1]
+    quits = np.zeros((teams, weeks))
+    quit_rows = members[members["exit_reason"] == "voluntary"]
+    np.add.at(quits, (quit_rows["team_id"].to_numpy(), quit_rows["exit_week"].to_numpy().astype(int) - 1), 1)
+    return headcount, quits
+
+
+def contagion_rise(spells: pd.DataFrame, weeks: int, window: int = CONTAGION_WINDOW) -> float:
+    """Teammates' quit rate in the `window` weeks after each quit over the same team's rate before it."""
+    heads, quits = team_week_panel(spells, weeks)
+    cum_q = np.concatenate([np.zeros((len(quits), 1)), np.cumsum(quits, axis=1)], axis=1)
+    cum_h = np.concatenate([np.zeros((len(heads), 1)), np.cumsum(heads, axis=1)], axis=1)
+    team, week = np.nonzero(quits)
+    count = quits[team, week]
+    ok = (week - 2 * window >= 0) & (week + 1 + window <= weeks)
+    team, week, count = team[ok], week[ok], count[ok]
+    after_q = cum_q[team, week + 1 + window] - cum_q[team, week + 1]
+    after_h = cum_h[team, week + 1 + window] - cum_h[team, week + 1]
+    before_q = cum_q[team, week - window] - cum_q[team, week - 2 * window]
+    before_h = cum_h[team, week - window] - cum_h[team, week - 2 * window]
+    return float((count * after_q).sum() / (count * after_h).sum() / ((count * before_q).sum() / (count * before_h).sum()) - 1)
+
+
+def turnover_contagion(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    spells = runs["base"]["spells"]
+    weeks = int(runs["base"]["timeseries"]["week"].max())
+    rises = [contagion_rise(group, weeks) for _, group in spells.groupby("replicate")]
+    return over_replicates(rises, note=f"{len(rises)} replicates")
+
+
+# ---- money: training versus perks -------------------------------------------------------------
+def _attrition_and_programme_cost(runs: Runs, name: str) -> pd.DataFrame:
+    yearly = _yearly(runs, name)
+    yearly["programme_cost"] = yearly["cost_perks"] + yearly["cost_programmes"]
+    return yearly.groupby("replicate")[["voluntary_attrition_rate", "programme_cost"]].mean()
+
+
+def training_beats_perks(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    base = _attrition_and_programme_cost(runs, "base")
+    per_euro = {}
+    for name in ("perks", "training"):
+        other = _attrition_and_programme_cost(runs, name)
+        saved = (base["voluntary_attrition_rate"] - other["voluntary_attrition_rate"]).mean()
+        spent = (other["programme_cost"] - base["programme_cost"]).mean()
+        per_euro[name] = saved / spent * 1e6
+    ratio = per_euro["training"] / per_euro["perks"] if per_euro["perks"] > 0 else np.inf
+    note = (f"attrition points per EUR 1M a year: training {100 * per_euro['training']:.2f}, "
+            f"perks {100 * per_euro['perks']:.2f}")
+    return CheckResult(float(ratio), condition_holds=per_euro["training"] > 0, note=note)
+
+
+# ---- time to impact --------------------------------------------------------------------------
+def impact_curve(runs: Runs, column: str) -> pd.Series:
+    """Mean paired difference (intervention - base) of a weekly column, from the intervention on."""
+    def wide(name):
+        return runs[name]["timeseries"].pivot(index="week", columns="replicate", values=column)
+    diff = (wide("intervention") - wide("base")).mean(axis=1)
+    return diff[diff.index >= INTERVENTION_WEEK]
+
+
+def months_to_half_way(curve: pd.Series, smooth_weeks: int) -> float:
+    """Months from the intervention until the smoothed difference first reaches half its final level."""
+    smoothed = curve.rolling(smooth_weeks, min_periods=1, center=True).mean()
+    final = curve.iloc[-52:].mean()
+    reached = smoothed[smoothed / final >= 0.5] if final != 0 else smoothed.iloc[:0]
+    if reached.empty:
+        return float("inf")
+    return float((reached.index[0] - INTERVENTION_WEEK) / WEEKS_PER_MONTH)
+
+
+def impact_engagement(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return CheckResult(months_to_half_way(impact_curve(runs, "engagement"), 3))
+
+
+def impact_attrition(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    curve = impact_curve(runs, "quit_hazard")
+    result = CheckResult(months_to_half_way(curve, 9))
+    result.condition_holds = curve.iloc[-52:].mean() < 0  # the programme lowers quits
+    return result
+
+
+def impact_applicants(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return CheckResult(months_to_half_way(impact_curve(runs, "applicants_per_vacancy"), 1))
+
+
+# ---- listening and understaffing ----------------------------------------------------------
+def _last_year_mean(runs: Runs, name: str, column: str) -> pd.Series:
+    ts = runs[name]["timeseries"]
+    last = ts[ts["year"] == ts["year"].max()]
+    return last.groupby("replicate")[column].mean()
+
+
+def surveys_without_follow_up(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return over_replicates(_last_year_mean(runs, "surveys_no_follow_up", "trust_org") - _last_year_mean(runs, "base", "trust_org"))
+
+
+def understaffing(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    def attrition(name):
+        return _yearly(runs, name).groupby("replicate")["voluntary_attrition_rate"].mean()
+    understaffed = attrition("understaffed")
+    fix = (understaffed - attrition("base")).mean()
+    shares = {name: (understaffed - attrition(f"understaffed_{name}")).mean() / fix for name in ("perks", "training")}
+    note = f"perks {shares['perks']:.0%}, training {shares['training']:.0%} of the staffing fix"
+    return CheckResult(float(max(shares.values())), condition_holds=fix > 0, note=note)

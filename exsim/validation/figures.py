@@ -1,0 +1,65 @@
+"""Validation plots: tenure hazard curve, team engagement against csat and turnover, time to impact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from exsim.report.figures import teams_figure  # noqa: E402
+from exsim.validation import checks  # noqa: E402
+
+
+def write_validation_figures(folder: Path, runs: checks.Runs) -> list[str]:
+    """Write the figures the runs allow; returns their file names."""
+    figdir = Path(folder) / "figures"
+    figdir.mkdir(exist_ok=True)
+    written = []
+    if "base" in runs:
+        written.append(_save(tenure_hazard_figure(runs), figdir / "tenure_hazard.png"))
+        written.append(_save(teams_figure(runs["base"]["teams"]), figdir / "teams.png"))
+    if "intervention" in runs:
+        written.append(_save(time_course_figure(runs), figdir / "time_course.png"))
+    return written
+
+
+def _save(fig, path: Path) -> str:
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return path.name
+
+
+def tenure_hazard_figure(runs: checks.Runs):
+    """Monthly quit hazard by tenure month (F3: peaks in the first months, then declines)."""
+    curve = checks.monthly_hazard_curve(runs["base"]["spells"], 48)
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(curve.index, 100 * curve.to_numpy(), marker="o", ms=3)
+    ax.set_xlabel("tenure (months)")
+    ax.set_ylabel("voluntary quits per month (%)")
+    ax.set_title("Quit hazard by tenure (F3: peak near 3 months, Farber 1994)", fontsize=10)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def time_course_figure(runs: checks.Runs):
+    """Engagement, quit hazard and applicants per vacancy after an EX programme starts (F13)."""
+    panels = (("engagement", "engagement", 3, 3), ("quit_hazard", "quit hazard (a year)", 9, 18),
+              ("applicants_per_vacancy", "applicants per vacancy", 1, 24))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for ax, (column, label, smooth, deadline) in zip(axes, panels):
+        curve = checks.impact_curve(runs, column)
+        months = (curve.index - curve.index[0]) / checks.WEEKS_PER_MONTH
+        half = checks.months_to_half_way(curve, smooth)
+        ax.plot(months, curve.rolling(smooth, min_periods=1, center=True).mean(), color="C0")
+        ax.axhline(curve.iloc[-52:].mean(), color="0.5", ls="--", lw=0.8, label="new level")
+        ax.axvline(half, color="C1", lw=1, label=f"half-way: month {half:.1f}")
+        ax.axvline(deadline, color="C3", lw=1, ls=":", label=f"F13 bound: month {deadline}")
+        ax.set_title(f"{label}: programme minus baseline", fontsize=9)
+        ax.set_xlabel("months after the programme starts")
+        ax.legend(fontsize=7)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
