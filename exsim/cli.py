@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+import pandas as pd
 
 import exsim
 from exsim.config import ConfigError, config_to_dict, load_config
@@ -37,19 +38,28 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: results/<scenario name>).")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
               help="Override one config value, e.g. --set org.span_of_control=25 (repeatable).")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also run this scenario on the same seeds and add the business case against it.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
-def run(config: Path, years, seed, replicates, workers, out, overrides, no_figures) -> None:
+def run(config: Path, years, seed, replicates, workers, out, overrides, baseline, no_figures) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
     scenario = _load_or_exit(config, list(overrides) + cli_sets)
+    reference = _paired_baseline(baseline, scenario) if baseline else None
     out = out or Path("results") / scenario.sim.name
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    results = run_replicates(scenario, workers=workers)
     from exsim.report import write_figures, write_report
     from exsim.results import combine, write_run
 
-    tables = combine(results)
+    tables = combine(run_replicates(scenario, workers=workers))
+    case = None
+    if reference is not None:
+        from exsim.analysis.business_case import business_case
+
+        reference_tables = combine(run_replicates(reference, workers=workers))
+        case = business_case(tables["timeseries"], reference_tables["timeseries"])
+        tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
     manifest = {
         "command": " ".join(["exsim", *sys.argv[1:]]),
         "scenario": scenario.sim.name,
@@ -60,14 +70,22 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, no_figur
         "started": started.isoformat(timespec="seconds"),
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "mesa_version": __import__("mesa").__version__,
+        "baseline_config": config_to_dict(reference) if reference is not None else None,
     }
 
     def extras(folder: Path) -> None:
         figures = [] if no_figures else write_figures(folder, tables, scenario, manifest["seeds"][0])
-        write_report(folder, tables["timeseries"], manifest, figures)
+        if case is not None:
+            case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
+        write_report(folder, tables["timeseries"], manifest, figures, case, reference.sim.name if reference else None)
 
     write_run(out, tables, manifest, extras)
-    _print_headline(tables["timeseries"], out, time.perf_counter() - t0)
+    ts = tables["timeseries"]
+    _print_headline(ts[ts["scenario"] == scenario.sim.name], out, time.perf_counter() - t0)
+    if case is not None:
+        net = case[(case["period"] == "total") & (case["metric"] == "net_benefit")].iloc[0]
+        click.echo(f"net benefit against {reference.sim.name} over {scenario.sim.years} years: "
+                   f"EUR {net['mean'] / 1e3:,.0f}k [{net['p05'] / 1e3:,.0f}k, {net['p95'] / 1e3:,.0f}k]")
 
 
 @main.command()
@@ -156,6 +174,17 @@ def params(section: str | None) -> None:
             extra = spec.json_schema_extra or {}
             meaning = (spec.description or "").split(" [")[0]
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
+
+
+def _paired_baseline(path: Path, scenario):
+    """The baseline config, run with the scenario's years, seed and replicates (paired seeds)."""
+    sim = scenario.sim
+    reference = _load_or_exit(path, [f"sim.years={sim.years}", f"sim.seed={sim.seed}", f"sim.replicates={sim.replicates}"])
+    if reference.sim.name == sim.name:
+        reference.sim.name = f"{sim.name} (baseline)"
+    if reference.org.headcount != scenario.org.headcount:
+        click.echo(f"note: the baseline has {reference.org.headcount} seats, the scenario {scenario.org.headcount}", err=True)
+    return reference
 
 
 def _load_or_exit(path: Path, overrides: list[str]):

@@ -35,6 +35,13 @@ class Recorder:
         self._team_weeks = 0
 
     # ---- weekly ----------------------------------------------------------------------------
+    def track_week(self, events: dict) -> None:
+        """Feed the trailing 52-week rates (also during the unrecorded settling weeks)."""
+        self._quits.append(len(events["quits"]))
+        self._heads.append(int(self.model.staff.occupied.sum()))
+        self._churn.append(len(events["churned_seats"]))
+        self._book.append(int(self.model.customers.active.sum()))
+
     def record_week(self, events: dict, money: dict[str, float], team_support: np.ndarray) -> None:
         """Append the organisation's row for this week and add to the team-year sums."""
         m, staff = self.model, self.model.staff
@@ -42,10 +49,7 @@ class Recorder:
         headcount = int(occ.sum())
         customers = m.customers
         n_customers = int(customers.active.sum())
-        self._quits.append(len(events["quits"]))
-        self._heads.append(headcount)
-        self._churn.append(len(events["churned_seats"]))
-        self._book.append(n_customers)
+        self.track_week(events)
         row = {
             "week": m.week,
             "year": (m.week - 1) // WEEKS_PER_YEAR + 1,

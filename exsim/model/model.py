@@ -154,11 +154,13 @@ class OrgModel(mesa.Model):
         money["revenue"] = self.customers.active.sum() * cfg.costs.revenue_per_customer_eur / 52.0
         money["cost_programmes"] += (cfg.policy.development_conversations_per_year * staff.occupied.sum()
                                      * cfg.costs.development_conversation_eur / 52.0)
+        events = {"quits": quits, "involuntary": involuntary, "hires": hires, "churned_seats": churned_seats,
+                  "new_customers": won, "promotions": promoted, "referral_hires": referrals,
+                  "changes_active": concurrent_changes(self.config, self.week)}
         if self.week >= 1:
-            events = {"quits": quits, "involuntary": involuntary, "hires": hires, "churned_seats": churned_seats,
-                      "new_customers": won, "promotions": promoted, "referral_hires": referrals,
-                      "changes_active": concurrent_changes(self.config, self.week)}
             self.recorder.record_week(events, money, team_support)
+        else:
+            self.recorder.track_week(events)
 
     def run(self, weeks: int, progress=None) -> None:
         """Step `weeks` recorded weeks; `progress(1)` is called after each when given."""

@@ -28,10 +28,12 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: Scenari
     """Write figures/*.png into the run folder; returns their file names."""
     figdir = Path(folder) / "figures"
     figdir.mkdir(exist_ok=True)
+    own = tables["teams"][tables["teams"]["scenario"] == config.sim.name]
+    marks = [(item.name, item.start_week, item.end_week) for item in config.interventions]
     names = [
-        _save(kpi_figure(tables["timeseries"]), figdir / "kpis.png"),
-        _save(staffing_figure(tables["timeseries"]), figdir / "staffing.png"),
-        _save(teams_figure(tables["teams"]), figdir / "teams.png"),
+        _save(kpi_figure(tables["timeseries"], marks), figdir / "kpis.png"),
+        _save(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
+        _save(teams_figure(own), figdir / "teams.png"),
     ]
     if config.org.headcount <= NETWORK_MAX_PEOPLE:
         names.append(_save(network_figure(tables["spells"], config, first_seed), figdir / "network.png"))
@@ -42,6 +44,16 @@ def _save(fig, path: Path) -> str:
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path.name
+
+
+def _mark_interventions(ax, marks: list[tuple[str, int, int | None]]) -> None:
+    """Shade each intervention's active weeks and label its start."""
+    for i, (name, start, end) in enumerate(marks):
+        ax.axvline(start / 52.0, color="0.35", ls="--", lw=0.9)
+        if end is not None:
+            ax.axvspan(start / 52.0, end / 52.0, color="0.5", alpha=0.08, lw=0)
+        ax.annotate(name, (start / 52.0, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10 - 9 * i),
+                    textcoords="offset points", fontsize=7, color="0.3")
 
 
 def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> None:
@@ -55,11 +67,12 @@ def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> None:
                             color=colour, alpha=0.2, lw=0, label=f"{scenario}: 90% of replicates")
 
 
-def kpi_figure(timeseries: pd.DataFrame):
+def kpi_figure(timeseries: pd.DataFrame, marks: list | None = None):
     """Engagement, voluntary attrition, absence and csat over time: median and 90% band over replicates."""
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for ax, (column, title, scale) in zip(axes.ravel(), KPI_PANELS):
         _band(ax, timeseries, column, scale)
+        _mark_interventions(ax, marks or [])
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[1]:
@@ -71,11 +84,12 @@ def kpi_figure(timeseries: pd.DataFrame):
     return fig
 
 
-def staffing_figure(timeseries: pd.DataFrame):
+def staffing_figure(timeseries: pd.DataFrame, marks: list | None = None):
     """Headcount and open vacancies over time."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharex=True)
     for ax, column, title in zip(axes, ("headcount", "vacancies"), ("Headcount (people in seats)", "Open vacancies (seats)")):
         _band(ax, timeseries, column, 1.0)
+        _mark_interventions(ax, marks or [])
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("years simulated")
         ax.grid(alpha=0.3)
@@ -105,7 +119,8 @@ def teams_figure(teams: pd.DataFrame):
 def network_figure(spells: pd.DataFrame, config: ScenarioConfig, seed: int):
     """The org chart of replicate 0 at the end of the run, people coloured by engagement."""
     org = build_org(config.org, Streams(seed)["org"])
-    final = spells[(spells["replicate"] == 0) & spells["exit_week"].isna()].set_index("seat")
+    final = spells[(spells["scenario"] == config.sim.name) & (spells["replicate"] == 0)
+                   & spells["exit_week"].isna()].set_index("seat")
     engagement = np.full(org.n_seats, np.nan)
     engagement[final.index.to_numpy()] = final["engagement"].to_numpy()
     x, y = tree_layout(org.manager_of, org.level)

@@ -20,15 +20,20 @@ ROWS = (
     ("customer_churn_rate", "Customer churn (% a year)", "{:.1f}", 100.0),
     ("customers", "Customers (mean)", "{:.0f}", 1.0),
     ("revenue", "Revenue (EUR thousand)", "{:,.0f}", 0.001),
-    ("cost_total", "Turnover, absence, vacancy and perks costs (EUR thousand)", "{:,.0f}", 0.001),
+    ("cost_total", "Turnover, absence, vacancy, perks and programme costs (EUR thousand)", "{:,.0f}", 0.001),
 )
 
 
-def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str]) -> None:
-    """Write report.md into the run folder."""
+def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
+                 business_case: pd.DataFrame | None = None, baseline: str | None = None) -> None:
+    """Write report.md into the run folder; with a baseline, the business case comes first."""
     summary = summarise(timeseries)
     years = sorted(summary["year"].unique())
     lines = [f"# exsim run: {manifest['scenario']}", "", _what_was_run(manifest), ""]
+    if business_case is not None:
+        from exsim.analysis.business_case import business_case_markdown
+
+        lines += [business_case_markdown(business_case, manifest["scenario"], baseline), ""]
     for scenario, table in summary.groupby("scenario", sort=False):
         lines += [f"## Headline KPIs per year ({scenario})", "",
                   "Each cell: mean over replicates, with the 90% interval over replicates in brackets.", "",
