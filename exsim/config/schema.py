@@ -152,7 +152,7 @@ class Absence(Section):
     short_spell_days: float = param(3.0, "work days", "assumption", "mean length of a short spell", ge=0.5, le=5)
     long_spells_per_year: float = param(0.2, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
     long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
-    burnout_effect: float = param(3.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
+    burnout_effect: float = param(2.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
 
 
 class Attrition(Section):
@@ -163,6 +163,7 @@ class Attrition(Section):
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
     burnout_effect: float = param(1.0, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
+    max_driver_multiplier: float = param(4.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "cap on how much engagement, burnout, overload and promotion strain multiply the quit hazard", ge=1, le=100)
     overload_effect: float = param(2.5, "log-hazard per unit workload above 1", "F4 (overtime workers leave 2.9x as often)", "direct rise of the quit hazard with overload", ge=0, le=20)
     onboarding_effect: float = param(0.4, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.091, "share of hazard", "F7 (Visier 2022: +9.1%)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)

@@ -30,7 +30,8 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig, promoted_strain_share
     referral = np.where(staff.referral, att.referral_hazard_ratio, 1.0)
     market_factor = market.tightness ** market.quit_elasticity
     base = att.base_quit_rate_per_year / 52.0
-    return (base * tenure_curve(staff.tenure_weeks, att) * np.exp(drivers) * (1.0 + staff.contagion)
+    multiplier = np.minimum(np.exp(drivers), att.max_driver_multiplier)
+    return (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
             * referral * market_factor * staff.occupied)
 
 
