@@ -1,0 +1,251 @@
+"""Shared reading and parsing for analysts' files: tables, column mapping, flags, numbers, dates, ids.
+
+Every parser checks a whole column at once and raises a DataError naming the first bad cell.
+Row numbers count as a spreadsheet user does: header = row 1, first data row = row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from exsim.data.errors import DataError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+HEADER_ROWS = 1  # the first data row is spreadsheet row HEADER_ROWS + 1
+
+FLAG_VALUES = {"1": True, "0": False, "1.0": True, "0.0": False, "yes": True, "no": False,
+               "true": True, "false": False, "y": True, "n": False}
+FLAG_EXPECTED = "1/0, Yes/No, True/False or Y/N"
+
+# name, formats tried in turn (a family), example; US m/d/Y wins over d/m/Y when both fit every value
+DATE_FAMILIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("ISO Y-m-d", ("ISO8601",), "2015-03-30"),
+    ("US m/d/Y", ("%m/%d/%Y", "%m/%d/%y"), "03/30/2015 or 3/30/15"),
+    ("d/m/Y", ("%d/%m/%Y", "%d/%m/%y"), "30/03/2015"),
+    ("d-m-Y", ("%d-%m-%Y", "%d-%m-%y"), "30-03-2015"),
+    ("d.m.Y", ("%d.%m.%Y", "%d.%m.%y"), "30.03.2015"),
+    ("Y/m/d", ("%Y/%m/%d",), "2015/03/30"),
+)
+
+
+def spreadsheet_row(index: int) -> int:
+    """Spreadsheet row of the data row at 0-based position `index`."""
+    return int(index) + HEADER_ROWS + 1
+
+
+def rows_text(rows: Sequence[int], shown: int = 10) -> str:
+    """'row 8' or 'rows 4, 5' (at most `shown` listed)."""
+    listed = ", ".join(map(str, rows[:shown])) + (f", ... ({len(rows) - shown} more)" if len(rows) > shown else "")
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV or Parquet file as text columns (stripped, '' when empty); datetime columns stay datetimes.
+
+    CSV: UTF-8 with or without BOM (Windows-1252 as a fallback); delimiter `,` `;` tab or `|` detected.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
+        raise DataError(f"unsupported file type {suffix or '(no suffix)'!r}", file=path,
+                        expected="a .csv (or .tsv/.txt) or .parquet file")
+    if not path.is_file():
+        raise DataError("file not found", file=path)
+    table = _read_parquet(path) if suffix in PARQUET_SUFFIXES else _read_csv(path)
+    table.columns = [str(c).strip() for c in table.columns]
+    duplicated = sorted({c for c in table.columns if list(table.columns).count(c) > 1})
+    if duplicated:
+        raise DataError(f"the header names column(s) {', '.join(map(repr, duplicated))} more than once",
+                        file=path, row=1, expected="each column name once")
+    if table.empty:
+        raise DataError("the file has no data rows", file=path, expected="a header row and one row per record")
+    return table.reset_index(drop=True)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            with path.open(encoding=encoding, newline="") as fh:
+                header = fh.readline()
+                sep = _sniff_delimiter(header)
+            table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding=encoding,
+                                skipinitialspace=False)
+            break
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as exc:
+            raise DataError(f"not a readable CSV table ({exc})", file=path) from None
+        except pd.errors.EmptyDataError:
+            raise DataError("the file is empty", file=path, expected="a header row and one row per record") from None
+    else:
+        raise DataError("the file is not text in UTF-8 or Windows-1252", file=path)
+    return table.apply(lambda col: col.str.strip())
+
+
+def _sniff_delimiter(header: str) -> str:
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        table = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise DataError(f"not a readable Parquet file ({exc})", file=path) from None
+    return table.apply(_as_text_unless_datetime)
+
+
+def _as_text_unless_datetime(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col.dt.tz_localize(None) if getattr(col.dt, "tz", None) is not None else col
+    return col.astype("string").fillna("").str.strip().astype(str)
+
+
+# ---- columns -----------------------------------------------------------------------------------
+def _normalise_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def check_mapping_fields(mapping: Mapping[str, str], fields: Sequence[str], what: str) -> None:
+    """Raise a DataError for a mapping target that is not one of `fields`."""
+    for field, column in mapping.items():
+        if field not in fields:
+            close = difflib.get_close_matches(field, fields, n=1) or [f for f in fields if field in f][:1]
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise DataError(f"unknown field {field!r} in mapping {field}={column}", file="--map",
+                            expected=f"{hint}one of the {what} fields: {', '.join(fields)}")
+
+
+def resolve_columns(table: pd.DataFrame, fields: Sequence[str], mapping: Mapping[str, str] | None,
+                    aliases: Mapping[str, Sequence[str]], file: str | Path, what: str) -> dict[str, str]:
+    """Canonical field -> column of `table`: mapped columns first, then the first alias present.
+
+    Names match exactly, else ignoring case, spaces and punctuation. A mapped column that is not
+    in the file is an error naming the close matches.
+    """
+    mapping = dict(mapping or {})
+    check_mapping_fields(mapping, fields, what)
+    by_key = {}
+    for column in table.columns:
+        by_key.setdefault(_normalise_name(column), column)
+    resolved = {field: _mapped_column(table, by_key, field, column, file) for field, column in mapping.items()}
+    taken = set(resolved.values())
+    for field in fields:
+        if field in resolved:
+            continue
+        found = next((by_key[a] for a in map(_normalise_name, aliases.get(field, ())) if a in by_key), None)
+        if found is not None and found not in taken:
+            resolved[field] = found
+            taken.add(found)
+    return resolved
+
+
+def _mapped_column(table, by_key, field, column, file) -> str:
+    if column in table.columns:
+        return column
+    if _normalise_name(column) in by_key:
+        return by_key[_normalise_name(column)]
+    close = difflib.get_close_matches(column, list(table.columns), n=3)
+    hint = f"close: {', '.join(map(repr, close))}" if close else f"columns are {', '.join(map(repr, table.columns))}"
+    raise DataError(f"column {column!r} (mapped to {field}) is not in the file", file=file, row=1,
+                    expected=f"a column of the header row; {hint}")
+
+
+def require_fields(resolved: Mapping[str, str], needed: Sequence[str], file, what: str, table: pd.DataFrame) -> None:
+    """Raise a DataError when a required field has no column."""
+    missing = [f for f in needed if f not in resolved]
+    if missing:
+        raise DataError(f"no column for {', '.join(missing)} in this {what}", file=file, row=1,
+                        expected=f"a column for {' and '.join(missing)} (map one with --map "
+                                 f"{missing[0]}=COLUMN); columns are {', '.join(map(repr, table.columns))}")
+
+
+# ---- values ------------------------------------------------------------------------------------
+def _raise_first_bad(bad: pd.Series, values: pd.Series, problem: str, column: str, file, expected: str) -> None:
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(problem, file=file, row=spreadsheet_row(i), column=column, value=values.iloc[i],
+                        expected=expected)
+
+
+def parse_flags(values: pd.Series, column: str, file) -> pd.Series:
+    """1/0, Yes/No, True/False, Y/N (any case) as a nullable boolean; '' is NA."""
+    lowered = values.str.lower()
+    flags = lowered.map(FLAG_VALUES)
+    _raise_first_bad((lowered != "") & flags.isna(), values, "not a yes/no flag", column, file, FLAG_EXPECTED)
+    return flags.astype("boolean")
+
+
+def is_flag_column(values: pd.Series) -> bool:
+    """Whether every non-empty value is a yes/no flag."""
+    lowered = values.str.lower()
+    return bool(lowered[lowered != ""].isin(FLAG_VALUES.keys()).all())
+
+
+def parse_numbers(values: pd.Series, column: str, file, minimum: float | None = None,
+                  maximum: float | None = None, expected: str = "a number such as 4 or 4.5") -> pd.Series:
+    """Numbers as float (NaN when empty); non-numbers and values out of [minimum, maximum] are errors."""
+    numbers = pd.to_numeric(values.where(values != ""), errors="coerce").astype(float)
+    _raise_first_bad((values != "") & numbers.isna(), values, "not a number", column, file, expected)
+    if minimum is not None:
+        _raise_first_bad(numbers < minimum, values, f"below {minimum:g}", column, file, expected)
+    if maximum is not None:
+        _raise_first_bad(numbers > maximum, values, f"above {maximum:g}", column, file, expected)
+    return numbers
+
+
+def normalise_ids(values: pd.Series) -> pd.Series:
+    """Ids as text; '12.0' (a float-typed export) becomes '12'; '' is NA."""
+    text = values.astype(str).str.strip().str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
+    return text.where(text != "").astype("string")
+
+
+def parse_dates(columns: Mapping[str, pd.Series], date_format: str | None, file) -> dict[str, pd.Series]:
+    """Text date columns -> datetime64 (NaT when empty), one format detected for all of them together.
+
+    Detection tries ISO (Y-m-d), US m/d/Y (2- or 4-digit years), d/m/Y, d-m-Y, d.m.Y and Y/m/d and
+    keeps the first that reads every value, so an ambiguous file (all days <= 12) is read as US.
+    Two-digit years that would land in the future are taken as 19xx. `date_format` (strftime codes,
+    e.g. '%d/%m/%Y') skips detection.
+    """
+    text = {name: col for name, col in columns.items() if not pd.api.types.is_datetime64_any_dtype(col)}
+    parsed = {name: col.astype("datetime64[ns]") for name, col in columns.items() if name not in text}
+    if not text:
+        return parsed
+    families = [(date_format, (date_format,), f"dates in the format {date_format}")] if date_format else \
+        [(name, formats, f"dates like {example} ({name}), or set the date format") for name, formats, example
+         in DATE_FAMILIES]
+    trials = [(name, expected, {c: _parse_family(v, formats) for c, v in text.items()})
+              for name, formats, expected in families]
+    failures = [sum(int(((v != "") & out[c].isna()).sum()) for c, v in text.items()) for _, _, out in trials]
+    best = int(np.argmin(failures))
+    name, expected, out = trials[best]
+    for column, values in text.items():
+        problem = f"not a date in the format {name}" + ("" if date_format else " used by the rest of the file")
+        _raise_first_bad((values != "") & out[column].isna(), values, problem, column, file, expected)
+    return parsed | out
+
+
+def _parse_family(values: pd.Series, formats: Sequence[str]) -> pd.Series:
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    present = values != ""
+    for fmt in formats:
+        todo = present & result.isna()
+        if not todo.any():
+            break
+        got = pd.to_datetime(values[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+        if "%y" in fmt:
+            got = got.where(got.dt.year <= date.today().year, got - pd.DateOffset(years=100))
+        result[todo] = got
+    return result

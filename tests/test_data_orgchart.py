@@ -1,0 +1,156 @@
+"""Org charts: validation errors naming ids and rows, and conversion into the model's seat structure."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+import exsim.model.model as model_module
+from exsim import OrgModel, load_config
+from exsim.data import DataError, read_org_chart
+from exsim.mechanisms import manager_support
+from exsim.mechanisms.common import team_sum
+from exsim.model.state import StaffState
+
+# E7 manages E8 who manages E10: managers appear after some non-managers in the file
+CHART = """\
+employee_id,manager_id,team,role
+E1,,Exec,CEO
+E2,E1,Ops,manager
+E3,E1,Sales,manager
+E4,E2,Ops,clerk
+E5,E2,Ops,clerk
+E6,E3,Sales,rep
+E7,E3,Sales,lead
+E8,E7,Sales,lead
+E9,E1,Exec,assistant
+E10,E8,Sales,rep
+"""
+REPORTS = {"E1": 3, "E2": 2, "E3": 2, "E7": 1, "E8": 1}
+
+
+def write(tmp_path, text, name="chart.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def chart_error(tmp_path, text, **kwargs) -> DataError:
+    with pytest.raises(DataError) as info:
+        read_org_chart(write(tmp_path, text), **kwargs)
+    return info.value
+
+
+@pytest.fixture
+def chart(tmp_path):
+    return read_org_chart(write(tmp_path, CHART))
+
+
+def test_seats_put_managers_first_in_breadth_first_order(chart):
+    seats = chart.seats
+    assert seats["employee_id"].iloc[0] == "E1" and seats["manager_seat"].iloc[0] == -1
+    assert seats["employee_id"].iloc[:5].tolist() == ["E1", "E2", "E3", "E7", "E8"]  # BFS among managers
+    assert seats["is_manager"].tolist() == [True] * 5 + [False] * 5
+    assert (seats["manager_seat"].iloc[1:].to_numpy() < np.arange(1, 10)).all()
+    assert seats.set_index("employee_id")["level"].to_dict() == {
+        "E1": 0, "E2": 1, "E3": 1, "E9": 1, "E4": 2, "E5": 2, "E6": 2, "E7": 2, "E8": 3, "E10": 4}
+    assert chart.seat_of("E8") == 4 and seats.loc[4, "row"] == 9 and seats.loc[4, "team"] == "Sales"
+
+
+def test_structure_satisfies_the_models_invariants(chart):
+    org = chart.to_org_structure(load_config().org, np.random.default_rng(1))
+    m = chart.n_managers
+    assert org.n_seats == 10 and m == 5 and org.n_teams == 5
+    assert org.manager_of[0] == -1 and (org.manager_of[1:] < np.arange(1, 10)).all()  # root first, BFS order
+    assert org.is_manager[:m].all() and not org.is_manager[m:].any()  # managers are seats 0..M-1
+    np.testing.assert_array_equal(org.team_leader, np.arange(m))
+    np.testing.assert_array_equal(org.team_of, org.manager_of)  # team id = manager seat
+    assert set(org.manager_of[1:]) == set(range(m))  # every manager seat leads a non-empty team
+    ids = chart.seats["employee_id"].to_numpy()
+    assert {ids[t]: int(s) for t, s in enumerate(org.team_sizes())} == REPORTS
+    np.testing.assert_array_equal(org.level, chart.seats["level"].to_numpy())
+    assert not org.frontline[org.is_manager].any() and not org.frontline[0]
+    assert isinstance(org.peer_ties, sp.csr_matrix) and (org.peer_ties != org.peer_ties.T).nnz == 0
+    assert org.peer_ties[6, 7] == 1  # E4 and E5 are teammates
+    kinds = {d["kind"] for _, _, d in org.graph.edges(data=True)}
+    assert {"reports_to", "teammate"} <= kinds and org.graph.number_of_nodes() == 10
+    assert org.graph.has_edge(4, 3) and org.graph.edges[4, 3]["kind"] == "reports_to"  # E8 reports to E7
+
+
+def test_frontline_follows_share_and_seed(chart):
+    cfg = load_config().org
+    a, b = (chart.to_org_structure(cfg, np.random.default_rng(5)) for _ in range(2))
+    np.testing.assert_array_equal(a.frontline, b.frontline)
+    everyone = chart.to_org_structure(cfg.model_copy(update={"frontline_share": 1.0}), 0)
+    assert everyone.frontline.sum() == 5  # every non-manager seat in a team with staff
+    assert not chart.to_org_structure(cfg.model_copy(update={"frontline_share": 0.0}), 0).frontline.any()
+
+
+def test_exsim_team_code_runs_on_the_structure(chart):
+    org = chart.to_org_structure(load_config().org, 2)
+    staff = StaffState(org.n_seats)
+    staff.occupied[:] = True
+    np.testing.assert_array_equal(team_sum(org.team_of, np.ones(org.n_seats), org.n_teams), org.team_sizes())
+    np.testing.assert_array_equal(manager_support.people_to_lead(org, staff), org.team_sizes())
+    e3, e7 = chart.seat_of("E3"), chart.seat_of("E7")
+    staff.occupied[e7] = False  # E7's seat vacant: their manager E3 covers E7's one report
+    lead = manager_support.people_to_lead(org, staff)
+    assert lead[e3] == 2 and lead[e7] == 1  # E3: E6 present (E7 is not) plus E8, whom E3 now covers
+
+
+def test_org_model_runs_on_a_chart(chart, monkeypatch):
+    monkeypatch.setattr(model_module, "build_org", lambda org, rng, *_: chart.to_org_structure(org, rng))
+    model = OrgModel(load_config(), rng=3, burn_in_weeks=4)
+    model.run(52)
+    teams = model.tables()["teams"]
+    ids = chart.seats["employee_id"].to_numpy()
+    assert {ids[t]: s for t, s in zip(teams["team_id"], teams["span"])} == REPORTS
+    assert model.tables()["timeseries"]["headcount"].between(1, 10).all()
+
+
+# ---- errors --------------------------------------------------------------------------------------
+def test_cycle_names_the_ids_and_rows(tmp_path):
+    text = "employee_id,manager_id\nA,\nB,A\nC,D\nD,E\nE,C\n"
+    err = chart_error(tmp_path, text)
+    assert "reporting lines loop" in str(err)
+    assert any(f"{x} -> {y} -> {z} -> {x}" in str(err) for x, y, z in (("C", "D", "E"), ("D", "E", "C"), ("E", "C", "D")))
+    assert "rows" in str(err) and all(r in str(err) for r in ("4", "5", "6"))
+
+
+def test_no_root_is_a_loop(tmp_path):
+    err = chart_error(tmp_path, "employee_id,manager_id\nA,B\nB,A\n")
+    assert "no root" in str(err) and ("A -> B -> A" in str(err) or "B -> A -> B" in str(err))
+
+
+def test_missing_manager_names_ids_and_rows(tmp_path):
+    err = chart_error(tmp_path, "employee_id,manager_id\nA,\nB,A\nC,X9\nD,X9\nE,Y1\n")
+    assert "2 manager id(s) are not employees" in str(err)
+    assert "X9 (rows 4, 5)" in str(err) and "Y1 (row 6)" in str(err) and err.column == "manager_id"
+
+
+def test_several_roots_named(tmp_path):
+    err = chart_error(tmp_path, "employee_id,manager_id\nA,\nB,A\nC,\n")
+    assert "2 roots" in str(err) and "A (row 2)" in str(err) and "C (row 4)" in str(err)
+
+
+def test_self_managed_root_is_accepted(tmp_path):
+    chart = read_org_chart(write(tmp_path, "employee_id,manager_id\nA,A\nB,A\n"))
+    assert chart.seats["manager_seat"].tolist() == [-1, 0] and pd.isna(chart.seats["manager_id"].iloc[0])
+
+
+def test_duplicate_and_empty_ids(tmp_path):
+    err = chart_error(tmp_path, "employee_id,manager_id\nA,\nB,A\nB,A\nC,A\nC,B\n")
+    assert "2 employee id(s) on more than one row" in str(err) and "B (rows 3, 4)" in str(err)
+    err = chart_error(tmp_path, "employee_id,manager_id\nA,\n,A\n")
+    assert (err.row, err.column) == (3, "employee_id") and "empty employee id" in str(err)
+
+
+def test_columns_mapping_and_single_person(tmp_path):
+    err = chart_error(tmp_path, "person,boss\nA,\nB,A\n")
+    assert "no column for employee_id, manager_id" in str(err)
+    chart = read_org_chart(write(tmp_path, "person,boss\nA,\nB,A\n"), mapping={"employee_id": "person",
+                                                                               "manager_id": "boss"})
+    assert chart.n_managers == 1
+    with pytest.raises(DataError, match="unknown field 'boss'"):
+        read_org_chart(write(tmp_path, "person,boss\nA,\n"), mapping={"boss": "boss"})
+    assert "at least two people" in str(chart_error(tmp_path, "employee_id,manager_id\nA,\n"))
