@@ -29,6 +29,8 @@ def mean_kpis(overrides=(), seeds=range(4), weeks=156, headcount=300) -> pd.Seri
         model.run(weeks)
         ts = model.tables()["timeseries"].assign(scenario="x", replicate=seed)
         kpis = yearly_kpis(ts).mean(numeric_only=True)
+        for column in ("trust_org", "trust_manager", "quit_hazard", "applicants_per_vacancy"):
+            kpis[column] = ts[column].mean()
         occupied = model.staff.occupied
         kpis["manager_support"] = float(np.mean(model.staff.support[occupied]))
         kpis["perk_effect"] = float(np.mean(model.staff.perk_effect[occupied]))

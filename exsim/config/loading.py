@@ -119,6 +119,10 @@ def _describe(err: dict[str, Any]) -> str:
 
 
 def _section_model(loc: list[str]) -> type[BaseModel] | None:
+    from exsim.config.schema import parameter_sections
+
+    if loc and loc[0] == "interventions":  # interventions.<index>.<key>
+        return parameter_sections()["interventions"] if len(loc) == 3 else None
     model: type[BaseModel] = ScenarioConfig
     for part in loc[:-1]:
         field = model.model_fields.get(part)

@@ -185,7 +185,7 @@ class OrgModel(mesa.Model):
     def _training_week(self, cfg: ScenarioConfig, strength: float) -> float:
         """Enrol managers while the programme runs; update training gains. Returns its cost this week."""
         enrolled = 0
-        if cfg.training.share > 0:
+        if cfg.training.share > 0 and self.week >= 1:  # programmes start with the recorded run
             enrolled = training.train_managers(self.org, self.staff, cfg.training, self.week, self.streams["training"])
         self.staff.training_gain[:] = training.training_gain(self.staff, self.week, cfg.training) * strength
         return enrolled * cfg.training.cost_eur_per_manager
@@ -263,7 +263,7 @@ class OrgModel(mesa.Model):
         honeymoon = cfg.engagement.new_hire_boost * cfg.policy.onboarding_quality
         staff.engagement[seats] = sigmoid(0.6 + staff.disposition[seats] + honeymoon)
         staff.trust_manager[seats] = cfg.culture.trust
-        staff.trust_org[seats] = cfg.culture.trust
+        staff.trust_org[seats] = min(cfg.culture.trust, 1.0 - cfg.culture.senior_toxicity)
         for name in ("strain", "burnout", "absent_days", "absent_days_total", "contagion", "contagion_exposure"):
             getattr(staff, name)[seats] = 0.0
         staff.strain[seats] = 0.2

@@ -1,0 +1,49 @@
+"""`exsim validate`: facts as data, the table it prints and writes, and its exit codes."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from exsim.validation import load_facts
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTS_MD = ROOT.parent / "shared" / "FACTS.md"
+
+
+def exsim(*args):
+    return subprocess.run([sys.executable, "-m", "exsim.cli", *args], capture_output=True, text=True, cwd=ROOT, check=False)
+
+
+def test_every_facts_row_is_carried_as_data():
+    ids = {f.id.rstrip("abc") for f in load_facts()}
+    assert ids == {f"F{i}" for i in range(1, 16)}
+    for fact in load_facts():
+        assert fact.source and fact.published and fact.low < fact.high
+
+
+def test_validate_on_the_shipped_defaults_passes_every_fact(tmp_path):
+    out = tmp_path / "validate"
+    done = exsim("validate", "--out", str(out))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    table = pd.read_csv(out / "validation.csv")
+    assert len(table) == len(load_facts()) and table["inside"].all()
+    assert {"id", "source", "published", "target", "model", "model_p05", "model_p95", "inside"} <= set(table.columns)
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert {"tenure_hazard.png", "teams.png", "time_course.png"} <= figures
+    report = (out / "report.md").read_text()
+    assert "18 of 18 facts inside" in report and "Harter" in report
+
+
+def test_a_fact_outside_its_range_exits_non_zero(tmp_path):
+    done = exsim("validate", "--only", "F1", "--replicates", "2", "--years", "3",
+                 "--set", "attrition.base_quit_rate_per_year=0.5", "--out", str(tmp_path / "v"))
+    assert done.returncode == 1
+    assert "OUTSIDE F1" in done.stdout
+    assert not pd.read_csv(tmp_path / "v" / "validation.csv")["inside"].any()
+
+
+def test_unknown_fact_id_is_a_usage_error(tmp_path):
+    done = exsim("validate", "--only", "F99", "--out", str(tmp_path / "v"))
+    assert done.returncode == 2 and "unknown fact id" in done.stderr and "Traceback" not in done.stderr
