@@ -39,13 +39,13 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
               help="Override one config value, e.g. --set org.span_of_control=25 (repeatable).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also run this scenario on the same seeds and add the business case against it.")
+              help="Also run this scenario (with the same --set overrides and seeds) and add the business case against it.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
 def run(config: Path, years, seed, replicates, workers, out, overrides, baseline, no_figures) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
     scenario = _load_or_exit(config, list(overrides) + cli_sets)
-    reference = _paired_baseline(baseline, scenario) if baseline else None
+    reference = _paired_baseline(baseline, scenario, list(overrides)) if baseline else None
     out = out or Path("results") / scenario.sim.name
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
@@ -176,10 +176,11 @@ def params(section: str | None) -> None:
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
 
 
-def _paired_baseline(path: Path, scenario):
-    """The baseline config, run with the scenario's years, seed and replicates (paired seeds)."""
+def _paired_baseline(path: Path, scenario, overrides: list[str]):
+    """The baseline config with the same --set overrides, years, seed and replicates (paired seeds)."""
     sim = scenario.sim
-    reference = _load_or_exit(path, [f"sim.years={sim.years}", f"sim.seed={sim.seed}", f"sim.replicates={sim.replicates}"])
+    reference = _load_or_exit(path, [*overrides, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
+                                     f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
     if reference.sim.name == sim.name:
         reference.sim.name = f"{sim.name} (baseline)"
     if reference.org.headcount != scenario.org.headcount:

@@ -26,7 +26,7 @@ def test_training_gain_builds_over_months_then_fades():
 
 def test_training_raises_support_and_engagement_and_costs_per_manager():
     base, trained = mean_kpis(), mean_kpis(["training.share=1.0"])
-    assert trained["manager_support"] > base["manager_support"] + 0.05
+    assert trained["manager_support"] > base["manager_support"] + 0.03
     assert trained["engagement"] > base["engagement"] + 0.02
     assert trained["voluntary_attrition_rate"] < base["voluntary_attrition_rate"]
     model = run_small(["training.share=1.0", "training.cost_eur_per_manager=1000"], weeks=3, burn_in=0)

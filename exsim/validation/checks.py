@@ -116,13 +116,13 @@ def tenure_hazard(runs: Runs, config: ScenarioConfig) -> CheckResult:
 
 def overload_ratio(runs: Runs, config: ScenarioConfig) -> CheckResult:
     ratios = []
-    for _, obs in observed_spells(runs["base"]["spells"]).groupby("replicate"):
+    for _, obs in observed_spells(runs["large"]["spells"]).groupby("replicate"):
         over = obs["workload"] >= OVERLOAD
         exposure = obs["t1"] - obs["t0"]
         rate_over = obs.loc[over, "quit"].sum() / exposure[over].sum()
         rate_rest = obs.loc[~over, "quit"].sum() / exposure[~over].sum()
         ratios.append(rate_over / rate_rest if rate_rest > 0 else np.nan)
-    share = (runs["base"]["spells"]["workload"] >= OVERLOAD).mean()
+    share = (runs["large"]["spells"]["workload"] >= OVERLOAD).mean()
     return over_replicates(ratios, note=f"{share:.0%} of spells overloaded")
 
 
@@ -186,27 +186,38 @@ def team_week_panel(spells: pd.DataFrame, weeks: int) -> tuple[np.ndarray, np.nd
     return headcount, quits
 
 
-def contagion_rise(spells: pd.DataFrame, weeks: int, window: int = CONTAGION_WINDOW) -> float:
-    """Teammates' quit rate in the `window` weeks after each quit over the same team's rate before it."""
+def contagion_counts(spells: pd.DataFrame, weeks: int, window: int = CONTAGION_WINDOW) -> np.ndarray:
+    """Mantel-Haenszel parts of the quit-rate ratio of exposed over unexposed team-weeks, stratified by team.
+
+    A team-week is exposed when a teammate quit in the `window` weeks before it. Returns the summed
+    numerator and denominator [sum Qe*Hu/T, sum Qu*He/T] so replicates can be pooled.
+    """
     heads, quits = team_week_panel(spells, weeks)
     cum_q = np.concatenate([np.zeros((len(quits), 1)), np.cumsum(quits, axis=1)], axis=1)
-    cum_h = np.concatenate([np.zeros((len(heads), 1)), np.cumsum(heads, axis=1)], axis=1)
-    team, week = np.nonzero(quits)
-    count = quits[team, week]
-    ok = (week - 2 * window >= 0) & (week + 1 + window <= weeks)
-    team, week, count = team[ok], week[ok], count[ok]
-    after_q = cum_q[team, week + 1 + window] - cum_q[team, week + 1]
-    after_h = cum_h[team, week + 1 + window] - cum_h[team, week + 1]
-    before_q = cum_q[team, week - window] - cum_q[team, week - 2 * window]
-    before_h = cum_h[team, week - window] - cum_h[team, week - 2 * window]
-    return float((count * after_q).sum() / (count * after_h).sum() / ((count * before_q).sum() / (count * before_h).sum()) - 1)
+    t = np.arange(weeks)
+    recent = cum_q[:, t] - cum_q[:, np.maximum(t - window, 0)]
+    exposed = recent > 0
+    valid = t >= window  # the first weeks have no full look-back
+    qe = (quits * exposed)[:, valid].sum(axis=1)
+    he = (heads * exposed)[:, valid].sum(axis=1)
+    qu = (quits * ~exposed)[:, valid].sum(axis=1)
+    hu = (heads * ~exposed)[:, valid].sum(axis=1)
+    total = np.maximum(he + hu, 1e-9)
+    return np.array([(qe * hu / total).sum(), (qu * he / total).sum()])
+
+
+def contagion_rise(counts: np.ndarray) -> float:
+    """Relative rise of the quit rate in the weeks after a teammate's quit (Mantel-Haenszel, within teams)."""
+    return float(counts[0] / counts[1] - 1) if counts[1] > 0 else float("nan")
 
 
 def turnover_contagion(runs: Runs, config: ScenarioConfig) -> CheckResult:
-    spells = runs["base"]["spells"]
-    weeks = int(runs["base"]["timeseries"]["week"].max())
-    rises = [contagion_rise(group, weeks) for _, group in spells.groupby("replicate")]
-    return over_replicates(rises, note=f"{len(rises)} replicates")
+    spells = runs["large"]["spells"]
+    weeks = int(runs["large"]["timeseries"]["week"].max())
+    counts = [contagion_counts(group, weeks) for _, group in spells.groupby("replicate")]
+    result = over_replicates([contagion_rise(c) for c in counts], note="pooled over replicates")
+    result.value = contagion_rise(np.sum(counts, axis=0))
+    return result
 
 
 # ---- money: training versus perks -------------------------------------------------------------

@@ -20,6 +20,7 @@ SCENARIOS: dict[str, list[str]] = {
     "understaffed_perks": ["work.workload=1.3", f"policy.perks_eur_per_employee={PERKS_EUR}"],
     "understaffed_training": ["work.workload=1.3", "training.share=1.0"],
     "intervention": [],  # base plus the scheduled programme below
+    "large": ["org.headcount=3000"],  # event studies (contagion, overload) need many teams
 }
 
 CHECK_SCENARIOS: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,8 @@ CHECK_SCENARIOS: dict[str, tuple[str, ...]] = {
     "impact_applicants": ("base", "intervention"),
     "surveys_without_follow_up": ("base", "surveys_no_follow_up"),
     "understaffing": ("base", "understaffed", "understaffed_perks", "understaffed_training"),
+    "turnover_contagion": ("large",),
+    "overload_ratio": ("large",),
 }
 
 EX_PROGRAMME = {
@@ -53,7 +56,7 @@ def scenario_config(base: ScenarioConfig, name: str) -> ScenarioConfig:
     for item in SCENARIOS[name]:
         key, value = item.split("=")
         section, field = key.split(".")
-        data[section][field] = float(value)
+        data[section][field] = int(value) if field == "headcount" else float(value)
     data["sim"]["name"] = name
     if name == "intervention":
         data["interventions"] = [*data["interventions"], EX_PROGRAMME]
