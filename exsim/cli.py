@@ -38,13 +38,18 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: results/<scenario name>).")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
               help="Override one config value, e.g. --set org.span_of_control=25 (repeatable).")
+@click.option("--org-chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Build the reporting tree from this org chart (CSV or Parquet: employee_id, manager_id).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Also run this scenario (with the same --set overrides and seeds) and add the business case against it.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
-def run(config: Path, years, seed, replicates, workers, out, overrides, baseline, no_figures) -> None:
+def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
+    if org_chart is not None:
+        overrides = [*overrides, f'org.chart="{org_chart.resolve()}"']
     scenario = _load_or_exit(config, list(overrides) + cli_sets)
+    _check_org_chart(scenario)
     reference = _paired_baseline(baseline, scenario, list(overrides)) if baseline else None
     out = out or Path("results") / scenario.sim.name
     started = datetime.now(timezone.utc)
@@ -174,6 +179,21 @@ def params(section: str | None) -> None:
             extra = spec.json_schema_extra or {}
             meaning = (spec.description or "").split(" [")[0]
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
+
+
+def _check_org_chart(config) -> None:
+    """Read the org chart once up front so a bad file stops the run with its precise error."""
+    if not config.org.chart:
+        return
+    from exsim.data.errors import DataError
+    from exsim.data.orgchart import read_org_chart
+
+    try:
+        chart = read_org_chart(config.org.chart)
+    except DataError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"org chart {config.org.chart}: {len(chart.seats)} people, {chart.n_managers} managers", err=True)
 
 
 def _paired_baseline(path: Path, scenario, overrides: list[str]):

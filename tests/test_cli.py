@@ -110,3 +110,21 @@ def test_bench_json_reports_the_promised_keys():
     assert row["customers"] > 0 and row["agent_weeks_per_s"] > 0 and row["peak_rss_mb"] > 0
     bad = exsim("bench", "--sizes", "ten")
     assert bad.returncode == 2 and "--sizes" in bad.stderr
+
+
+def test_run_on_an_org_chart_and_a_broken_one(tmp_path):
+    chart = tmp_path / "chart.csv"
+    rows = ["employee_id,manager_id", "1,"] + [f"{i},1" for i in (2, 3)] + [f"{i},{2 + i % 2}" for i in range(4, 20)]
+    chart.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "chart-run"
+    done = exsim("run", "configs/baseline.toml", "--org-chart", str(chart), "--years", "1", "--replicates", "1",
+                 "--set", "sim.burn_in_weeks=10", "--no-figures", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    spells = pd.read_parquet(out / "spells.parquet")
+    assert spells["seat"].max() == 18 and set(spells[spells.seat == 0]["role"]) == {"manager"}
+    assert "org chart" in (out / "report.md").read_text()
+    broken = tmp_path / "loop.csv"
+    broken.write_text("employee_id,manager_id\n1,\n2,1\n3,4\n4,3\n")
+    done = exsim("run", "configs/baseline.toml", "--org-chart", str(broken), "--out", str(tmp_path / "no"))
+    assert done.returncode == 2 and "loop" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "no").exists()

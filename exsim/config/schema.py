@@ -62,6 +62,7 @@ class Org(Section):
     span_variation: float = param(0.3, "coefficient of variation", "assumption", "spread of spans across managers", ge=0, le=1.5)
     frontline_share: float = param(0.7, "share of teams", "assumption", "share of teams that serve customer accounts", ge=0, le=1)
     cross_team_ties: float = param(1.0, "ties per person", "assumption (small-world ties, Watts-Strogatz style)", "mean teammate-like ties across teams", ge=0, le=20)
+    chart: str | None = param(None, "file path", "user (an HRIS export)", "org chart CSV or Parquet with employee_id and manager_id; when set, the reporting tree, headcount and spans come from it")
     team_workload_sd: float = param(0.1, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
 
 

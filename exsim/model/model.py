@@ -16,7 +16,7 @@ from exsim.metrics.recorder import Recorder
 from exsim.model.agents import Customer, Employee, Manager
 from exsim.model.state import CustomerState, StaffState
 from exsim.model.streams import Streams, entropy_from
-from exsim.org import OrgStructure, build_org
+from exsim.org import OrgStructure, organisation
 
 MAX_TENURE_WEEKS = 40 * 52  # careers longer than 40 years are not drawn at the start (assumption)
 ALUMNI_MEMORY = 0.02  # each leaver moves the alumni sentiment 2% of the way to their own (assumption)
@@ -38,7 +38,7 @@ class OrgModel(mesa.Model):
         self.config = config if config is not None else load_config()
         self.schedule = Schedule(self.config)
         self.streams = Streams(self.seed_entropy)
-        self.org: OrgStructure = org if org is not None else build_org(self.config.org, self.streams["org"])
+        self.org: OrgStructure = org if org is not None else organisation(self.config.org, self.streams["org"])
         self.network = Network(self.org.graph, layout=None, random=self.random)
         self.staff = StaffState(self.org.n_seats)
         self.seat_holder: list[Employee | None] = [None] * self.org.n_seats

@@ -12,7 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from exsim.config import ScenarioConfig  # noqa: E402
-from exsim.org import build_org  # noqa: E402
+from exsim.org import organisation  # noqa: E402
 from exsim.model.streams import Streams  # noqa: E402
 
 NETWORK_MAX_PEOPLE = 1000
@@ -35,7 +35,7 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: Scenari
         _save(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
         _save(teams_figure(own), figdir / "teams.png"),
     ]
-    if config.org.headcount <= NETWORK_MAX_PEOPLE:
+    if tables["spells"]["seat"].max() < NETWORK_MAX_PEOPLE:
         names.append(_save(network_figure(tables["spells"], config, first_seed), figdir / "network.png"))
     return names
 
@@ -118,7 +118,7 @@ def teams_figure(teams: pd.DataFrame):
 
 def network_figure(spells: pd.DataFrame, config: ScenarioConfig, seed: int):
     """The org chart of replicate 0 at the end of the run, people coloured by engagement."""
-    org = build_org(config.org, Streams(seed)["org"])
+    org = organisation(config.org, Streams(seed)["org"])
     final = spells[(spells["scenario"] == config.sim.name) & (spells["replicate"] == 0)
                    & spells["exit_week"].isna()].set_index("seat")
     engagement = np.full(org.n_seats, np.nan)

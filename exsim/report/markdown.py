@@ -69,8 +69,10 @@ def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures
 
 def _what_was_run(manifest: dict) -> str:
     cfg = manifest["config"]
+    shape = (f"org chart {cfg['org']['chart']}" if cfg["org"].get("chart")
+             else f"{cfg['org']['headcount']} seats, mean span of control {cfg['org']['span_of_control']}")
     return (f"Command: `{manifest['command']}`  \n"
-            f"Organisation: {cfg['org']['headcount']} seats, mean span of control {cfg['org']['span_of_control']}, "
+            f"Organisation: {shape}, "
             f"workload {cfg['work']['workload']}, trust climate {cfg['culture']['trust']}, "
             f"perks EUR {cfg['policy']['perks_eur_per_employee']:.0f} per employee per year.  \n"
             f"Simulated {cfg['sim']['years']} years (after {cfg['sim']['burn_in_weeks']} unrecorded settling weeks), "
