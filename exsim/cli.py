@@ -124,6 +124,46 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the first scenario's).")
+@click.option("--seed", type=click.IntRange(0), help="Root seed shared by all scenarios (paired replicates).")
+@click.option("--replicates", type=click.IntRange(2, 1000), help="Replicates per scenario (default: the first scenario's, at least 2).")
+@click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a value in every scenario (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/compare"),
+              show_default=True, help="Output folder.")
+def compare(configs, years, seed, replicates, workers, overrides, out) -> None:
+    """Compare scenarios against the first (the baseline) on paired seeds, with the business case in euros."""
+    from exsim.analysis.compare import business_cases, paired, ranking, run_comparison, write_comparison
+
+    if len(configs) < 2:
+        raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
+    sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
+    scenarios = [_load_or_exit(path, [*overrides, *sets]) for path in configs]
+    for scenario in scenarios:
+        _check_org_chart(scenario)
+    if scenarios[0].sim.replicates < 2:
+        scenarios[0].sim.replicates = 2
+    scenarios = paired(scenarios)
+    runs = run_comparison(scenarios, workers)
+    cases = business_cases(runs)
+    ranked = ranking(runs, cases)
+    first = scenarios[0].sim
+    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "scenarios": [s.sim.name for s in scenarios],
+                "configs": {s.sim.name: config_to_dict(s) for s in scenarios}, "seed": first.seed,
+                "replicates": first.replicates, "years": first.years,
+                "seeds": replicate_seeds(first.seed, first.replicates)}
+    write_comparison(out, runs, cases, ranked, manifest)
+    click.echo(f"ranking by net benefit against {first.name} over {first.years} years ({first.replicates} replicates):")
+    for _, row in ranked.iterrows():
+        money = "baseline" if row["scenario"] == first.name else (
+            f"EUR {row['net_benefit'] / 1e3:,.0f}k [{row['net_benefit_p05'] / 1e3:,.0f}k, {row['net_benefit_p95'] / 1e3:,.0f}k]")
+        click.echo(f"  {row['rank']}. {row['scenario']:<24} {money}; attrition {row['voluntary_attrition_rate']:.1%}, "
+                   f"engagement {row['engagement']:.2f}")
+    click.echo(f"report, business cases and figures in {out}/ (open {out / 'report.md'})")
+
+
+@main.command()
 @click.argument("config", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--replicates", type=click.IntRange(2, 1000), default=8, show_default=True, help="Replicates per scenario.")
 @click.option("--years", type=click.IntRange(3, 50), default=5, show_default=True, help="Simulated years per run.")

@@ -1,0 +1,145 @@
+"""Compare scenarios against the first on paired seeds: KPIs, business cases, ranking, a board memo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from exsim.analysis.business_case import business_case, business_case_markdown, weekly_gains  # noqa: E402
+from exsim.config import ScenarioConfig  # noqa: E402
+from exsim.results import combine, yearly_kpis  # noqa: E402
+from exsim.runs import run_replicates  # noqa: E402
+
+
+def paired(configs: list[ScenarioConfig]) -> list[ScenarioConfig]:
+    """The scenarios with the first one's seed, replicates, years and settling weeks, and unique names."""
+    first, seen, out = configs[0].sim, set(), []
+    for config in configs:
+        config = config.model_copy(deep=True)
+        name = config.sim.name
+        while name in seen:
+            name = f"{name}+"
+        seen.add(name)
+        for key in ("seed", "replicates", "years", "burn_in_weeks"):
+            setattr(config.sim, key, getattr(first, key))
+        config.sim.name = name
+        out.append(config)
+    return out
+
+
+def run_comparison(configs: list[ScenarioConfig], workers: int | None = None) -> dict[str, dict[str, pd.DataFrame]]:
+    """Each scenario's tables, in the given order."""
+    return {c.sim.name: combine(run_replicates(c, workers=workers)) for c in configs}
+
+
+def business_cases(runs: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Every scenario but the first, against the first."""
+    names = list(runs)
+    base = runs[names[0]]["timeseries"]
+    return {name: business_case(runs[name]["timeseries"], base) for name in names[1:]}
+
+
+def ranking(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Scenarios ranked by mean total net benefit against the first, with last-year KPIs."""
+    rows = []
+    for name, tables in runs.items():
+        yearly = yearly_kpis(tables["timeseries"])
+        last = yearly[yearly["year"] == yearly["year"].max()].mean(numeric_only=True)
+        row = {"scenario": name, "engagement": last["engagement"], "voluntary_attrition_rate": last["voluntary_attrition_rate"],
+               "absence_rate": last["absence_rate"], "csat": last["csat"]}
+        if name in cases:
+            total = cases[name][cases[name]["period"] == "total"].set_index("metric")
+            for metric in ("net_benefit", "programme_cost", "roi", "payback_month"):
+                if metric in total.index:
+                    row[metric] = total.loc[metric, "mean"]
+                    row[f"{metric}_p05"] = total.loc[metric, "p05"]
+                    row[f"{metric}_p95"] = total.loc[metric, "p95"]
+            row["paid_back_replicates"] = int(total.loc["payback_month", "replicates"]) if "payback_month" in total.index else 0
+            row["replicates"] = int(total.loc["net_benefit", "replicates"])
+        else:
+            row["net_benefit"] = 0.0
+        rows.append(row)
+    table = pd.DataFrame(rows).sort_values("net_benefit", ascending=False).reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]]):
+    """Cumulative net benefit against the first scenario: median and 90% band over replicates."""
+    names = list(runs)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    for i, name in enumerate(names[1:], start=1):
+        gains = weekly_gains(runs[name]["timeseries"], runs[names[0]]["timeseries"])
+        wide = gains.pivot(index="week", columns="replicate", values="net_benefit").cumsum() / 1e6
+        years = wide.index / 52.0
+        ax.plot(years, wide.median(axis=1), color=f"C{i}", label=name)
+        ax.fill_between(years, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1), color=f"C{i}", alpha=0.2, lw=0)
+    ax.axhline(0, color="0.3", lw=0.8)
+    ax.set_xlabel("years simulated")
+    ax.set_ylabel(f"cumulative net benefit vs {names[0]} (EUR million)")
+    ax.set_title("Cumulative net benefit: median and 90% of replicates", fontsize=10)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baseline: str, manifest: dict,
+                   figures: list[str]) -> str:
+    """A memo a strategist can paste: ranking by net benefit, payback, and each business case."""
+    years = manifest["years"]
+    lines = [f"# Comparing {len(ranked)} scenarios against {baseline}", "",
+             f"Command: `{manifest['command']}`  ",
+             f"{manifest['replicates']} replicates x {years} years, paired seeds (common random numbers) from seed "
+             f"{manifest['seed']}.", "", "## Ranking by net benefit", "",
+             f"Net benefit is everything saved or earned against {baseline} minus what the programme costs, "
+             f"in euros over {years} years; brackets hold 90% of replicates.", "",
+             "| rank | scenario | net benefit | payback | ROI | engagement | voluntary attrition | absence | csat |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for _, row in ranked.iterrows():
+        if row["scenario"] == baseline:
+            money, payback, roi = "(baseline)", "", ""
+        else:
+            money = f"EUR {row['net_benefit'] / 1e3:,.0f}k [{row['net_benefit_p05'] / 1e3:,.0f}k, {row['net_benefit_p95'] / 1e3:,.0f}k]"
+            payback = _payback_text(row)
+            roi = f"{row['roi']:.0%}" if pd.notna(row.get("roi")) else "no programme cost"
+        lines.append(f"| {row['rank']} | {row['scenario']} | {money} | {payback} | {roi} | {row['engagement']:.2f} | "
+                     f"{row['voluntary_attrition_rate']:.1%} | {row['absence_rate']:.1%} | {row['csat']:.2f} |")
+    lines += ["", "Engagement, attrition, absence and csat are last-year means over replicates.", ""]
+    for name, case in cases.items():
+        lines += [business_case_markdown(case, name, baseline), ""]
+    lines += ["## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
+    return "\n".join(lines) + "\n"
+
+
+def _payback_text(row: pd.Series) -> str:
+    paid, total = int(row.get("paid_back_replicates", 0) or 0), int(row.get("replicates", 0) or 0)
+    if paid * 2 <= total:
+        return f"not within the run ({paid} of {total} replicates pay back)"
+    return f"month {row['payback_month']:.0f} ({paid} of {total} replicates)"
+
+
+def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
+    """Tables, business cases, ranking, figures and report.md, written atomically."""
+    from exsim.report.figures import kpi_figure, _save
+    from exsim.results.summary import summarise
+    from exsim.results.writer import TABLES, write_folder
+
+    def contents(folder: Path) -> None:
+        for table in TABLES:
+            pd.concat([r[table] for r in runs.values()], ignore_index=True).to_parquet(folder / f"{table}.parquet", index=False)
+        timeseries = pd.concat([r["timeseries"] for r in runs.values()], ignore_index=True)
+        summarise(timeseries).to_csv(folder / "summary.csv", index=False, float_format="%.6g")
+        pd.concat([c.assign(scenario=n) for n, c in cases.items()], ignore_index=True).to_csv(
+            folder / "business_case.csv", index=False, float_format="%.6g")
+        ranked.to_csv(folder / "ranking.csv", index=False, float_format="%.6g")
+        (folder / "figures").mkdir()
+        figures = [_save(kpi_figure(timeseries), folder / "figures" / "kpis.png"),
+                   _save(net_benefit_fan(runs), folder / "figures" / "net_benefit.png")]
+        (folder / "report.md").write_text(compare_report(ranked, cases, next(iter(runs)), manifest, figures))
+
+    write_folder(out, contents, manifest)
