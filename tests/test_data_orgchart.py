@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-import exsim.model.model as model_module
 from exsim import OrgModel, load_config
 from exsim.data import DataError, read_org_chart
 from exsim.mechanisms import manager_support
@@ -98,9 +97,8 @@ def test_exsim_team_code_runs_on_the_structure(chart):
     assert lead[e3] == 2 and lead[e7] == 1  # E3: E6 present (E7 is not) plus E8, whom E3 now covers
 
 
-def test_org_model_runs_on_a_chart(chart, monkeypatch):
-    monkeypatch.setattr(model_module, "build_org", lambda org, rng, *_: chart.to_org_structure(org, rng))
-    model = OrgModel(load_config(), rng=3, burn_in_weeks=4)
+def test_org_model_runs_on_a_chart(chart):
+    model = OrgModel(load_config(None, [f'org.chart="{chart.source}"']), rng=3, burn_in_weeks=4)
     model.run(52)
     teams = model.tables()["teams"]
     ids = chart.seats["employee_id"].to_numpy()
