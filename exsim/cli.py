@@ -13,9 +13,27 @@ import pandas as pd
 
 import exsim
 from exsim.config import ConfigError, config_to_dict, load_config
+from exsim.runs.executors import close as close_executor
 from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def dask_option(command):
+    """--dask: run on a Dask cluster instead of local processes."""
+    return click.option("--dask", metavar="ADDRESS|local",
+                        help="Run on a Dask cluster: a scheduler address such as tcp://HOST:8786, or 'local' "
+                             "to start a LocalCluster with --workers workers.")(command)
+
+
+def _executor(workers, dask):
+    from exsim.runs.executors import make_executor
+
+    try:
+        return make_executor(workers, dask)
+    except OSError as exc:
+        click.echo(f"error: cannot reach the Dask scheduler at {dask}: {exc}", err=True)
+        sys.exit(2)
 
 
 @click.group(context_settings=CONTEXT)
@@ -43,7 +61,8 @@ def main() -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Also run this scenario (with the same --set overrides and seeds) and add the business case against it.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
-def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures) -> None:
+@dask_option
+def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, dask) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
     if org_chart is not None:
@@ -57,12 +76,16 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     from exsim.report import write_figures, write_report
     from exsim.results import combine, write_run
 
-    tables = combine(run_replicates(scenario, workers=workers))
+    executor = _executor(workers, dask) if dask else None
+    tables = combine(run_replicates(scenario, workers=workers, executor=executor))
     case = None
     if reference is not None:
         from exsim.analysis.business_case import business_case
 
-        reference_tables = combine(run_replicates(reference, workers=workers))
+        reference_tables = combine(run_replicates(reference, workers=workers, executor=executor))
+    if executor is not None:
+        executor.close()
+    if reference is not None:
         case = business_case(tables["timeseries"], reference_tables["timeseries"])
         tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
     manifest = {
@@ -132,7 +155,8 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a value in every scenario (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/compare"),
               show_default=True, help="Output folder.")
-def compare(configs, years, seed, replicates, workers, overrides, out) -> None:
+@dask_option
+def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> None:
     """Compare scenarios against the first (the baseline) on paired seeds, with the business case in euros."""
     from exsim.analysis.compare import business_cases, paired, ranking, run_comparison, write_comparison
 
@@ -145,7 +169,11 @@ def compare(configs, years, seed, replicates, workers, overrides, out) -> None:
     if scenarios[0].sim.replicates < 2:
         scenarios[0].sim.replicates = 2
     scenarios = paired(scenarios)
-    runs = run_comparison(scenarios, workers)
+    executor = _executor(workers, dask)
+    try:
+        runs = run_comparison(scenarios, workers, executor)
+    finally:
+        close_executor(executor)
     cases = business_cases(runs)
     ranked = ranking(runs, cases)
     first = scenarios[0].sim
@@ -200,6 +228,86 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
     click.echo(f"{inside} of {len(table)} facts inside their range; table, report and figures in {out}/")
     if inside < len(table):
         sys.exit(1)
+
+
+def _experiment_command(kind: str):
+    def decorate(fn):
+        fn = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                          help=f"Output folder (default: results/<spec name>); rerunning with the same --out resumes.")(fn)
+        fn = click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+                          help="Override a base config value in every run (repeatable).")(fn)
+        fn = click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the spec's).")(fn)
+        fn = click.option("--replicates", type=click.IntRange(1, 1000), help="Replicates per point (default: the spec's).")(fn)
+        fn = click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes or Dask workers (default: all cores).")(fn)
+        fn = dask_option(fn)
+        fn = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))(fn)
+        return main.command(name=kind)(fn)
+    return decorate
+
+
+def _load_experiment(spec, overrides, years, replicates):
+    from exsim.analysis.experiment import load_experiment
+
+    try:
+        experiment = load_experiment(spec, list(overrides))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if years:
+        experiment.spec.years = years
+        experiment.base.sim.years = years
+    if replicates:
+        experiment.spec.replicates = replicates
+    return experiment
+
+
+@_experiment_command("sweep")
+def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
+    """Run a grid, random or Latin-hypercube design over config keys; tidy table and response curves."""
+    from exsim.analysis.sweep import point_summary, run_sweep, write_sweep
+
+    experiment = _load_experiment(spec, overrides, years, replicates)
+    out = out or Path("results") / spec.stem
+    executor = _executor(workers, dask)
+    try:
+        table, reused = run_sweep(experiment, out, executor, say=lambda m: click.echo(m, err=True))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        close_executor(executor)
+    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
+                "base_config": config_to_dict(experiment.base), "runs": int(table.groupby(["point", "replicate"]).ngroups),
+                "reused_runs": reused}
+    write_sweep(out, experiment, table, manifest)
+    summary = point_summary(table, experiment)
+    click.echo(f"{summary['point'].nunique()} points x {experiment.spec.replicates} replicates "
+               f"({reused} runs reused); results, response curves and report in {out}/")
+
+
+@_experiment_command("sensitivity")
+def sensitivity(spec, dask, workers, replicates, years, overrides, out) -> None:
+    """Morris screening or Sobol indices (SALib) of the levers in SPEC, with confidence intervals."""
+    from exsim.analysis.sensitivity import run_sensitivity, write_sensitivity
+
+    experiment = _load_experiment(spec, overrides, years, replicates)
+    out = out or Path("results") / spec.stem
+    executor = _executor(workers, dask)
+    try:
+        indices, per_point, reused = run_sensitivity(experiment, out, executor, say=lambda m: click.echo(m, err=True))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        close_executor(executor)
+    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
+                "points": len(per_point), "reused_runs": reused}
+    write_sensitivity(out, experiment, indices, per_point, manifest)
+    key = "ST" if experiment.spec.design == "sobol" else "mu_star"
+    for outcome, group in indices.groupby("outcome", sort=False):
+        order = group.sort_values("rank")
+        click.echo(f"{outcome}: " + ", ".join(f"{r.lever} ({getattr(r, key):.3g})" for r in order.itertuples()))
+    click.echo(f"indices, bar plots and report in {out}/")
 
 
 @main.command()

@@ -32,9 +32,9 @@ def paired(configs: list[ScenarioConfig]) -> list[ScenarioConfig]:
     return out
 
 
-def run_comparison(configs: list[ScenarioConfig], workers: int | None = None) -> dict[str, dict[str, pd.DataFrame]]:
+def run_comparison(configs: list[ScenarioConfig], workers: int | None = None, executor=None) -> dict[str, dict[str, pd.DataFrame]]:
     """Each scenario's tables, in the given order."""
-    return {c.sim.name: combine(run_replicates(c, workers=workers)) for c in configs}
+    return {c.sim.name: combine(run_replicates(c, workers=workers, executor=executor)) for c in configs}
 
 
 def business_cases(runs: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

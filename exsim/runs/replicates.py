@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,30 +46,39 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def run_replicates(config: ScenarioConfig, workers: int | None = None, show_progress: bool = True) -> list[ReplicateResult]:
-    """Run config.sim.replicates seeds derived from config.sim.seed, in order of replicate."""
-    seeds = replicate_seeds(config.sim.seed, config.sim.replicates)
-    workers = min(workers or default_workers(), len(seeds))
+def simulate_spec(spec) -> ReplicateResult:
+    """Run one RunSpec (the executors' task)."""
+    return simulate(spec.config, spec.seed, spec.replicate)
+
+
+def replicate_specs(config: ScenarioConfig) -> list:
+    """One RunSpec per replicate, seeds spawned from config.sim.seed."""
+    from exsim.runs.executors import RunSpec
+
+    return [RunSpec(config, seed, i) for i, seed in enumerate(replicate_seeds(config.sim.seed, config.sim.replicates))]
+
+
+def run_replicates(config: ScenarioConfig, workers: int | None = None, show_progress: bool = True,
+                   executor=None) -> list[ReplicateResult]:
+    """Run config.sim.replicates seeds derived from config.sim.seed; results in replicate order.
+
+    `executor` (from exsim.runs.executors.make_executor) defaults to local processes with `workers`.
+    """
+    from exsim.runs.executors import LocalExecutor
+
+    specs = replicate_specs(config)
     weeks = config.sim.years * WEEKS_PER_YEAR
-    progress = Progress(weeks * len(seeds), f"{config.sim.name}: simulating weeks") if show_progress else None
+    progress = Progress(weeks * len(specs), f"{config.sim.name}: simulating weeks") if show_progress else None
+    executor = executor or LocalExecutor(min(workers or default_workers(), len(specs)))
+    results: dict[int, ReplicateResult] = {}
     try:
-        if workers <= 1:
-            return [simulate(config, s, i, progress) for i, s in enumerate(seeds)]
-        return _run_in_processes(config, seeds, workers, weeks, progress)
+        if isinstance(executor, LocalExecutor) and executor.workers == 1:
+            return [simulate(s.config, s.seed, s.replicate, progress) for s in specs]
+        for spec, result in executor.map(simulate_spec, specs):
+            results[spec.replicate] = result
+            if progress is not None:
+                progress(weeks)
+        return [results[i] for i in range(len(specs))]
     finally:
         if progress is not None:
             progress.close()
-
-
-def _run_in_processes(config, seeds, workers, weeks, progress) -> list[ReplicateResult]:
-    # fork where the platform has it: scripts and notebooks need no `if __name__ == "__main__"` guard
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    results: dict[int, ReplicateResult] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(simulate, config, seed, i) for i, seed in enumerate(seeds)]
-        for future in as_completed(futures):
-            result = future.result()
-            results[result.replicate] = result
-            if progress is not None:
-                progress(weeks)
-    return [results[i] for i in range(len(seeds))]
