@@ -261,6 +261,18 @@ def _load_experiment(spec, overrides, years, replicates):
     return experiment
 
 
+def _run_design(runner, experiment, out: Path, workers, dask):
+    """Run an experiment's design on the chosen executor; a bad design point exits 2 with its message."""
+    executor = _executor(workers, dask)
+    try:
+        return runner(experiment, out, executor, say=lambda m: click.echo(m, err=True))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    finally:
+        close_executor(executor)
+
+
 @_experiment_command("sweep")
 def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
     """Run a grid, random or Latin-hypercube design over config keys; tidy table and response curves."""
@@ -268,14 +280,7 @@ def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
 
     experiment = _load_experiment(spec, overrides, years, replicates)
     out = out or Path("results") / spec.stem
-    executor = _executor(workers, dask)
-    try:
-        table, reused = run_sweep(experiment, out, executor, say=lambda m: click.echo(m, err=True))
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        close_executor(executor)
+    table, reused = _run_design(run_sweep, experiment, out, workers, dask)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
                 "base_config": config_to_dict(experiment.base), "runs": int(table.groupby(["point", "replicate"]).ngroups),
                 "reused_runs": reused}
@@ -292,14 +297,7 @@ def sensitivity(spec, dask, workers, replicates, years, overrides, out) -> None:
 
     experiment = _load_experiment(spec, overrides, years, replicates)
     out = out or Path("results") / spec.stem
-    executor = _executor(workers, dask)
-    try:
-        indices, per_point, reused = run_sensitivity(experiment, out, executor, say=lambda m: click.echo(m, err=True))
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        close_executor(executor)
+    indices, per_point, reused = _run_design(run_sensitivity, experiment, out, workers, dask)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
                 "points": len(per_point), "reused_runs": reused}
     write_sensitivity(out, experiment, indices, per_point, manifest)
