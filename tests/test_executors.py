@@ -40,3 +40,23 @@ def test_local_executor_yields_every_spec_once():
 
 def _double_seed(spec):
     return spec.seed * 2
+
+
+def test_a_dying_worker_is_reported_and_its_runs_retried(tmp_path, capfd, monkeypatch):
+    monkeypatch.setenv("EXSIM_TEST_MARKER", str(tmp_path / "died-once"))
+    config = small()
+    specs = [RunSpec(config, seed, i) for i, seed in enumerate([5, 6, 7, 8])]
+    got = {spec.replicate: value for spec, value in LocalExecutor(2).map(_die_once, specs)}
+    assert got == {0: 10, 1: 12, 2: 14, 3: 16}
+    assert "a worker process died; retrying" in capfd.readouterr().err
+
+
+def _die_once(spec):
+    import os
+    from pathlib import Path
+
+    marker = Path(os.environ["EXSIM_TEST_MARKER"])
+    if spec.replicate == 2 and not marker.exists():
+        marker.touch()
+        os._exit(1)  # the worker process dies mid-run
+    return spec.seed * 2
