@@ -374,5 +374,13 @@ def _print_headline(timeseries, out: Path, seconds: float) -> None:
                f"csat {last['csat']:.2f}")
 
 
+def _register_commands() -> None:
+    from exsim.calibration.command import calibrate
+
+    main.add_command(calibrate)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     main()

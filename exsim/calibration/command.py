@@ -1,0 +1,67 @@
+"""The `exsim calibrate` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from exsim.config import ConfigError, load_config
+from exsim.data.errors import DataError
+
+
+@click.command()
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("configs/baseline.toml"), show_default=True, help="Scenario to calibrate.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Which column of your file holds a field, e.g. --map tenure=stag --map left=event (repeatable).")
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with a [map] table.")
+@click.option("--tenure-unit", type=click.Choice(["days", "weeks", "months", "years"]), help="Unit of a tenure column.")
+@click.option("--date-format", help="Date format such as %m/%d/%Y (default: detected).")
+@click.option("--params", help="Parameters to fit: section.key[:low:high],... (default: the quit-hazard parameters).")
+@click.option("--trials", type=click.IntRange(1, 10_000), default=40, show_default=True, help="Optuna trials in total.")
+@click.option("--replicates", type=click.IntRange(1, 100), default=2, show_default=True, help="Replicates averaged per trial.")
+@click.option("--years", type=click.IntRange(1, 50), help="Simulated years per run (default: 4 for dated data, 3 otherwise).")
+@click.option("--seed", type=click.IntRange(0), default=42, show_default=True, help="Seed of the search and the runs.")
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes running a trial's replicates (default: all cores).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
+              show_default=True, help="Output folder; rerunning with the same --out resumes the study.")
+def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params, trials, replicates, years, seed,
+              workers, overrides, out) -> None:
+    """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
+    from exsim.calibration.fit import fit, parse_parameters
+    from exsim.calibration.output import write_outputs
+    from exsim.calibration.targets import observed_targets
+    from exsim.data.mapping import parse_map_options, read_mapping_file
+    from exsim.data.records import read_employee_records
+
+    try:
+        column_map: dict[str, str] = {}
+        if mapping:
+            from_file = read_mapping_file(mapping)
+            column_map.update(from_file.map)
+            tenure_unit = tenure_unit or from_file.tenure_unit
+            date_format = date_format or from_file.date_format
+        column_map.update(parse_map_options(list(maps)))
+        records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format)
+        observed = observed_targets(records)
+        years = years or (4 if records.mode == "dates" else 3)
+        base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
+        parameters = parse_parameters(params, base)
+    except (DataError, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(records.summary(), err=True)
+    click.echo(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
+               + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()), err=True)
+    out.mkdir(parents=True, exist_ok=True)
+    result = fit(base, observed, parameters, trials, out / "study.db", seed, workers, say=lambda m: click.echo(m, err=True))
+    write_outputs(out, config_path, data, result, records, " ".join(["exsim", *sys.argv[1:]]), list(overrides))
+    for _, row in result.intervals.iterrows():
+        note = "" if row["identified"] else "  (not identified by these data)"
+        click.echo(f"{row['parameter']} = {row['best']:.4g} [{row['low']:.4g}, {row['high']:.4g}]{note}")
+    click.echo(f"attrition observed {observed.attrition:.1%}, simulated {result.best_simulated.attrition:.1%}; "
+               f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
