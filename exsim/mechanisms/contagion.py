@@ -1,5 +1,7 @@
 """Turnover contagion: a quit raises teammates' quit hazard for months, more in small teams (F7)."""
 
+from functools import lru_cache
+
 import numpy as np
 
 from exsim.config.schema import Attrition
@@ -9,6 +11,7 @@ from exsim.org import OrgStructure
 WINDOW_WEEKS = 19.3  # F7: ~135 days
 
 
+@lru_cache(maxsize=16)
 def _kernel_mean(peak_weeks: float) -> float:
     """Mean over the F7 window of the unit-peak kernel (t/p) e^(1 - t/p)."""
     t = np.linspace(0.0, WINDOW_WEEKS, 200)
