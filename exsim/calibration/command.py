@@ -26,11 +26,13 @@ from exsim.data.errors import DataError
 @click.option("--years", type=click.IntRange(1, 50), help="Simulated years per run (default: 4 for dated data, 3 otherwise).")
 @click.option("--seed", type=click.IntRange(0), default=42, show_default=True, help="Seed of the search and the runs.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes running a trial's replicates (default: all cores).")
+@click.option("--parallel-trials", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Trials run at once; above 1 the search order depends on timing, so results vary slightly between runs.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
               show_default=True, help="Output folder; rerunning with the same --out resumes the study.")
 def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params, trials, replicates, years, seed,
-              workers, overrides, out) -> None:
+              workers, parallel_trials, overrides, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
     from exsim.calibration.fit import fit, parse_parameters
     from exsim.calibration.output import write_outputs
@@ -58,7 +60,8 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params
     click.echo(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
                + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()), err=True)
     out.mkdir(parents=True, exist_ok=True)
-    result = fit(base, observed, parameters, trials, out / "study.db", seed, workers, say=lambda m: click.echo(m, err=True))
+    result = fit(base, observed, parameters, trials, out / "study.db", seed, workers,
+                 say=lambda m: click.echo(m, err=True), parallel_trials=parallel_trials)
     write_outputs(out, config_path, data, result, records, " ".join(["exsim", *sys.argv[1:]]), list(overrides))
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"

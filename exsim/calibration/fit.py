@@ -75,8 +75,13 @@ def simulate_targets(base: ScenarioConfig, values: dict[str, float], observed: T
 
 
 def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[float, float]], trials: int,
-        storage: Path, seed: int, workers: int | None, say=print) -> FitResult:
-    """Run (or resume) the study in `storage` until it has `trials` finished trials."""
+        storage: Path, seed: int, workers: int | None, say=print, parallel_trials: int = 1) -> FitResult:
+    """Run (or resume) the study in `storage` until it has `trials` finished trials.
+
+    parallel_trials > 1 runs that many trials at once (each with its own worker processes); the
+    sampler then sees results in the order they finish, so the study is no longer a pure function
+    of the seed (the fitted values agree within their intervals).
+    """
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(study_name="exsim-calibration", storage=f"sqlite:///{storage}", load_if_exists=True,
                                 direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
@@ -90,10 +95,11 @@ def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[flo
         trial.set_user_attr("attrition", simulated.attrition)
         return loss(observed, simulated)
 
-    remaining = max(trials - done, 0)
-    for i in range(remaining):
-        study.optimize(objective, n_trials=1)
-        say(f"trial {done + i + 1}/{trials}: loss {study.trials[-1].value:.2f} (best {study.best_value:.2f})")
+    def report(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+        finished = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
+        say(f"trial {finished}/{trials}: loss {trial.value:.2f} (best {study.best_value:.2f})")
+
+    study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
     best, _ = simulate_targets(base, study.best_params, observed, workers)
     return FitResult(study, parameters, observed, best, intervals(study, parameters))
 
