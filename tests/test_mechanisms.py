@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from exsim import OrgModel, load_config
-from exsim.config.schema import Attrition, Brand, Managers, Training
+from exsim.config.schema import Attrition, Brand, Training
 from exsim.interventions import Schedule, concurrent_changes, fatigue_dilution
 from exsim.mechanisms import brand, contagion, customers, engagement, hiring, manager_support, training
 from exsim.mechanisms.drivers import fairness

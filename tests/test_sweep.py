@@ -78,6 +78,7 @@ def test_sweep_end_to_end_and_resume_after_a_kill(tmp_path):
     again = exsim("sweep", str(path), *SMALL, "--out", str(out))
     assert "10 reused" in again.stderr and "0 to compute" in again.stderr
     fresh = exsim("sweep", str(path), *SMALL, "--workers", "1", "--out", str(tmp_path / "fresh"))
+    assert fresh.returncode == 0, fresh.stderr  # a fresh run on 1 worker equals the resumed one on 2
     pd.testing.assert_frame_equal(table, pd.read_parquet(tmp_path / "fresh" / "results.parquet"))
 
 
