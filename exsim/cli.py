@@ -233,7 +233,7 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
 def _experiment_command(kind: str):
     def decorate(fn):
         fn = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                          help=f"Output folder (default: results/<spec name>); rerunning with the same --out resumes.")(fn)
+                          help="Output folder (default: results/<spec name>); rerunning with the same --out resumes.")(fn)
         fn = click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
                           help="Override a base config value in every run (repeatable).")(fn)
         fn = click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the spec's).")(fn)
