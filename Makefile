@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench baseline clean
+.PHONY: demo test install bench baseline clean browser dashboard
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "exsim needs Python 3.12 or newer, found " + sys.version'
@@ -21,8 +21,17 @@ demo: $(STAMP)
 	$(BIN)/exsim run configs/baseline.toml --replicates 4
 	@echo "Open results/baseline/report.md and results/baseline/figures/*.png"
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n 2
+
+# Browser tests drive Debian's chromium headless (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium \
+		|| (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)) \
+		|| echo "warning: could not install chromium; the browser tests will be skipped"
+
+dashboard: $(STAMP)
+	$(BIN)/exsim dashboard
 
 bench: $(STAMP)
 	$(BIN)/exsim bench

@@ -376,8 +376,10 @@ def _print_headline(timeseries, out: Path, seconds: float) -> None:
 
 def _register_commands() -> None:
     from exsim.calibration.command import calibrate
+    from exsim.dashboard.command import dashboard
 
     main.add_command(calibrate)
+    main.add_command(dashboard)
 
 
 _register_commands()

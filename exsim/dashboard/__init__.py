@@ -1,0 +1,1 @@
+"""The educators' dashboard: a Mesa SolaraViz app with levers, the org chart, live KPIs and lessons."""
