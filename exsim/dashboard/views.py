@@ -100,6 +100,10 @@ def KpiView(model: DashboardModel):
         ax.set_title(label, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
+        if not weeks:  # before the first step: an empty clock face rather than meaningless axes
+            ax.set_xlim(0, 52)
+            ax.set_yticks([])
+        ax.set_xlabel("week", fontsize=7)
     axes[1, 3].axis("off")
     axes[1, 3].text(0, 0.5, f"week {max(model.week, 0)}\nlatest engagement "
                     f"{weeks[-1]['engagement']:.2f}" if weeks else "press Step or ▶", fontsize=10)

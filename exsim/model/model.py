@@ -58,7 +58,7 @@ class OrgModel(mesa.Model):
         self.alumni_enps = self.current_enps() - 20.0
         self.reputation = brand.reputation_target(self.current_enps(), self.alumni_enps, self.config.brand)
         for _ in range(burn_in):
-            self.step()
+            self._user_step()  # our step without advancing Mesa's clock: model.time counts recorded weeks
 
     # ---- set-up ----------------------------------------------------------------------------
     def _draw_fixed_differences(self) -> None:
