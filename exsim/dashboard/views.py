@@ -96,12 +96,12 @@ def KpiView(model: DashboardModel):
     weeks = model.recorder.weeks
     fig, axes = plt.subplots(2, 4, figsize=(11, 4.2))
     for ax, (column, label, scale) in zip(axes.ravel(), KPIS):
-        ax.plot([w["week"] for w in weeks], [w[column] * scale for w in weeks], color="C0")
+        ax.plot([w["week"] for w in weeks], [w[column] * scale for w in weeks], color="C0", marker=".", ms=3)
         ax.set_title(label, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        if not weeks:  # before the first step: an empty clock face rather than meaningless axes
-            ax.set_xlim(0, 52)
+        ax.set_xlim(0, max(52, len(weeks) + 1))  # at least a year on the axis, so the first weeks read well
+        if not weeks:
             ax.set_yticks([])
         ax.set_xlabel("week", fontsize=7)
     axes[1, 3].axis("off")
