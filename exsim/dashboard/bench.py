@@ -9,7 +9,7 @@ import time
 import matplotlib.pyplot as plt
 
 from exsim.dashboard.model import DashboardModel
-from exsim.dashboard.views import KPIS, org_chart_figure
+from exsim.dashboard.views import kpi_figure, org_chart_figure
 
 
 def step_and_redraw_seconds(headcount: int = 400, steps: int = 10) -> float:
@@ -18,19 +18,10 @@ def step_and_redraw_seconds(headcount: int = 400, steps: int = 10) -> float:
     start = time.perf_counter()
     for _ in range(steps):
         model.step()
-        for fig in (org_chart_figure(model), _kpi_figure(model)):
+        for fig in (org_chart_figure(model), kpi_figure(model)):
             fig.savefig(io.BytesIO(), format="png", dpi=80)
             plt.close(fig)
     return (time.perf_counter() - start) / steps
-
-
-def _kpi_figure(model: DashboardModel):
-    fig, axes = plt.subplots(2, 4, figsize=(11, 4.2))
-    weeks = model.recorder.weeks
-    for ax, (column, label, scale) in zip(axes.ravel(), KPIS):
-        ax.plot([w["week"] for w in weeks], [w[column] * scale for w in weeks])
-        ax.set_title(label, fontsize=9)
-    return fig
 
 
 if __name__ == "__main__":

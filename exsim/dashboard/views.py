@@ -93,6 +93,13 @@ def _layout(manager_of: bytes, level: bytes, n: int):
 def KpiView(model: DashboardModel):
     """Live plots of the headline KPIs, week by week."""
     update_counter.get()
+    fig = kpi_figure(model)
+    solara.FigureMatplotlib(fig, format="png", dpi=80)
+    plt.close(fig)
+
+
+def kpi_figure(model: DashboardModel):
+    """The headline KPIs so far, one small panel each, with at least a year on the time axis."""
     weeks = model.recorder.weeks
     fig, axes = plt.subplots(2, 4, figsize=(11, 4.2))
     for ax, (column, label, scale) in zip(axes.ravel(), KPIS):
@@ -108,8 +115,7 @@ def KpiView(model: DashboardModel):
     axes[1, 3].text(0, 0.5, f"week {max(model.week, 0)}\nlatest engagement "
                     f"{weeks[-1]['engagement']:.2f}" if weeks else "press Step or ▶", fontsize=10)
     fig.tight_layout()
-    solara.FigureMatplotlib(fig, format="png", dpi=80)
-    plt.close(fig)
+    return fig
 
 
 @lru_cache(maxsize=16)
