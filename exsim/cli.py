@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -12,31 +13,49 @@ import click
 import pandas as pd
 
 import exsim
-from exsim.config import ConfigError, config_to_dict, load_config
+from exsim.config import config_to_dict, load_config
+from exsim.errors import UserError
 from exsim.runs.executors import close as close_executor
+from exsim.runs.options import dask_option, executor_or_fail
 from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def dask_option(command):
-    """--dask: run on a Dask cluster instead of local processes."""
-    return click.option("--dask", metavar="ADDRESS|local",
-                        help="Run on a Dask cluster: a scheduler address such as tcp://HOST:8786, or 'local' "
-                             "to start a LocalCluster with --workers workers.")(command)
+class ExsimGroup(click.Group):
+    """The exsim command group: a user's mistake ends in one line and exit 2, never a traceback.
+
+    `--debug` (anywhere on the command line, or EXSIM_DEBUG=1) shows the traceback instead.
+    """
+
+    def main(self, args=None, *rest, **kwargs):
+        args = list(sys.argv[1:] if args is None else args)
+        self.debug = "--debug" in args or os.environ.get("EXSIM_DEBUG") == "1"
+        return super().main([a for a in args if a != "--debug"], *rest, **kwargs)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except UserError as exc:
+            if getattr(self, "debug", False):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written was left behind (rerun the command to resume where it "
+                       "can resume)", err=True)
+            ctx.exit(130)
+        except Exception as exc:
+            if getattr(self, "debug", False):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc}\n(this is not a mistake exsim recognised in your input; "
+                       "run again with --debug for the details and report it)", err=True)
+            ctx.exit(1)
 
 
-def _executor(workers, dask):
-    from exsim.runs.executors import make_executor
-
-    try:
-        return make_executor(workers, dask)
-    except OSError as exc:
-        click.echo(f"error: cannot reach the Dask scheduler at {dask}: {exc}", err=True)
-        sys.exit(2)
-
-
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ExsimGroup, context_settings=CONTEXT)
 @click.version_option(exsim.__version__, prog_name="exsim")
 def main() -> None:
     """exsim simulates employee experience in an organisation, week by week.
@@ -67,7 +86,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
     if org_chart is not None:
         overrides = [*overrides, f'org.chart="{org_chart.resolve()}"']
-    scenario = _load_or_exit(config, list(overrides) + cli_sets)
+    scenario = _load(config, list(overrides) + cli_sets)
     _check_org_chart(scenario)
     reference = _paired_baseline(baseline, scenario, list(overrides)) if baseline else None
     out = out or Path("results") / scenario.sim.name
@@ -76,7 +95,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     from exsim.report import write_figures, write_report
     from exsim.results import combine, write_run
 
-    executor = _executor(workers, dask) if dask else None
+    executor = executor_or_fail(workers, dask) if dask else None
     tables = combine(run_replicates(scenario, workers=workers, executor=executor))
     case = None
     if reference is not None:
@@ -163,13 +182,13 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
     if len(configs) < 2:
         raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
     sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
-    scenarios = [_load_or_exit(path, [*overrides, *sets]) for path in configs]
+    scenarios = [_load(path, [*overrides, *sets]) for path in configs]
     for scenario in scenarios:
         _check_org_chart(scenario)
     if scenarios[0].sim.replicates < 2:
         scenarios[0].sim.replicates = 2
     scenarios = paired(scenarios)
-    executor = _executor(workers, dask)
+    executor = executor_or_fail(workers, dask)
     try:
         runs = run_comparison(scenarios, workers, executor)
     finally:
@@ -209,7 +228,7 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
     from exsim.validation.runner import format_model_figure, run_validation, select_facts, write_validation
 
     sets = [*overrides, f"sim.replicates={replicates}", f"sim.years={years}"] + ([f"sim.seed={seed}"] if seed is not None else [])
-    base = _load_or_exit(config, sets)
+    base = _load(config, sets)
     try:
         facts = select_facts([s.strip() for s in only.split(",")] if only else None)
     except ValueError as exc:
@@ -228,84 +247,6 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
     click.echo(f"{inside} of {len(table)} facts inside their range; table, report and figures in {out}/")
     if inside < len(table):
         sys.exit(1)
-
-
-def _experiment_command(kind: str):
-    def decorate(fn):
-        fn = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                          help="Output folder (default: results/<spec name>); rerunning with the same --out resumes.")(fn)
-        fn = click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
-                          help="Override a base config value in every run (repeatable).")(fn)
-        fn = click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the spec's).")(fn)
-        fn = click.option("--replicates", type=click.IntRange(1, 1000), help="Replicates per point (default: the spec's).")(fn)
-        fn = click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes or Dask workers (default: all cores).")(fn)
-        fn = dask_option(fn)
-        fn = click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))(fn)
-        return main.command(name=kind)(fn)
-    return decorate
-
-
-def _load_experiment(spec, overrides, years, replicates):
-    from exsim.analysis.experiment import load_experiment
-
-    try:
-        experiment = load_experiment(spec, list(overrides))
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    if years:
-        experiment.spec.years = years
-        experiment.base.sim.years = years
-    if replicates:
-        experiment.spec.replicates = replicates
-    return experiment
-
-
-def _run_design(runner, experiment, out: Path, workers, dask):
-    """Run an experiment's design on the chosen executor; a bad design point exits 2 with its message."""
-    executor = _executor(workers, dask)
-    try:
-        return runner(experiment, out, executor, say=lambda m: click.echo(m, err=True))
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    finally:
-        close_executor(executor)
-
-
-@_experiment_command("sweep")
-def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
-    """Run a grid, random or Latin-hypercube design over config keys; tidy table and response curves."""
-    from exsim.analysis.sweep import point_summary, run_sweep, write_sweep
-
-    experiment = _load_experiment(spec, overrides, years, replicates)
-    out = out or Path("results") / spec.stem
-    table, reused = _run_design(run_sweep, experiment, out, workers, dask)
-    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
-                "base_config": config_to_dict(experiment.base), "runs": int(table.groupby(["point", "replicate"]).ngroups),
-                "reused_runs": reused}
-    write_sweep(out, experiment, table, manifest)
-    summary = point_summary(table, experiment)
-    click.echo(f"{summary['point'].nunique()} points x {experiment.spec.replicates} replicates "
-               f"({reused} runs reused); results, response curves and report in {out}/")
-
-
-@_experiment_command("sensitivity")
-def sensitivity(spec, dask, workers, replicates, years, overrides, out) -> None:
-    """Morris screening or Sobol indices (SALib) of the levers in SPEC, with confidence intervals."""
-    from exsim.analysis.sensitivity import run_sensitivity, write_sensitivity
-
-    experiment = _load_experiment(spec, overrides, years, replicates)
-    out = out or Path("results") / spec.stem
-    indices, per_point, reused = _run_design(run_sensitivity, experiment, out, workers, dask)
-    manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
-                "points": len(per_point), "reused_runs": reused}
-    write_sensitivity(out, experiment, indices, per_point, manifest)
-    key = "ST" if experiment.spec.design == "sobol" else "mu_star"
-    for outcome, group in indices.groupby("outcome", sort=False):
-        order = group.sort_values("rank")
-        click.echo(f"{outcome}: " + ", ".join(f"{r.lever} ({getattr(r, key):.3g})" for r in order.itertuples()))
-    click.echo(f"indices, bar plots and report in {out}/")
 
 
 @main.command()
@@ -331,21 +272,16 @@ def _check_org_chart(config) -> None:
     """Read the org chart once up front so a bad file stops the run with its precise error."""
     if not config.org.chart:
         return
-    from exsim.data.errors import DataError
     from exsim.data.orgchart import read_org_chart
 
-    try:
-        chart = read_org_chart(config.org.chart)
-    except DataError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    chart = read_org_chart(config.org.chart)
     click.echo(f"org chart {config.org.chart}: {len(chart.seats)} people, {chart.n_managers} managers", err=True)
 
 
 def _paired_baseline(path: Path, scenario, overrides: list[str]):
     """The baseline config with the same --set overrides, years, seed and replicates (paired seeds)."""
     sim = scenario.sim
-    reference = _load_or_exit(path, [*overrides, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
+    reference = _load(path, [*overrides, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
                                      f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
     if reference.sim.name == sim.name:
         reference.sim.name = f"{sim.name} (baseline)"
@@ -354,12 +290,8 @@ def _paired_baseline(path: Path, scenario, overrides: list[str]):
     return reference
 
 
-def _load_or_exit(path: Path, overrides: list[str]):
-    try:
-        return load_config(path, overrides)
-    except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+def _load(path: Path, overrides: list[str]):
+    return load_config(path, overrides)
 
 
 def _print_headline(timeseries, out: Path, seconds: float) -> None:
@@ -375,11 +307,12 @@ def _print_headline(timeseries, out: Path, seconds: float) -> None:
 
 
 def _register_commands() -> None:
+    from exsim.analysis.commands import sensitivity, sweep
     from exsim.calibration.command import calibrate
     from exsim.dashboard.command import dashboard
 
-    main.add_command(calibrate)
-    main.add_command(dashboard)
+    for command in (sweep, sensitivity, calibrate, dashboard):
+        main.add_command(command)
 
 
 _register_commands()

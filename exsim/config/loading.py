@@ -10,9 +10,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from exsim.config.schema import ScenarioConfig
+from exsim.errors import UserError
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """A user mistake in a scenario file or override; the message says how to fix it."""
 
 

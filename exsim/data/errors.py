@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exsim.errors import UserError
+
 _UNSET = object()
 
 
-class DataError(ValueError):
+class DataError(UserError):
     """A bad input file or mapping, located by file, row, column and value.
 
     `row` counts as a spreadsheet user does: the header is row 1, the first data row is row 2.
