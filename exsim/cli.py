@@ -15,8 +15,9 @@ import pandas as pd
 import exsim
 from exsim.config import config_to_dict, load_config
 from exsim.errors import UserError
+from exsim.results.folders import claim_output, default_output, safe_name
 from exsim.runs.executors import close as close_executor
-from exsim.runs.options import dask_option, executor_or_fail
+from exsim.runs.options import dask_option, executor_or_fail, output_option
 from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -72,7 +73,7 @@ def main() -> None:
 @click.option("--seed", type=click.IntRange(0), help="Root seed; replicate seeds are derived from it.")
 @click.option("--replicates", type=click.IntRange(1, 1000), help="Number of replicate runs with derived seeds.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: results/<scenario name>).")
+@output_option(help_text="Output folder (default: results/<scenario name>); an existing folder is replaced only if exsim wrote it.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
               help="Override one config value, e.g. --set org.span_of_control=25 (repeatable).")
 @click.option("--org-chart", type=click.Path(dir_okay=False, path_type=Path),
@@ -84,12 +85,14 @@ def main() -> None:
 def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, dask) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
     cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
-    if org_chart is not None:
-        overrides = [*overrides, f'org.chart="{org_chart.resolve()}"']
-    scenario = _load(config, list(overrides) + cli_sets)
+    chart = [f"org.chart={json.dumps(str(org_chart.resolve()))}"] if org_chart is not None else []
+    scenario = _load(config, [*overrides, *chart, *cli_sets])
+    if overrides:
+        scenario.sim.name = _name_with_overrides(scenario.sim.name, overrides)
     _check_org_chart(scenario)
-    reference = _paired_baseline(baseline, scenario, list(overrides)) if baseline else None
-    out = out or Path("results") / scenario.sim.name
+    reference = _paired_baseline(baseline, config, scenario, [*overrides, *chart]) if baseline else None
+    out = claim_output(out) if out is not None else claim_output(default_output(scenario.sim.name),
+                                                                   option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     from exsim.report import write_figures, write_report
@@ -172,8 +175,7 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 @click.option("--replicates", type=click.IntRange(2, 1000), help="Replicates per scenario (default: the first scenario's, at least 2).")
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a value in every scenario (repeatable).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/compare"),
-              show_default=True, help="Output folder.")
+@output_option(default="results/compare", help_text="Output folder.")
 @dask_option
 def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> None:
     """Compare scenarios against the first (the baseline) on paired seeds, with the business case in euros."""
@@ -183,6 +185,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
         raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
     sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
     scenarios = [_load(path, [*overrides, *sets]) for path in configs]
+    out = claim_output(out)
     for scenario in scenarios:
         _check_org_chart(scenario)
     if scenarios[0].sim.replicates < 2:
@@ -218,8 +221,8 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
 @click.option("--only", metavar="IDS", help="Comma-separated fact ids to check, e.g. F1,F5 (default: all).")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override one config value (repeatable).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/validate"),
-              show_default=True, help="Output folder for the table, report and figures.")
+@output_option(help_text="Output folder for the table, report and figures (default: results/validate, "
+                         "or results/validate-F1,F5 with --only F1,F5).")
 def validate(config, replicates, years, seed, workers, only, overrides, out) -> None:
     """Check the model against published figures (FACTS.md): exit 1 if any falls outside its range.
 
@@ -233,6 +236,9 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
         facts = select_facts([s.strip() for s in only.split(",")] if only else None)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--only") from None
+    if out is None:
+        out = default_output("validate" + (f"-{','.join(f.id for f in facts)}" if only else ""))
+    out = claim_output(out)
     table, runs = run_validation(base, facts, workers=workers)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "config": config_to_dict(base),
                 "replicates": replicates, "years": years, "seed": base.sim.seed}
@@ -278,16 +284,44 @@ def _check_org_chart(config) -> None:
     click.echo(f"org chart {config.org.chart}: {len(chart.seats)} people, {chart.n_managers} managers", err=True)
 
 
-def _paired_baseline(path: Path, scenario, overrides: list[str]):
-    """The baseline config with the same --set overrides, years, seed and replicates (paired seeds)."""
+def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[str]):
+    """The baseline config with the scenario's years, seed and replicates (paired seeds).
+
+    The --set overrides apply to the baseline too, unless it is the scenario's own file: then
+    they are what is being compared, and apply to the scenario only. Both cases are said aloud.
+    """
     sim = scenario.sim
-    reference = _load(path, [*overrides, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
-                                     f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
+    same_file = Path(path).resolve() == Path(config_path).resolve()
+    shared = [o for o in overrides if o.startswith("org.chart=")] if same_file else overrides
+    reference = _load(path, [*shared, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
+                             f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
+    user_sets = [o for o in overrides if not o.startswith("org.chart=")]
+    if user_sets:
+        whom = "the scenario only (the baseline is the same file as written)" if same_file else "the scenario and the baseline alike"
+        click.echo(f"note: --set {' '.join(user_sets)} applies to {whom}", err=True)
+    if _without_name(reference) == _without_name(scenario):
+        raise UserError(f"--baseline {path}: the baseline and the scenario are the same configuration, so the business "
+                        "case would be zero; compare a different scenario file, or give --set overrides for the scenario")
     if reference.sim.name == sim.name:
-        reference.sim.name = f"{sim.name} (baseline)"
+        reference.sim.name = f"{sim.name}-baseline"
     if reference.org.headcount != scenario.org.headcount:
         click.echo(f"note: the baseline has {reference.org.headcount} seats, the scenario {scenario.org.headcount}", err=True)
     return reference
+
+
+def _without_name(config) -> dict:
+    data = config_to_dict(config)
+    data["sim"].pop("name", None)
+    return data
+
+
+def _name_with_overrides(name: str, overrides) -> str:
+    """The scenario name with its --set overrides, e.g. baseline+span_of_control=25 (also its folder name)."""
+    parts = []
+    for item in overrides:
+        key, _, value = item.partition("=")
+        parts.append(f"{key.strip().split('.')[-1]}={value.strip()}")
+    return safe_name(f"{name}+{','.join(parts)}")
 
 
 def _load(path: Path, overrides: list[str]):

@@ -6,13 +6,13 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 import exsim
+from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
 from exsim.runs.replicates import ReplicateResult
 
 TABLES = ("timeseries", "teams", "spells")
@@ -27,7 +27,7 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], manifest: dict,
               extras: Callable[[Path], None] | None = None) -> Path:
     """Write tables as Parquet, summary.csv, manifest.json, then `extras(folder)` (figures, report).
 
-    Nothing appears at `out` until all of it is written; an older folder there is replaced.
+    Nothing appears at `out` until all of it is written; an older exsim folder there is replaced.
     """
     from exsim.results.summary import summarise
 
@@ -42,16 +42,20 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], manifest: dict,
 
 
 def write_folder(out: Path, contents: Callable[[Path], None], manifest: dict) -> Path:
-    """Fill a temporary sibling of `out` (`contents(folder)` plus manifest.json), then rename it to `out`."""
-    out = Path(out)
+    """Fill a temporary sibling of `out` (`contents(folder)` plus manifest.json), then rename it to `out`.
+
+    `out` must be new or a folder exsim wrote (see `claim_output`); the manifest lists every file
+    written, so a later write can tell the user's own files from exsim's.
+    """
+    out = claim_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    tmp.chmod(0o755)
+    tmp = temporary_sibling(out)
     try:
         contents(tmp)
-        manifest = {**manifest, "exsim_version": exsim.__version__, "git_commit": git_commit()}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        _replace(tmp, out)
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        manifest = {**manifest, "exsim_version": exsim.__version__, "git_commit": git_commit(), "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+        _replace(tmp, claim_output(out))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -59,6 +63,7 @@ def write_folder(out: Path, contents: Callable[[Path], None], manifest: dict) ->
 
 
 def _replace(tmp: Path, out: Path) -> None:
+    """Swap `tmp` in for `out`; the old folder (exsim's, checked by the caller) is removed afterwards."""
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.rename(old)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from exsim.errors import UserError
@@ -23,3 +25,15 @@ def executor_or_fail(workers: int | None, dask: str | None):
     except (OSError, ValueError, TypeError) as exc:
         raise UserError(f"--dask {dask}: cannot reach a Dask scheduler there ({exc}); give an address such as "
                         "tcp://HOST:8786, or 'local' to start one on this machine") from None
+
+
+def output_option(default=None, help_text: str = "Output folder."):
+    """--out: an output folder path; an empty value is a mistake, not the working directory."""
+
+    def refuse_empty(ctx, param, value):
+        if value is not None and str(value).strip() == "":
+            raise click.BadParameter("is empty; give a folder name, e.g. --out results/my-run")
+        return None if value is None else Path(value)
+
+    return click.option("--out", type=click.Path(file_okay=False), default=default, show_default=default is not None,
+                        callback=refuse_empty, help=help_text)
