@@ -1,4 +1,8 @@
-"""The `exsim sweep` and `exsim sensitivity` commands: run an experiment spec's design."""
+"""The `exsim sweep` and `exsim sensitivity` commands: run an experiment spec's design.
+
+Everything a user can get wrong (the spec, --set, the design's size, --out, --dask) is checked
+before the first run is computed and before anything is written.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,21 @@ from pathlib import Path
 
 import click
 
+from exsim.analysis.experiment import MAX_RUNS, load_experiment
 from exsim.config import config_to_dict
+from exsim.results.folders import claim_output, default_output
 from exsim.runs.executors import close as close_executor
-from exsim.runs.options import dask_option, executor_or_fail
+from exsim.runs.options import dask_option, executor_or_fail, output_option
 
 
 def _experiment_command(kind: str):
     def decorate(fn):
-        fn = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                          help="Output folder (default: results/<spec name>); rerunning with the same --out resumes.")(fn)
+        fn = click.option("--yes", is_flag=True,
+                          help=f"Run a design of more than {MAX_RUNS:,} runs (points x replicates) without stopping to ask.")(fn)
+        fn = output_option(help_text="Output folder (default: results/<spec name>); rerunning with the same --out "
+                                     "resumes.")(fn)
         fn = click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
-                          help="Override a base config value in every run (repeatable).")(fn)
+                          help="Override a base config value in every run (repeatable; not a key the design varies).")(fn)
         fn = click.option("--years", type=click.IntRange(1, 50), help="Simulated years (default: the spec's).")(fn)
         fn = click.option("--replicates", type=click.IntRange(1, 1000), help="Replicates per point (default: the spec's).")(fn)
         fn = click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes or Dask workers (default: all cores).")(fn)
@@ -27,20 +35,21 @@ def _experiment_command(kind: str):
     return decorate
 
 
-def _load_experiment(spec, overrides, years, replicates):
-    from exsim.analysis.experiment import load_experiment
-
+def prepare(kind: str, spec: Path, overrides, years, replicates, out: Path | None, yes: bool, workers):
+    """The checked experiment and its output folder: spec, design kind, size and --out, before any run."""
     experiment = load_experiment(spec, list(overrides))
+    experiment.check_command(kind)
     if years:
         experiment.spec.years = years
         experiment.base.sim.years = years
     if replicates:
         experiment.spec.replicates = replicates
-    return experiment
+    experiment.check_size(yes, workers)
+    return experiment, claim_output(out if out is not None else default_output(spec.stem))
 
 
 def _run_design(runner, experiment, out: Path, workers, dask):
-    """Run an experiment's design on the chosen executor (a bad design point raises its ConfigError)."""
+    """Run an experiment's design on the chosen executor."""
     executor = executor_or_fail(workers, dask)
     try:
         return runner(experiment, out, executor, say=lambda m: click.echo(m, err=True))
@@ -49,12 +58,11 @@ def _run_design(runner, experiment, out: Path, workers, dask):
 
 
 @_experiment_command("sweep")
-def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
-    """Run a grid, random or Latin-hypercube design over config keys; tidy table and response curves."""
+def sweep(spec, dask, workers, replicates, years, overrides, out, yes) -> None:
+    """Run a grid, list, random or Latin-hypercube design over config keys; tidy table and response curves."""
     from exsim.analysis.sweep import point_summary, run_sweep, write_sweep
 
-    experiment = _load_experiment(spec, overrides, years, replicates)
-    out = out or Path("results") / spec.stem
+    experiment, out = prepare("sweep", spec, overrides, years, replicates, out, yes, workers)
     table, reused = _run_design(run_sweep, experiment, out, workers, dask)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
                 "base_config": config_to_dict(experiment.base), "runs": int(table.groupby(["point", "replicate"]).ngroups),
@@ -66,12 +74,11 @@ def sweep(spec, dask, workers, replicates, years, overrides, out) -> None:
 
 
 @_experiment_command("sensitivity")
-def sensitivity(spec, dask, workers, replicates, years, overrides, out) -> None:
+def sensitivity(spec, dask, workers, replicates, years, overrides, out, yes) -> None:
     """Morris screening or Sobol indices (SALib) of the levers in SPEC, with confidence intervals."""
     from exsim.analysis.sensitivity import run_sensitivity, write_sensitivity
 
-    experiment = _load_experiment(spec, overrides, years, replicates)
-    out = out or Path("results") / spec.stem
+    experiment, out = prepare("sensitivity", spec, overrides, years, replicates, out, yes, workers)
     indices, per_point, reused = _run_design(run_sensitivity, experiment, out, workers, dask)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "spec": experiment.spec.model_dump(),
                 "points": len(per_point), "reused_runs": reused}

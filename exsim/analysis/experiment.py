@@ -17,66 +17,157 @@ outcomes = ["voluntary_attrition_rate", "engagement"]
 "work.workload" = { low = 0.9, high = 1.3, steps = 3 }
 dummy = { low = 0, high = 1 }         # a name without a dot is a label or dummy, not passed to the model
 ```
+
+Every mistake in a spec is a ConfigError that names the spec file and the key.
 """
 
 from __future__ import annotations
 
+import difflib
 import itertools
+import math
+import os
 import tomllib
+import types
+import typing
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from scipy.stats import qmc
 
 from exsim.config import ConfigError, ScenarioConfig, load_config, validate_config
-from exsim.results.summary import HEADLINE_KPIS
+from exsim.config.schema import parameter_sections
+from exsim.errors import UserError
+from exsim.results.summary import COST_COLUMNS, HEADLINE_KPIS, KEYS
 
 OUTCOMES = (*HEADLINE_KPIS, "trust_org", "quit_hazard", "manager_support")
+SWEEP_DESIGNS = ("grid", "list", "random", "lhs")
+SENSITIVITY_DESIGNS = ("sobol", "morris")
+MAX_RUNS = 10_000  # larger designs run only with --yes
+MAX_LISTED = 20  # problems listed in one message, then a count
+# columns of a design's run table (yearly_kpis also sums these four): a label may not take their names
+RESERVED = {"point", "seed", *KEYS, *OUTCOMES, *COST_COLUMNS, "quits", "involuntary_exits", "hires", "churned_customers"}
+SPEC_KEYS = {"sim.years": "`years` (or --years)", "sim.replicates": "`replicates` (or --replicates)",
+             "sim.seed": "`seed`"}
+# model speed for time estimates: one worker steps about this many employee-weeks per second
+# (burn-in included; measured on the 2-core development machine, see README's sweep benchmark)
+EMPLOYEE_WEEKS_PER_S = 400_000
+
+
+def _kind(value: Any) -> str:
+    """'true/false', 'a number', 'text' or the value's type name."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text" if isinstance(value, str) else f"a {type(value).__name__}"
+
+
+SCALAR_KINDS = ("true/false", "a number", "text")
 
 
 class Parameter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    values: list[float | int | str | bool] | None = None
+    """One varied key: a list of `values`, or a range `low`..`high` (`steps` for grids, optionally `log`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    values: list[Any] | None = None
     low: float | None = None
     high: float | None = None
     steps: int = Field(5, ge=2, le=1000)
     log: bool = False
 
+    @field_validator("low", "high")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"must be a finite number, got {value}")
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _scalars_of_one_kind(cls, values: list | None) -> list | None:
+        if values is None:
+            return None
+        if not values:
+            raise ValueError("is empty; list at least one value")
+        odd = [v for v in values if _kind(v) not in SCALAR_KINDS]
+        if odd:
+            raise ValueError(f"holds {odd[0]!r} ({_kind(odd[0])}); values must be numbers, text or true/false")
+        kinds = sorted({_kind(v) for v in values})
+        if len(kinds) > 1:
+            raise ValueError(f"mixes {' and '.join(kinds)}; give values of one kind")
+        infinite = [v for v in values if isinstance(v, float) and not math.isfinite(v)]
+        if infinite:
+            raise ValueError(f"holds {infinite[0]}; numbers must be finite")
+        return values
+
     @model_validator(mode="after")
     def _values_or_range(self):
-        if self.values is None and (self.low is None or self.high is None):
+        if self.values is not None:
+            extra = [k for k in ("low", "high", "steps", "log") if k in self.model_fields_set]
+            if extra:
+                raise ValueError(f"give `values` or a range (`low`, `high`), not both (also found {', '.join(extra)})")
+            return self
+        if self.low is None or self.high is None:
             raise ValueError("give `values = [...]` or both `low` and `high`")
-        if self.values is None and self.low >= self.high:
+        if self.low >= self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        if self.log and self.values is None and self.low <= 0:
+        if self.log and self.low <= 0:
             raise ValueError("a log-scaled range needs low > 0")
         return self
 
 
 class ExperimentSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    base: str
+    """The spec file's top level."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    base: str = Field(min_length=1)
     design: Literal["grid", "list", "random", "lhs", "sobol", "morris"] = "grid"
     samples: int = Field(16, ge=1, le=100_000)
     replicates: int = Field(4, ge=1, le=1000)
     seed: int = Field(42, ge=0)
     years: int = Field(5, ge=1, le=50)
-    outcomes: list[str] = Field(default_factory=lambda: ["voluntary_attrition_rate", "engagement", "absence_rate", "csat"])
-    set: dict[str, float | int | str | bool] = Field(default_factory=dict)
-    parameters: dict[str, Parameter]
+    outcomes: list[str] = Field(default_factory=lambda: ["voluntary_attrition_rate", "engagement", "absence_rate", "csat"],
+                                min_length=1)
+    set: dict[str, Any] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(min_length=1)
+
+    @field_validator("outcomes")
+    @classmethod
+    def _known_outcomes(cls, outcomes: list[str]) -> list[str]:
+        unknown = [o for o in outcomes if o not in OUTCOMES]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], OUTCOMES, n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+            raise ValueError(f"unknown outcome(s) {', '.join(unknown)}{hint}; outcomes: {', '.join(OUTCOMES)}")
+        twice = sorted({o for o in outcomes if outcomes.count(o) > 1})
+        if twice:
+            raise ValueError(f"lists {', '.join(twice)} more than once")
+        return outcomes
+
+    @field_validator("set")
+    @classmethod
+    def _scalar_settings(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        for key, value in settings.items():
+            if _kind(value) not in SCALAR_KINDS:
+                raise ValueError(f"{key!r} = {value!r}: give one value (a number, text or true/false) as "
+                                 f'"section.key" = value, e.g. "org.headcount" = 300')
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(f"{key!r} = {value}: numbers must be finite")
+        return settings
 
 
 class Experiment:
     """A loaded, checked spec with its base config; `points()` gives the design."""
 
     def __init__(self, spec: ExperimentSpec, path: Path, overrides: list[str] | None = None):
-        self.spec, self.path = spec, path
-        base_path = (path.parent / spec.base)
-        sets = [f"{k}={_toml(v)}" for k, v in spec.set.items()] + list(overrides or [])
-        self.base = load_config(base_path, [*sets, f"sim.years={spec.years}", f"sim.seed={spec.seed}", "sim.replicates=1"])
-        self._check()
+        self.spec, self.path = spec, Path(path)
+        self.overrides = list(overrides or [])
+        self._check_keys()
+        self.base = self._load_base()
+        self._check_parameters()
 
     @property
     def model_parameters(self) -> list[str]:
@@ -90,25 +181,66 @@ class Experiment:
             data[section][name] = point[key]
         return validate_config(data, origin=f"{self.path} point {point}")
 
+    def check_command(self, command: str) -> None:
+        """A ConfigError when the spec's design belongs to the other command (sweep or sensitivity)."""
+        design = self.spec.design
+        if command == "sweep" and design in SENSITIVITY_DESIGNS:
+            raise ConfigError(f'{self.path}: design = "{design}" is a sensitivity design; run it with '
+                              f"`exsim sensitivity {self.path}`, or use design = \"grid\", \"list\", \"random\" or \"lhs\"")
+        if command == "sensitivity" and design in SWEEP_DESIGNS:
+            raise ConfigError(f'{self.path}: design = "{design}" is a sweep design; run it with '
+                              f'`exsim sweep {self.path}`, or use design = "sobol" or "morris"')
+
+    def design_size(self) -> int:
+        """Number of design points, counted without building them."""
+        params = list(self.spec.parameters.values())
+        design = self.spec.design
+        if design == "grid":
+            return math.prod(len(p.values) if p.values is not None else p.steps for p in params)
+        if design == "list":
+            return len(params[0].values)
+        if design == "sobol":
+            return self.spec.samples * (len(params) + 2)  # Saltelli, first and total order
+        if design == "morris":
+            return self.spec.samples * (len(params) + 1)  # one trajectory per sample
+        return self.spec.samples
+
+    def run_count(self) -> int:
+        """Runs in the design: points x replicates."""
+        return self.design_size() * self.spec.replicates
+
+    def estimate_seconds(self, workers: int | None = None) -> float:
+        """A rough wall-clock estimate for all runs on `workers` parallel workers (default: all cores)."""
+        weeks = self.spec.years * 52 + self.base.sim.burn_in_weeks
+        per_run = self.base.org.headcount * weeks / EMPLOYEE_WEEKS_PER_S
+        return per_run * self.run_count() / max(1, workers or os.cpu_count() or 1)
+
+    def check_size(self, yes: bool, workers: int | None = None) -> None:
+        """A UserError for designs above MAX_RUNS runs unless `yes`: the run count and a time estimate."""
+        runs = self.run_count()
+        if runs <= MAX_RUNS or yes:
+            return
+        workers = workers or os.cpu_count() or 1
+        raise UserError(f"{self.path}: the {self.spec.design} design has {self.design_size():,} points x "
+                        f"{self.spec.replicates} replicates = {runs:,} runs, roughly "
+                        f"{duration(self.estimate_seconds(workers))} on {workers} worker{'s' if workers > 1 else ''}; "
+                        f"designs above {MAX_RUNS:,} runs need --yes to go ahead (or make the design smaller: "
+                        "fewer values, steps, samples or replicates)")
+
     def points(self) -> list[dict]:
-        """Design points (parameter name -> value) for grid, random or Latin-hypercube designs."""
+        """Design points (parameter name -> value) for grid, list, random or Latin-hypercube designs."""
         params = self.spec.parameters
         if self.spec.design == "grid":
-            axes = [p.values if p.values is not None else list(_grid(p)) for p in params.values()]
-            return [{k: self._cast(k, v) for k, v in zip(params, combo)} for combo in itertools.product(*axes)]
+            axes = [self._axis(name, p) for name, p in params.items()]
+            return [dict(zip(params, combo)) for combo in itertools.product(*axes)]
         if self.spec.design == "list":
-            lengths = {len(p.values or []) for p in params.values()}
-            if len(lengths) != 1 or 0 in lengths:
-                raise ConfigError(f"{self.path}: design = \"list\" needs `values` of the same length for every parameter")
-            return [{k: self._cast(k, v) for k, v in zip(params, combo)}
-                    for combo in zip(*(p.values for p in params.values()))]
+            return [dict(zip(params, combo)) for combo in zip(*(p.values for p in params.values()))]
+        self.check_command("sweep")
         rng = np.random.default_rng(self.spec.seed)
         if self.spec.design == "random":
             unit = rng.random((self.spec.samples, len(params)))
-        elif self.spec.design == "lhs":
-            unit = qmc.LatinHypercube(d=len(params), seed=rng).random(self.spec.samples)
         else:
-            raise ValueError(f"design {self.spec.design!r} is for `exsim sensitivity`")
+            unit = qmc.LatinHypercube(d=len(params), seed=rng).random(self.spec.samples)
         return [self.from_unit(row) for row in unit]
 
     def from_unit(self, row: np.ndarray) -> dict:
@@ -118,61 +250,243 @@ class Experiment:
             if p.values is not None:
                 point[name] = p.values[min(int(u * len(p.values)), len(p.values) - 1)]
             elif p.log:
-                point[name] = float(np.exp(np.log(p.low) + u * (np.log(p.high) - np.log(p.low))))
+                point[name] = self._cast(name, np.exp(np.log(p.low) + u * (np.log(p.high) - np.log(p.low))))
             else:
-                point[name] = float(p.low + u * (p.high - p.low))
-            point[name] = self._cast(name, point[name])
+                point[name] = self._cast(name, p.low + u * (p.high - p.low))
         return point
 
+    def _axis(self, name: str, p: Parameter) -> list:
+        if p.values is not None:
+            return list(p.values)
+        return [self._cast(name, v) for v in _grid(p)]
+
     def _cast(self, name: str, value):
-        if isinstance(value, np.floating):
-            value = float(value)
-        if "." in name and isinstance(value, float):
-            section, key = name.split(".")
-            if type(getattr(self.base, section)).model_fields[key].annotation is int:
-                return int(round(value))
+        """A range value as a plain float, rounded for integer config keys."""
+        value = float(value)
+        if "." in name and _field(name).annotation is int:
+            return int(round(value))
         return value
 
-    def _check(self) -> None:
-        unknown = [o for o in self.spec.outcomes if o not in OUTCOMES]
-        if unknown:
-            raise ConfigError(f"{self.path}: unknown outcome(s) {', '.join(unknown)}; outcomes: {', '.join(OUTCOMES)}")
+    def _check_keys(self) -> None:
+        """Parameter and [set] keys are section.key of the schema; nothing is set twice."""
+        for name in self.model_parameters:
+            _check_key(name, f"{self.path}: parameter {name!r}")
+        for name in self.spec.set:
+            _check_key(name, f"{self.path}: [set] key {name!r}")
+            if name in self.spec.parameters:
+                raise ConfigError(f"{self.path}: {name!r} is both in [set] and in [parameters]; the design varies it, "
+                                  "so the [set] value would be ignored: remove one of them")
+        for item in self.overrides:
+            key = item.split("=", 1)[0].strip()
+            if key in self.spec.parameters:
+                raise ConfigError(f"--set {item}: {key} is a parameter that {self.path} varies, so the override would "
+                                  f"be ignored; drop the --set, or remove {key!r} from [parameters] in the spec")
+            if key in SPEC_KEYS:
+                raise ConfigError(f"--set {item}: for an experiment, {key} comes from the spec's {SPEC_KEYS[key]}")
+        for name, p in self.spec.parameters.items():
+            if "." not in name and (name in RESERVED or not name.strip()):
+                raise ConfigError(f"{self.path}: parameter {name!r} is named like a column of the results table; "
+                                  "give the label another name")
+        if self.spec.design == "list":
+            self._check_list_lengths()
+
+    def _check_list_lengths(self) -> None:
+        ranges = [name for name, p in self.spec.parameters.items() if p.values is None]
+        if ranges:
+            raise ConfigError(f'{self.path}: design = "list" zips `values` lists, but parameter {ranges[0]!r} '
+                              "gives a range; list its values")
+        lengths = {name: len(p.values) for name, p in self.spec.parameters.items()}
+        if len(set(lengths.values())) > 1:
+            shown = ", ".join(f"{name!r}: {n}" for name, n in lengths.items())
+            raise ConfigError(f'{self.path}: design = "list" needs `values` of the same length for every parameter '
+                              f"(found {shown})")
+
+    def _load_base(self) -> ScenarioConfig:
+        """The base config, then [set], then --set, then the spec's years and seed; errors name their source."""
+        base_path = self.path.parent / self.spec.base
+        if not base_path.is_file():
+            problem = "is a folder" if base_path.is_dir() else "does not exist"
+            raise ConfigError(f"{self.path}: base = {self.spec.base!r}, but {base_path} {problem}; give the "
+                              "scenario file to start from, relative to the spec")
+        config = load_config(base_path)
+        for key, value in self.spec.set.items():
+            config = _layer(config, key, value, f"{self.path}: [set] {key!r}")
+        for item in self.overrides:
+            key, value = _parse_override(item)
+            config = _layer(config, key, value, f"--set {item}")
+        data = config.model_dump()
+        data["sim"].update(years=self.spec.years, seed=self.spec.seed, replicates=1)
+        return validate_config(data, origin=str(self.path))
+
+    def _check_parameters(self) -> None:
+        """Every value (or both range ends, as cast) is of the key's kind and within its bounds."""
         for name, p in self.spec.parameters.items():
             if "." not in name:
                 continue  # a label (or a no-effect dummy for sensitivity), not passed to the model
-            for value in (p.values or [p.low, p.high]):
-                data = self.base.model_dump()
-                section, key = name.split(".")
-                if section not in data or not isinstance(data[section], dict):
-                    raise ConfigError(f"{self.path}: parameter {name!r}: no section [{section}]")
-                data[section][key] = value
-                validate_config(data, origin=f"{self.path}: parameter {name!r}")
+            values = p.values if p.values is not None else [self._cast(name, p.low), self._cast(name, p.high)]
+            for value in {(type(v), v): v for v in values}.values():
+                _layer(self.base, name, value, f"{self.path}: parameter {name!r}")
 
 
 def load_experiment(path: Path, overrides: list[str] | None = None) -> Experiment:
-    """Read and check an experiment spec; ConfigError names the bad key."""
+    """Read and check an experiment spec; ConfigError names the spec and the bad key."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"experiment spec not found: {path}")
-    try:
-        raw = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    raw = _read_toml(path)
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
+        problems = [_spec_problem(e) for e in exc.errors()]
+        more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        raise ConfigError(f"{path}: " + "\n  ".join(problems[:MAX_LISTED]) + more) from None
     return Experiment(spec, path, overrides)
+
+
+def duration(seconds: float) -> str:
+    """'40 s', '12 min', '3.5 h' or '2.1 days'."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.1f} days"
+
+
+def _read_toml(path: Path) -> dict:
+    """The spec's TOML as a dict; a missing file, folder, wrong encoding or bad TOML is a ConfigError."""
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; give the experiment spec file (.toml)")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"experiment spec not found: {path}; check the path") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the experiment spec ({exc.strerror})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{path} is saved as UTF-16; save it as UTF-8 (TOML files are UTF-8)")
+    try:
+        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is harmless
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file "
+                          "as UTF-8 (TOML files are UTF-8)") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read; an experiment spec needs only a few levels") from None
+
+
+def _spec_problem(err: dict) -> str:
+    """One line for one pydantic error in a spec: the key (as written in TOML) and what is allowed."""
+    loc = err["loc"]
+    key = _toml_key(loc)
+    kind, value, msg = err["type"], err.get("input"), err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        level = Parameter if len(loc) == 3 and loc[0] == "parameters" else ExperimentSpec
+        close = _did_you_mean(str(loc[-1]), level.model_fields)
+        where = f"parameter {loc[1]!r}" if level is Parameter else "the spec"
+        return f"unknown key {key!r}{close}; keys of {where}: {', '.join(level.model_fields)}"
+    if kind == "missing":
+        hint = (' (the scenario file to start from, relative to the spec, e.g. base = "../configs/baseline.toml")'
+                if key == "base" else "")
+        return f"missing key {key!r}{hint}"
+    if kind == "literal_error":
+        return f"{key} = {value!r}: choose {err['ctx']['expected']}"
+    if kind == "model_type" and loc[0] == "parameters":
+        return f"{key} = {value!r}: give a table such as {{ values = [...] }} or {{ low = ..., high = ... }}"
+    if kind == "value_error":
+        return f"{key}: {msg}" if key else msg
+    if kind == "too_short":
+        return f"{key} is empty; give at least one entry"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        expected = {"int": "a whole number", "float": "a number", "string": "text in quotes", "bool": "true or false",
+                    "dict": "a table", "list": "a list [...]"}.get(kind.split("_")[0], kind.split("_")[0])
+        return f"{key} = {value!r} has the wrong type: expected {expected}"
+    return f"{key} = {value!r}: {msg}"
+
+
+def _toml_key(loc: tuple) -> str:
+    """A pydantic location as a TOML key: parameters."org.span_of_control".low."""
+    parts = []
+    for i, part in enumerate(loc):
+        quoted = i > 0 and loc[i - 1] in ("parameters", "set") and isinstance(part, str)
+        parts.append(f'"{part}"' if quoted else f"[{part}]" if isinstance(part, int) else str(part))
+    return ".".join(parts).replace(".[", "[")
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def _field(name: str):
+    section, key = name.split(".")
+    return parameter_sections()[section].model_fields[key]
+
+
+def _kinds(annotation) -> set[str]:
+    """The scalar kinds a schema field takes: 'a number', 'text', 'true/false' (empty for tables and lists)."""
+    if annotation is bool:
+        return {"true/false"}
+    if annotation in (int, float):
+        return {"a number"}
+    if annotation is str:
+        return {"text"}
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return {_kind(a) for a in typing.get_args(annotation)}
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_kinds(a) for a in typing.get_args(annotation) if a is not type(None)))
+    return set()
+
+
+def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
+    """`config` with `key` (section.key) set to `value`, checked; errors start with `origin`."""
+    section, name = key.split(".")
+    allowed = _kinds(_field(key).annotation)
+    if _kind(value) not in allowed:
+        raise ConfigError(f"{origin}: {value!r} is {_kind(value)}, but {key} takes {' or '.join(sorted(allowed))}")
+    data = config.model_dump()
+    data[section][name] = value
+    return validate_config(data, origin=origin)
+
+
+def _check_key(name: str, what: str) -> None:
+    """A ConfigError (starting with `what`) unless `name` is section.key of a single value in the schema."""
+    if name.count(".") != 1 or not all(part.strip() for part in name.split(".")):
+        raise ConfigError(f"{what}: a config key is written section.key, e.g. \"org.span_of_control\" "
+                          "(a parameter name without a dot is a label the model never sees)")
+    section, key = name.split(".")
+    sections = {n: model for n, model in parameter_sections().items() if n != "interventions"}
+    if section not in sections:
+        raise ConfigError(f"{what}: no section [{section}]{_did_you_mean(section, sections)}; "
+                          f"sections: {', '.join(sections)}")
+    fields = sections[section].model_fields
+    if key not in fields:
+        raise ConfigError(f"{what}: unknown key {key!r} in [{section}]{_did_you_mean(key, fields)}; "
+                          f"keys in [{section}]: {', '.join(fields)} (see `exsim params {section}`)")
+    if name in SPEC_KEYS:
+        raise ConfigError(f"{what}: {name} is set by the spec's {SPEC_KEYS[name]}")
+    if not _kinds(fields[key].annotation):
+        raise ConfigError(f"{what}: {name} is not a single value, so it cannot be set or varied here")
+
+
+def _parse_override(item: str) -> tuple[str, Any]:
+    """`--set section.key=value`: the key (checked against the schema) and the value as TOML (bare words as text)."""
+    key, _, raw = (part.strip() for part in item.partition("="))
+    if not _:
+        raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. org.span_of_control=25")
+    _check_key(key, f"--set {item}")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word is taken as text; the schema decides whether text is allowed
+    return key, value
 
 
 def _grid(p: Parameter) -> np.ndarray:
     if p.log:
         return np.exp(np.linspace(np.log(p.low), np.log(p.high), p.steps))
     return np.linspace(p.low, p.high, p.steps)
-
-
-def _toml(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f'"{value}"' if isinstance(value, str) else str(value)

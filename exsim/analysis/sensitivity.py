@@ -62,7 +62,8 @@ def run_sensitivity(experiment: Experiment, out: Path, executor, say=print) -> t
                              "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
     indices = pd.DataFrame(rows)
     key = "ST" if experiment.spec.design == "sobol" else "mu_star"
-    indices["rank"] = indices.groupby("outcome")[key].rank(ascending=False, method="min").astype(int)
+    # an outcome that no lever moves has undefined (NaN) Sobol indices: those levers rank last
+    indices["rank"] = indices.groupby("outcome")[key].rank(ascending=False, method="min", na_option="bottom").astype(int)
     return indices, per_point.reset_index(), reused
 
 

@@ -8,7 +8,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from exsim.analysis.experiment import Experiment  # noqa: E402
@@ -66,6 +65,11 @@ def response_figure(summary: pd.DataFrame, parameter: str, outcome: str):
     return fig
 
 
+def is_plottable(column: pd.Series) -> bool:
+    """Numbers (not text, whatever pandas calls its text dtype, and not true/false) make a response curve."""
+    return pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype)
+
+
 def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest: dict) -> None:
     """results.parquet/csv, summary.csv, figures/<outcome>_vs_<parameter>.png and report.md, atomically."""
     from exsim.report.figures import _save
@@ -80,7 +84,7 @@ def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest
         (folder / "figures").mkdir()
         figures = []
         for parameter in experiment.spec.parameters:
-            if summary[parameter].nunique() < 2 or not np.issubdtype(summary[parameter].dtype, np.number):
+            if summary[parameter].nunique() < 2 or not is_plottable(summary[parameter]):
                 continue
             for outcome in experiment.spec.outcomes:
                 name = f"{outcome}_vs_{parameter.replace('.', '_')}.png"

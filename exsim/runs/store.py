@@ -3,11 +3,16 @@
 A design (sweep, sensitivity) keeps only each run's yearly KPIs, streamed to disk as runs finish,
 so memory stays bounded however large the design. After a crash, kill or Ctrl-C, running the
 same command again reuses every stored run and computes only what is missing.
+
+A run is first written to a hidden `.KEY.tmp-PID` file, then renamed to `KEY.parquet`: a reader
+sees a whole run or none. A temporary file whose process is gone (killed mid-write) is removed
+when the store is next opened.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +21,8 @@ from exsim.results import yearly_kpis
 from exsim.runs.executors import RunSpec
 from exsim.runs.progress import Progress
 from exsim.runs.replicates import simulate
+
+_TEMPORARY = re.compile(r"^\.?[0-9a-f]+\.tmp-(?P<pid>\d+)$")  # also the older `KEY.tmp-PID` files
 
 
 def yearly_for_spec(spec: RunSpec) -> pd.DataFrame:
@@ -32,11 +39,12 @@ def yearly_for_spec(spec: RunSpec) -> pd.DataFrame:
 
 
 class RunStore:
-    """Finished runs under `folder`, keyed by RunSpec.key."""
+    """Finished runs under `folder`, keyed by RunSpec.key; opening it removes dead writers' temporary files."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.removed = self.clean()
 
     def path(self, spec: RunSpec) -> Path:
         return self.folder / f"{spec.key}.parquet"
@@ -45,14 +53,27 @@ class RunStore:
         return self.path(spec).is_file()
 
     def put(self, spec: RunSpec, table: pd.DataFrame) -> None:
-        """Write atomically: a reader sees the whole file or none."""
-        tmp = self.path(spec).with_suffix(f".tmp-{os.getpid()}")
-        table.to_parquet(tmp, index=False)
+        """Write atomically (a temporary file, flushed to disk, then renamed): a reader sees the whole file or none."""
+        tmp = self.folder / f".{spec.key}.tmp-{os.getpid()}"
+        with open(tmp, "wb") as file:
+            table.to_parquet(file, index=False)
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(tmp, self.path(spec))
 
     def load(self, specs: list[RunSpec]) -> pd.DataFrame:
         """Stored runs in spec order, each tagged with its own spec's tags (specs may share a run)."""
         return pd.concat([pd.read_parquet(self.path(s)).assign(**s.tags) for s in specs], ignore_index=True)
+
+    def clean(self) -> list[Path]:
+        """Remove temporary files of writers that are no longer running; return them."""
+        removed = []
+        for entry in self.folder.iterdir():
+            match = _TEMPORARY.match(entry.name)
+            if match and not _alive(int(match["pid"])):
+                entry.unlink(missing_ok=True)
+                removed.append(entry)
+        return removed
 
 
 def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=print) -> tuple[pd.DataFrame, int]:
@@ -60,7 +81,7 @@ def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=
     missing = list({s.key: s for s in specs if not store.has(s)}.values())  # identical runs once
     reused = len(specs) - len(missing)
     say(f"{label}: {len(specs)} runs, {reused} reused from {store.folder}, {len(missing)} to compute on {executor!r}")
-    progress = Progress(len(missing), f"{label}: runs")
+    progress = Progress(len(missing), f"{label}: runs", show_after=0.0)
     try:
         for spec, table in executor.map(yearly_for_spec, missing):
             store.put(spec, table)
@@ -68,3 +89,16 @@ def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=
     finally:
         progress.close()
     return store.load(specs), reused
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
