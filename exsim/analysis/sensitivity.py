@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -50,21 +51,26 @@ def run_sensitivity(experiment: Experiment, out: Path, executor, say=print) -> t
     rows = []
     for outcome in outcomes:
         y = per_point[outcome].to_numpy()
-        if experiment.spec.design == "sobol":
-            res = sobol_analyze.analyze(prob, y, calc_second_order=False, seed=experiment.spec.seed)
-            for i, name in enumerate(prob["names"]):
-                rows.append({"outcome": outcome, "lever": name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
-                             "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]})
-        else:
-            res = morris_analyze.analyze(prob, unit, y, num_levels=MORRIS_LEVELS, seed=experiment.spec.seed)
-            for i, name in enumerate(prob["names"]):
-                rows.append({"outcome": outcome, "lever": name, "mu_star": res["mu_star"][i],
-                             "mu_star_conf": res["mu_star_conf"][i], "sigma": res["sigma"][i]})
+        with np.errstate(all="ignore"), warnings.catch_warnings():  # an outcome no lever moves: NaN indices
+            warnings.simplefilter("ignore")
+            rows += outcome_indices(experiment, prob, unit, y, outcome)
     indices = pd.DataFrame(rows)
     key = "ST" if experiment.spec.design == "sobol" else "mu_star"
     # an outcome that no lever moves has undefined (NaN) Sobol indices: those levers rank last
     indices["rank"] = indices.groupby("outcome")[key].rank(ascending=False, method="min", na_option="bottom").astype(int)
     return indices, per_point.reset_index(), reused
+
+
+def outcome_indices(experiment: Experiment, prob: dict, unit: np.ndarray, y: np.ndarray, outcome: str) -> list[dict]:
+    """One row per lever: Sobol S1 and ST, or Morris mu* and sigma, with confidence intervals."""
+    seed = experiment.spec.seed
+    if experiment.spec.design == "sobol":
+        res = sobol_analyze.analyze(prob, y, calc_second_order=False, seed=seed)
+        return [{"outcome": outcome, "lever": name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
+                 "ST": res["ST"][i], "ST_conf": res["ST_conf"][i]} for i, name in enumerate(prob["names"])]
+    res = morris_analyze.analyze(prob, unit, y, num_levels=MORRIS_LEVELS, seed=seed)
+    return [{"outcome": outcome, "lever": name, "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i],
+             "sigma": res["sigma"][i]} for i, name in enumerate(prob["names"])]
 
 
 def bar_figure(indices: pd.DataFrame, outcome: str, design: str):

@@ -78,9 +78,11 @@ class RunStore:
 
 def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=print) -> tuple[pd.DataFrame, int]:
     """Run what the store lacks, storing each run as it finishes; returns all runs' yearly rows and the reused count."""
-    missing = list({s.key: s for s in specs if not store.has(s)}.values())  # identical runs once
-    reused = len(specs) - len(missing)
-    say(f"{label}: {len(specs)} runs, {reused} reused from {store.folder}, {len(missing)} to compute on {executor!r}")
+    distinct = {s.key: s for s in specs}  # identical runs (same config, seed, replicate) once
+    missing = [s for s in distinct.values() if not store.has(s)]
+    reused = len(distinct) - len(missing)
+    same = f" ({len(distinct)} distinct)" if len(distinct) < len(specs) else ""
+    say(f"{label}: {len(specs)} runs{same}, {reused} reused from {store.folder}, {len(missing)} to compute on {executor!r}")
     progress = Progress(len(missing), f"{label}: runs", show_after=0.0)
     try:
         for spec, table in executor.map(yearly_for_spec, missing):
