@@ -45,8 +45,8 @@ class ExsimGroup(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
-            click.echo("interrupted; nothing half-written was left behind (rerun the command to resume where it "
-                       "can resume)", err=True)
+            click.echo("interrupted: stopped without leaving half-written output (sweep, sensitivity and calibrate "
+                       "resume when run again)", err=True)
             ctx.exit(130)
         except Exception as exc:
             if getattr(self, "debug", False):
@@ -149,10 +149,10 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 
     try:
         counts = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
-        if not counts or min(counts) < 10:
+        if not counts or min(counts) < 10 or max(counts) > 2_000_000:
             raise ValueError
     except ValueError:
-        raise click.BadParameter(f"{sizes!r}: give whole numbers of at least 10, separated by commas, e.g. 1000,10000",
+        raise click.BadParameter(f"{sizes!r}: give whole numbers from 10 to 2,000,000, separated by commas, e.g. 1000,10000",
                                  param_hint="--sizes") from None
     rows = []
     for n in counts:
@@ -232,12 +232,15 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
 
     sets = [*overrides, f"sim.replicates={replicates}", f"sim.years={years}"] + ([f"sim.seed={seed}"] if seed is not None else [])
     base = _load(config, sets)
+    wanted = None if only is None else [s.strip() for s in only.split(",") if s.strip()]
+    if wanted == []:
+        raise click.BadParameter(f"{only!r} names no fact; give fact ids such as F1,F5 (see FACTS.md)", param_hint="--only")
     try:
-        facts = select_facts([s.strip() for s in only.split(",")] if only else None)
+        facts = select_facts(wanted)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--only") from None
     if out is None:
-        out = default_output("validate" + (f"-{','.join(f.id for f in facts)}" if only else ""))
+        out = default_output("validate" + (f"-{','.join(f.id for f in facts)}" if wanted else ""))
     out = claim_output(out)
     table, runs = run_validation(base, facts, workers=workers)
     manifest = {"command": " ".join(["exsim", *sys.argv[1:]]), "config": config_to_dict(base),
