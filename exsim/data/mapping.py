@@ -9,7 +9,7 @@ from pathlib import Path
 
 from exsim.data.errors import DataError
 from exsim.data.fields import ALL_FIELDS
-from exsim.data.tables import check_mapping_fields
+from exsim.data.tables import check_date_format, check_mapping_fields, read_text
 
 TENURE_UNITS = ("days", "weeks", "months", "years")
 MAPPING_FILE_KEYS = ("map", "tenure_unit", "date_format")
@@ -49,12 +49,13 @@ def read_mapping_file(path: str | Path) -> ColumnMapping:
     ```
     """
     path = Path(path)
+    if not path.exists():
+        raise DataError("mapping file not found", file=path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise DataError("mapping file not found", file=path) from None
+        data = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"not valid TOML ({exc})", file=path) from None
+        raise DataError(f"not valid TOML ({exc})", file=path,
+                        expected='lines like tenure_unit = "months" and a [map] table of FIELD = "column"') from None
     unknown = [k for k in data if k not in MAPPING_FILE_KEYS]
     if unknown:
         raise DataError(f"unknown key {unknown[0]!r}", file=path, expected=f"only {', '.join(MAPPING_FILE_KEYS)}")
@@ -62,6 +63,10 @@ def read_mapping_file(path: str | Path) -> ColumnMapping:
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise DataError("[map] must be a table of FIELD = \"column name\"", file=path,
                         expected='e.g. [map] tenure = "stag"')
+    misplaced = [k for k in table if k in MAPPING_FILE_KEYS]
+    if misplaced:
+        raise DataError(f"{misplaced[0]} is inside the [map] table", file=path,
+                        expected=f"{misplaced[0]} above the [map] line (every line after [map] belongs to it)")
     try:
         check_mapping_fields(table, ALL_FIELDS, "known")
     except DataError as exc:
@@ -69,7 +74,10 @@ def read_mapping_file(path: str | Path) -> ColumnMapping:
     tenure_unit = _optional_text(data, "tenure_unit", path)
     if tenure_unit is not None:
         check_tenure_unit(tenure_unit, path)
-    return ColumnMapping(dict(table), tenure_unit, _optional_text(data, "date_format", path))
+    date_format = _optional_text(data, "date_format", path)
+    if date_format is not None:
+        check_date_format(date_format, path)
+    return ColumnMapping(dict(table), tenure_unit, date_format)
 
 
 def check_tenure_unit(unit: str, file: str | Path | None = None) -> str:

@@ -3,7 +3,7 @@
 Every problem is a DataError naming the ids and rows: an unsupported suffix, an unknown mapping
 field, a missing employee_id or manager_id column, an empty employee id, an employee id on two
 rows, manager ids that are not employees, no root or several roots, reporting lines that loop,
-a chart of fewer than two people. The root is the one person whose manager_id is empty or their
+a chart of fewer than two people, a manager with more direct reports than org.span_of_control's cap. The root is the one person whose manager_id is empty or their
 own id. No rows are skipped: a seat left out would change every team.
 """
 
@@ -83,6 +83,7 @@ def read_org_chart(path: str | Path, mapping: dict[str, str] | None = None) -> O
     _check_managers_exist(people, parent, columns, path)
     roots = people.index[parent.isna()]
     _check_roots(people, roots, parent, path)
+    _check_spans(people, parent, columns, path)
     order = _seat_order(people, parent, roots[0], path)
     return OrgChart(_seat_table(people, parent, order), path, columns)
 
@@ -138,6 +139,25 @@ def _check_roots(people: pd.DataFrame, roots: pd.Index, parent: pd.Series, path:
                         expected="exactly one person with an empty manager id (the top of the organisation)")
     if len(people) < 2:
         raise DataError("an org chart needs at least two people", file=path, expected="a manager and a report")
+
+
+def max_span() -> float:
+    """The schema's cap on direct reports per manager (org.span_of_control's upper bound)."""
+    bounds = [getattr(m, "le", None) for m in Org.model_fields["span_of_control"].metadata]
+    return min(b for b in bounds if b is not None)
+
+
+def _check_spans(people: pd.DataFrame, parent: pd.Series, columns: dict[str, str], path: Path) -> None:
+    """No manager has more direct reports than the schema allows for org.span_of_control."""
+    cap = max_span()
+    counts = parent.dropna().value_counts()
+    over = counts[counts > cap]
+    if len(over):
+        row_of = dict(zip(people["employee_id"], people["row"]))
+        listed = "; ".join(f"{mid} (row {row_of[mid]}) has {n:,}" for mid, n in over.head(SHOWN).items())
+        raise DataError(f"{len(over)} manager(s) with more than {cap:g} direct reports: {listed}", file=path,
+                        column=columns["manager_id"],
+                        expected=f"at most {cap:g} direct reports per manager (the cap on org.span_of_control)")
 
 
 def _seat_order(people: pd.DataFrame, parent: pd.Series, root: int, path: Path) -> np.ndarray:

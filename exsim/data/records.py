@@ -26,7 +26,7 @@ import pandas as pd
 from exsim.data.errors import DataError
 from exsim.data.fields import RECORD_ALIASES, RECORD_FIELDS
 from exsim.data.mapping import check_tenure_unit
-from exsim.data.tables import (is_flag_column, normalise_ids, parse_dates, parse_flags, parse_numbers, read_table,
+from exsim.data.tables import (check_date_format, is_flag_column, normalise_ids, parse_dates, parse_flags, parse_numbers, read_table,
                                require_fields, resolve_columns, rows_text, spreadsheet_row)
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -36,6 +36,8 @@ STILL_EMPLOYED = re.compile(r"^(?:active|current|employed|n/?a\b)|still employed
 INVOLUNTARY = re.compile(r"involuntar|cause|dismiss|fired|terminat|lay-?off|laid off|redundan|discharg|misconduct"
                          r"|let go|performance|attendance|no-?call|end of contract|contract end|retrench|deceased|death")
 VOLUNTARY = re.compile(r"voluntar")
+MAX_TENURE_YEARS = 70  # a longer tenure is a wrong unit or a typo
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
 
 @dataclass
@@ -107,6 +109,8 @@ def read_employee_records(path: str | Path, mapping: dict[str, str] | None = Non
     """
     path = Path(path)
     tenure_unit = tenure_unit and check_tenure_unit(tenure_unit)
+    if date_format is not None:
+        check_date_format(date_format)
     table = read_table(path)
     columns = resolve_columns(table, RECORD_FIELDS, mapping, RECORD_ALIASES, path, "employee records")
     mode = _choose_mode(columns, mapping or {}, path, table)
@@ -123,6 +127,10 @@ def read_employee_records(path: str | Path, mapping: dict[str, str] | None = Non
     reasons = frame["exit_reason"] if "exit_reason" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["voluntary"] = classify_exit_reasons(reasons).where(frame["left"].fillna(False))
     frame, skipped = _split_skips(frame)
+    if frame.empty:
+        reasons = "; ".join(_grouped_skips(skipped)[:3])
+        raise DataError(f"no usable rows: all {len(table)} were skipped ({reasons})", file=path,
+                        expected="rows with a hire date, or a tenure and a left flag")
     return EmployeeRecords(frame, path, columns, mode, len(table), skipped, as_of, tenure_unit, step)
 
 
@@ -167,6 +175,8 @@ def _from_dates(table, columns, path, date_format, as_of) -> tuple[pd.DataFrame,
     hire_col, exit_col = columns["hire_date"], columns["exit_date"]
     dates = parse_dates({hire_col: table[hire_col], exit_col: table[exit_col]}, date_format, path)
     hire, exit_ = dates[hire_col], dates[exit_col]
+    for column, values in ((hire_col, hire), (exit_col, exit_)):
+        _check_date_range(values, table[column], column, path, future_ok=as_of is not None)
     backwards = exit_ < hire
     if backwards.any():
         i = int(np.flatnonzero(backwards.to_numpy())[0])
@@ -189,12 +199,29 @@ def _from_dates(table, columns, path, date_format, as_of) -> tuple[pd.DataFrame,
     return frame, end.date()
 
 
+def _check_date_range(dates: pd.Series, text: pd.Series, column: str, path: Path, future_ok: bool) -> None:
+    """Dates from 1900 on, and (unless an as-of date is given) none after today."""
+    early = dates < EARLIEST_DATE
+    if early.any():
+        i = int(np.flatnonzero(early.to_numpy())[0])
+        raise DataError("a date before 1900", file=path, row=spreadsheet_row(i), column=column, value=text.iloc[i],
+                        expected="dates from 1900 on (check the date format)")
+    today = pd.Timestamp(date.today())
+    future = dates > today
+    if future.any() and not future_ok:
+        i = int(np.flatnonzero(future.to_numpy())[0])
+        raise DataError(f"a date in the future (today is {today:%Y-%m-%d})", file=path, row=spreadsheet_row(i),
+                        column=column, value=text.iloc[i],
+                        expected="dates up to today (check the date format, e.g. d/m/Y read as m/d/Y)")
+
+
 def _from_tenure(table, columns, path, unit) -> tuple[pd.DataFrame, str, float | None]:
     """tenure, tenure_weeks, left and skip reasons from a tenure column and a left flag."""
     column = columns["tenure"]
     unit = unit or _unit_from_name(column, path)
-    tenure = parse_numbers(table[column], column, path, minimum=0,
-                           expected=f"a tenure of 0 or more {unit}")
+    longest = MAX_TENURE_YEARS * WEEKS_PER_YEAR / WEEKS_PER_UNIT[unit]
+    tenure = parse_numbers(table[column], column, path, minimum=0, maximum=longest,
+                           expected=f"a tenure of 0 or more {unit}, at most {MAX_TENURE_YEARS} years")
     left = parse_flags(table[columns["left"]], columns["left"], path)
     skip = pd.Series(pd.NA, index=table.index, dtype="string")
     skip = skip.mask(left.isna(), f"no left flag in {columns['left']}")
