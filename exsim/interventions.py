@@ -99,34 +99,58 @@ def _between(old: Any, new: Any, w: float) -> Any:
 
 
 def check_interventions(config: ScenarioConfig) -> list[str]:
-    """Problems with the interventions' programmes, keys and values, as messages naming the item."""
+    """Problems with the interventions' programmes, keys, values and timing, as messages naming the item."""
+    return [message for _, message in intervention_problems(config)]
+
+
+def intervention_problems(config: ScenarioConfig) -> list[tuple[tuple, str]]:
+    """(key path, message) for each problem with an intervention; the message names it by index and name."""
+    problems: list[tuple[tuple, str]] = []
+    base = config.model_dump()
+    base["interventions"] = []
+    for i, item in enumerate(config.interventions):
+        where = f"interventions[{i}] ({item.name})"
+        problems += [(("interventions", i), f"{where}: {text}") for text in _timing_problems(item, config.sim.years)]
+        if item.programme and item.programme not in PROGRAMMES:
+            problems.append((("interventions", i, "programme"),
+                             f"{where}: unknown programme {item.programme!r}; programmes: {', '.join(PROGRAMMES)}"))
+        if not item.programme and not item.set:
+            problems.append((("interventions", i),
+                             f"{where}: say what changes with `programme = ...` or `set = {{ \"section.key\" = value }}`"))
+        problems += [(("interventions", i, "set"), f"{where}: {text}") for text in _set_problems(item, base)]
+    return problems
+
+
+def _timing_problems(item: Intervention, years: int) -> list[str]:
+    """An intervention must start inside the run and end after it starts."""
+    last_week = years * 52
+    problems = []
+    if item.start_week > last_week:
+        problems.append(f"start_week {item.start_week} is after the run ends in week {last_week} "
+                        f"(sim.years = {years}): it would never happen; start it in week 1-{last_week} "
+                        "or run more years")
+    if item.end_week is not None and item.end_week <= item.start_week:
+        problems.append(f"end_week {item.end_week} must come after start_week {item.start_week}")
+    return problems
+
+
+def _set_problems(item: Intervention, base: dict[str, Any]) -> list[str]:
+    """Each key an intervention changes must be a model section's key, with a valid value."""
     from exsim.config.loading import ConfigError, validate_config
 
     problems = []
-    for i, item in enumerate(config.interventions):
-        where = f"interventions[{i}] ({item.name})"
-        if item.programme and item.programme not in PROGRAMMES:
-            problems.append(f"{where}: unknown programme {item.programme!r}; programmes: {', '.join(PROGRAMMES)}")
-        if not item.programme and not item.set:
-            problems.append(f"{where}: say what changes with `programme = ...` or `set = {{ \"section.key\" = value }}`")
-        if item.end_week is not None and item.end_week <= item.start_week:
-            problems.append(f"{where}: end_week {item.end_week} must come after start_week {item.start_week}")
-        data = config.model_dump()
-        data["interventions"] = []
-        for key, value in changes(item).items():
-            if key.count(".") != 1:
-                problems.append(f"{where}: set key {key!r} must be section.key, e.g. \"training.share\"")
-                continue
-            section, name = key.split(".")
-            if section in ("sim", "interventions", "lesson", "org") or not isinstance(data.get(section), dict):
-                problems.append(f"{where}: set key {key!r}: only model sections can change in time "
-                                "(not sim, lesson or org: the organisation's shape is fixed once built)")
-                continue
-            data[section][name] = value
-            try:
-                validate_config(data, origin=where)
-            except ConfigError as exc:
-                problems.append(str(exc))
-            data = config.model_dump()
-            data["interventions"] = []
+    for key, value in changes(item).items():
+        if key.count(".") != 1:
+            problems.append(f"set key {key!r} must be section.key, e.g. \"training.share\"")
+            continue
+        section, name = key.split(".")
+        if section in ("sim", "interventions", "lesson", "org") or not isinstance(base.get(section), dict):
+            problems.append(f"set key {key!r}: only model sections can change in time "
+                            "(not sim, lesson or org: the organisation's shape is fixed once built)")
+            continue
+        data = {**base, section: {**base[section], name: value}}
+        try:
+            validate_config(data, origin=f"set {key!r}")
+        except ConfigError as exc:
+            problems.append(str(exc))
     return problems

@@ -52,7 +52,7 @@ def test_every_parameter_has_unit_and_source():
 @pytest.mark.parametrize("override, expected", [
     (["org.span_of_contrl=9"], ["unknown key 'org.span_of_contrl'", "did you mean 'span_of_control'"]),
     (["orgg.headcount=9"], ["unknown key 'orgg'", "did you mean 'org'"]),
-    (["org.headcount=lots"], ["org.headcount", "wrong type", "int"]),
+    (["org.headcount=lots"], ["--set org.headcount=lots", "org.headcount", "wrong type", "whole number"]),
     (["org.headcount=5"], ["org.headcount = 5 is out of range", ">= 10"]),
     (["culture.trust=1.5"], ["culture.trust = 1.5 is out of range", "<= 1"]),
     (["work.workload"], ["expected section.key=value"]),

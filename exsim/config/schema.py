@@ -6,9 +6,27 @@ Each field's description reads "<meaning> [<unit>] (source: <source>)". Sources 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+MAX_NAME_CHARS = 100  # sim.name is a folder name under results/
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a scenario's results folder name, or None when it can."""
+    if not name.strip():
+        return "a scenario needs a name; it names its results folder"
+    if len(name) > MAX_NAME_CHARS:
+        return f"is {len(name)} characters long; at most {MAX_NAME_CHARS} (it names the results folder)"
+    if name.startswith("."):
+        return "must not start with a dot (it names the results folder)"
+    if "/" in name or "\\" in name:
+        return "must not contain '/' or '\\' (it names one results folder, not a path)"
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") for char in name):
+        return "must not contain control characters (it names the results folder)"
+    return None
 
 
 def param(default: Any, unit: str, source: str, meaning: str, **bounds: Any) -> Any:
