@@ -1,4 +1,10 @@
-"""The `exsim calibrate` command."""
+"""The `exsim calibrate` command.
+
+Everything a user gives (data, mapping, date format, config, --params, --out) is checked before
+anything is written; a mistake raises a UserError (DataError, ConfigError) that the CLI prints as
+one line with exit code 2. Ctrl-C stops within a fraction of a second with one line and exit 130;
+rerunning the same command resumes the study.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from exsim.config import ConfigError, load_config
-from exsim.data.errors import DataError
+from exsim.config import config_to_dict, load_config
+
+INTERRUPTED_EXIT = 130
 
 
 @click.command()
@@ -25,46 +32,83 @@ from exsim.data.errors import DataError
 @click.option("--replicates", type=click.IntRange(1, 100), default=2, show_default=True, help="Replicates averaged per trial.")
 @click.option("--years", type=click.IntRange(1, 50), help="Simulated years per run (default: 4 for dated data, 3 otherwise).")
 @click.option("--seed", type=click.IntRange(0), default=42, show_default=True, help="Seed of the search and the runs.")
-@click.option("--workers", type=click.IntRange(1, 256), help="Processes running a trial's replicates (default: all cores).")
+@click.option("--workers", type=click.IntRange(1, 256), help="Processes running replicates (default: all cores).")
 @click.option("--parallel-trials", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Trials run at once; above 1 the search order depends on timing, so results vary slightly between runs.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
-              show_default=True, help="Output folder; rerunning with the same --out resumes the study.")
+              show_default=True, help="Output folder; rerunning with the same --out and options resumes the study.")
 def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params, trials, replicates, years, seed,
               workers, parallel_trials, overrides, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
-    from exsim.calibration.fit import fit, parse_parameters
+    from exsim.calibration.fit import complete_trials, fit, open_study, parse_parameters
+    from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
     from exsim.calibration.output import write_outputs
     from exsim.calibration.targets import observed_targets
-    from exsim.data.mapping import parse_map_options, read_mapping_file
     from exsim.data.records import read_employee_records
 
-    try:
-        column_map: dict[str, str] = {}
-        if mapping:
-            from_file = read_mapping_file(mapping)
-            column_map.update(from_file.map)
-            tenure_unit = tenure_unit or from_file.tenure_unit
-            date_format = date_format or from_file.date_format
-        column_map.update(parse_map_options(list(maps)))
-        records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format)
-        observed = observed_targets(records)
-        years = years or (4 if records.mode == "dates" else 3)
-        base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
-        parameters = parse_parameters(params, base)
-    except (DataError, ConfigError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    click.echo(records.summary(), err=True)
-    click.echo(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
-               + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()), err=True)
-    out.mkdir(parents=True, exist_ok=True)
-    result = fit(base, observed, parameters, trials, out / "study.db", seed, workers,
-                 say=lambda m: click.echo(m, err=True), parallel_trials=parallel_trials)
-    write_outputs(out, config_path, data, result, records, " ".join(["exsim", *sys.argv[1:]]), list(overrides))
+    column_map, tenure_unit, date_format = _column_mapping(maps, mapping, tenure_unit, date_format)
+    records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format)
+    observed = observed_targets(records)
+    years = years or (4 if records.mode == "dates" else 3)
+    base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
+    parameters = parse_parameters(params, base)
+    settings = study_settings(data, config_to_dict(base), parameters)
+    out = claim_calibration_folder(out, settings)
+    command = " ".join(["exsim", *sys.argv[1:]])
+
+    say = lambda message: click.echo(message, err=True)  # noqa: E731
+    say(records.summary())
+    say(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
+        + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
+    with calibration_folder(out, settings, command) as study_path:
+        try:
+            result = fit(base, observed, parameters, trials, study_path, seed, workers, say=say,
+                         parallel_trials=parallel_trials)
+            write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base))
+            write_manifest(out, settings, command, trials=len(complete_trials(result.study)))
+        except KeyboardInterrupt:
+            finished = len(complete_trials(open_study(study_path, seed, say=lambda _: None)))
+            say(f"stopped: {finished} of {trials} trials are saved in {study_path}; "
+                "rerun the same command to resume")
+            click.get_current_context().exit(INTERRUPTED_EXIT)
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
         click.echo(f"{row['parameter']} = {row['best']:.4g} [{row['low']:.4g}, {row['high']:.4g}]{note}")
     click.echo(f"attrition observed {observed.attrition:.1%}, simulated {result.best_simulated.attrition:.1%}; "
                f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
+
+
+def _column_mapping(maps, mapping: Path | None, tenure_unit: str | None,
+                    date_format: str | None) -> tuple[dict[str, str], str | None, str | None]:
+    """Field -> column from --mapping then --map (which wins), and the unit and date format (options win)."""
+    from exsim.data.mapping import parse_map_options, read_mapping_file
+    from exsim.data.tables import check_date_format
+
+    if date_format is not None:
+        check_date_format(date_format)
+    column_map: dict[str, str] = {}
+    if mapping:
+        from_file = read_mapping_file(mapping)
+        column_map.update(from_file.map)
+        tenure_unit = tenure_unit or from_file.tenure_unit
+        date_format = date_format or from_file.date_format
+    column_map.update(parse_map_options(list(maps)))
+    return column_map, tenure_unit, date_format
+
+
+def _override_values(overrides, config) -> dict[str, object]:
+    """--set keys with their values as resolved in the config (typed, as TOML needs them)."""
+    resolved = config_to_dict(config)
+    values = {}
+    for item in overrides:
+        key = item.split("=", 1)[0].strip()
+        node = resolved
+        try:
+            for part in key.split("."):
+                node = node[part]
+        except (KeyError, TypeError):
+            continue
+        if node is not None:
+            values[key] = node
+    return values

@@ -1,7 +1,19 @@
-"""The Optuna search: each trial runs the model with suggested parameters and scores its targets."""
+"""The Optuna search: each trial runs the model with suggested parameters and scores its targets.
+
+Resuming: trials a killed process left RUNNING are marked FAIL, and the sampler is seeded with the
+seed plus the number of trials already in the study, so a resumed study proposes new points
+instead of repeating the first ones. Replicates run in a pool of worker processes that ignore
+Ctrl-C and die with their parent; `ReplicatePool.stop` ends a trial within a fraction of a second.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import difflib
+import math
+import multiprocessing
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +23,9 @@ import pandas as pd
 
 from exsim.calibration.targets import Targets, loss, simulated_targets
 from exsim.config import ConfigError, ScenarioConfig, validate_config
+from exsim.config.schema import parameter_sections
 from exsim.results import combine
-from exsim.runs import run_replicates
+from exsim.runs.replicates import ReplicateResult, default_workers, replicate_specs, simulate, simulate_spec
 
 DEFAULT_PARAMETERS = {
     "attrition.base_quit_rate_per_year": (0.01, 0.40),
@@ -20,7 +33,15 @@ DEFAULT_PARAMETERS = {
     "attrition.tenure_peak_weeks": (4.0, 52.0),
     "attrition.engagement_effect": (1.0, 8.0),
 }
+NOT_FITTED_SECTIONS = ("sim", "lesson", "interventions")  # run settings, texts and schedules, not model parameters
 IDENTIFIED_SHARE = 0.5  # an interval wider than half the search range: the data cannot pin it down
+STUDY_NAME = "exsim-calibration"
+POLL_SECONDS = 0.1
+PARAMS_FORMAT = "section.key or section.key:low:high, separated by commas"
+
+
+class Interrupted(Exception):
+    """The calibration was asked to stop (Ctrl-C) while a trial ran."""
 
 
 @dataclass
@@ -32,76 +53,245 @@ class FitResult:
     intervals: pd.DataFrame
 
 
-def parse_parameters(text: str | None, base: ScenarioConfig) -> dict[str, tuple[float, float]]:
-    """'section.key[:low:high],...' -> ranges (defaults for known keys); errors name the key."""
-    if not text:
-        return dict(DEFAULT_PARAMETERS)
+# ---- --params ----------------------------------------------------------------------------------
+def fittable_parameters() -> dict[str, tuple[float, float]]:
+    """Every model parameter a calibration can fit (a number in a model section) -> its schema bounds."""
     out = {}
-    for item in (p.strip() for p in text.split(",") if p.strip()):
-        key, *bounds = item.split(":")
-        if len(bounds) not in (0, 2):
-            raise ConfigError(f"--params {item!r}: write section.key or section.key:low:high")
-        if bounds:
-            try:
-                low, high = float(bounds[0]), float(bounds[1])
-            except ValueError:
-                raise ConfigError(f"--params {item!r}: low and high must be numbers") from None
-        elif key in DEFAULT_PARAMETERS:
-            low, high = DEFAULT_PARAMETERS[key]
-        else:
-            raise ConfigError(f"--params {key!r}: no default range; give one as {key}:low:high")
-        if low >= high:
-            raise ConfigError(f"--params {item!r}: low must be below high")
+    for section, schema in parameter_sections().items():
+        if section in NOT_FITTED_SECTIONS:
+            continue
+        for name, spec in schema.model_fields.items():
+            if spec.annotation is float:
+                out[f"{section}.{name}"] = _schema_bounds(spec)
+    return out
+
+
+def _schema_bounds(spec) -> tuple[float, float]:
+    low, high = -math.inf, math.inf
+    for rule in spec.metadata:
+        low = max(low, float(getattr(rule, "ge", getattr(rule, "gt", -math.inf))))
+        high = min(high, float(getattr(rule, "le", getattr(rule, "lt", math.inf))))
+    return low, high
+
+
+def parse_parameters(text: str | None, base: ScenarioConfig) -> dict[str, tuple[float, float]]:
+    """'section.key[:low:high],...' -> search ranges (defaults for known keys); errors name --params and the item."""
+    if text is None:
+        return dict(DEFAULT_PARAMETERS)
+    if not text.strip():
+        raise ConfigError(f"--params is empty; write {PARAMS_FORMAT}, e.g. attrition.base_quit_rate_per_year:0.02:0.3")
+    fittable = fittable_parameters()
+    out: dict[str, tuple[float, float]] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            raise ConfigError(f"--params {text!r}: an empty item (a comma too many); write {PARAMS_FORMAT}")
+        key, low, high = _parse_item(item, fittable)
+        if key in out:
+            raise ConfigError(f"--params {item!r}: {key} is given twice; give each parameter once")
         for value in (low, high):
-            _with(base, {key: value})  # names an unknown key or an out-of-range bound
+            try:
+                _with(base, {key: value})
+            except ConfigError as exc:
+                raise ConfigError(f"--params {item!r}: {value:g} is not allowed for {key}: "
+                                  f"{str(exc).removeprefix('--params: ')}") from None
         out[key] = (low, high)
     return out
+
+
+def _parse_item(item: str, fittable: dict[str, tuple[float, float]]) -> tuple[str, float, float]:
+    """One `section.key[:low:high]` item, checked: a fittable key and finite bounds with low < high."""
+    key, *bounds = (part.strip() for part in item.split(":"))
+    if len(bounds) not in (0, 2):
+        raise ConfigError(f"--params {item!r}: {len(bounds) + 1} parts separated by ':'; write {PARAMS_FORMAT}")
+    _check_key(key, item, fittable)
+    if not bounds:
+        return (key, *_default_range(key, item, fittable))
+    try:
+        low, high = float(bounds[0]), float(bounds[1])
+    except ValueError:
+        raise ConfigError(f"--params {item!r}: low and high must be numbers, e.g. {key}:0.02:0.3") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ConfigError(f"--params {item!r}: the bounds must be finite numbers (not inf or nan)")
+    if low >= high:
+        raise ConfigError(f"--params {item!r}: low ({low:g}) must be below high ({high:g})")
+    return key, low, high
+
+
+def _check_key(key: str, item: str, fittable: dict[str, tuple[float, float]]) -> None:
+    if key in fittable:
+        return
+    sections = sorted({k.split(".")[0] for k in fittable})
+    section = key.split(".")[0]
+    if section in parameter_sections() and key.count(".") == 1 and key.split(".")[1] in \
+            parameter_sections()[section].model_fields:
+        raise ConfigError(f"--params {item!r}: {key} is not a model parameter that can be fitted (only numbers in "
+                          f"the sections {', '.join(sections)}; `exsim params SECTION` lists them)")
+    close = difflib.get_close_matches(key, list(fittable), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise ConfigError(f"--params {item!r}: unknown parameter {key!r}; {hint}give section.key of a number in one of "
+                      f"the sections {', '.join(sections)} (`exsim params SECTION` lists them)")
+
+
+def _default_range(key: str, item: str, fittable: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    if key in DEFAULT_PARAMETERS:
+        return DEFAULT_PARAMETERS[key]
+    low, high = fittable[key]
+    if math.isfinite(low) and math.isfinite(high):
+        return low, high
+    raise ConfigError(f"--params {item!r}: no default range for {key}; give one as {key}:low:high")
 
 
 def _with(base: ScenarioConfig, values: dict[str, float]) -> ScenarioConfig:
     data = base.model_dump()
     for key, value in values.items():
-        if key.count(".") != 1 or key.split(".")[0] not in data or not isinstance(data[key.split(".")[0]], dict):
-            raise ConfigError(f"--params {key!r}: not a section.key of the config")
         section, name = key.split(".")
         data[section][name] = value
     return validate_config(data, origin="--params")
 
 
-def simulate_targets(base: ScenarioConfig, values: dict[str, float], observed: Targets, workers: int | None):
-    """Targets of the model run with these parameter values (all replicates pooled), and the tables."""
-    tables = combine(run_replicates(_with(base, values), workers=workers, show_progress=False))
-    return simulated_targets(tables["spells"], tables["timeseries"], observed), tables
+# ---- replicates --------------------------------------------------------------------------------
+class ReplicatePool:
+    """Worker processes running each trial's replicates; they ignore Ctrl-C and die with their parent.
+
+    Use as a context manager: leaving it normally waits for the workers, leaving it on an exception
+    (Ctrl-C included) terminates them at once. Setting `stop` makes a running `run` raise Interrupted.
+    """
+
+    def __init__(self, workers: int | None, replicates: int):
+        self.workers = max(1, min(workers or default_workers(), replicates))
+        self.stop = threading.Event()
+        self._pool = None
+
+    def __enter__(self) -> ReplicatePool:
+        if self.workers > 1:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = multiprocessing.get_context(method).Pool(self.workers, initializer=_worker_init)
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._pool is not None:
+            (self._pool.close if exc_type is None else self._pool.terminate)()
+            self._pool.join()
+            self._pool = None
+
+    def run(self, config: ScenarioConfig) -> list[ReplicateResult]:
+        """The config's replicates (seeds from config.sim.seed), in replicate order."""
+        specs = replicate_specs(config)
+        if self._pool is None:
+            return [simulate(s.config, s.seed, s.replicate, progress=self.check) for s in specs]
+        pending = [self._pool.apply_async(simulate_spec, (spec,)) for spec in specs]
+        for job in pending:
+            while not job.ready():
+                self.check()
+                job.wait(POLL_SECONDS)
+        return [job.get() for job in pending]
+
+    def check(self, *_) -> None:
+        """Raise Interrupted once `stop` is set."""
+        if self.stop.is_set():
+            raise Interrupted("calibration stopped")
+
+
+def _worker_init() -> None:
+    """In a worker: leave Ctrl-C to the parent, and die with it (Linux) so no worker is orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def simulate_targets(base: ScenarioConfig, values: dict[str, float], observed: Targets,
+                     pool: ReplicatePool) -> Targets:
+    """Targets of the model run with these parameter values (all replicates pooled)."""
+    tables = combine(pool.run(_with(base, values)))
+    return simulated_targets(tables["spells"], tables["timeseries"], observed)
+
+
+# ---- the study ---------------------------------------------------------------------------------
+def open_study(storage: Path, seed: int, say=print) -> optuna.Study:
+    """The study in `storage` (created if new); stale RUNNING trials marked FAIL; a sampler seeded from its history."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(study_name=STUDY_NAME, storage=f"sqlite:///{storage}", load_if_exists=True,
+                                direction="minimize")
+    stale = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
+    for trial in stale:
+        study.tell(trial.number, state=optuna.trial.TrialState.FAIL)
+    if stale:
+        say(f"marked {len(stale)} unfinished trial(s) of a stopped run as failed")
+    study.sampler = optuna.samplers.TPESampler(seed=seed + len(study.trials))
+    return study
+
+
+def complete_trials(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
+    return study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
 
 
 def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[float, float]], trials: int,
         storage: Path, seed: int, workers: int | None, say=print, parallel_trials: int = 1) -> FitResult:
-    """Run (or resume) the study in `storage` until it has `trials` finished trials.
+    """Run (or resume) the study in `storage` until it has `trials` complete trials.
 
-    parallel_trials > 1 runs that many trials at once (each with its own worker processes); the
-    sampler then sees results in the order they finish, so the study is no longer a pure function
-    of the seed (the fitted values agree within their intervals).
+    parallel_trials > 1 runs that many trials at once (sharing the worker processes); the sampler
+    then sees results in the order they finish, so the study is no longer a pure function of the
+    seed (the fitted values agree within their intervals). Ctrl-C raises KeyboardInterrupt within
+    a fraction of a second; the running trials are marked FAIL and the workers terminated.
     """
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(study_name="exsim-calibration", storage=f"sqlite:///{storage}", load_if_exists=True,
-                                direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed))
-    done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
-    if done:
-        say(f"resuming: {done} trials already in {storage}")
+    with ReplicatePool(workers, base.sim.replicates) as pool, _stop_on_interrupt(pool):
+        study = open_study(storage, seed, say)
+        done = len(complete_trials(study))
+        if done:
+            say(f"resuming: {done} trials already in {storage}")
 
-    def objective(trial: optuna.Trial) -> float:
-        values = {key: trial.suggest_float(key, low, high) for key, (low, high) in parameters.items()}
-        simulated, _ = simulate_targets(base, values, observed, workers)
-        trial.set_user_attr("attrition", simulated.attrition)
-        return loss(observed, simulated)
+        def objective(trial: optuna.Trial) -> float:
+            values = {key: trial.suggest_float(key, low, high) for key, (low, high) in parameters.items()}
+            simulated = simulate_targets(base, values, observed, pool)
+            trial.set_user_attr("attrition", simulated.attrition)
+            trial.set_user_attr("simulated", _targets_to_json(simulated))
+            return loss(observed, simulated)
 
-    def report(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-        finished = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
-        say(f"trial {finished}/{trials}: loss {trial.value:.2f} (best {study.best_value:.2f})")
+        def report(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
+            if trial.state == optuna.trial.TrialState.COMPLETE:
+                say(f"trial {len(complete_trials(study))}/{trials}: loss {trial.value:.2f} "
+                    f"(best {study.best_value:.2f})")
 
-    study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
-    best, _ = simulate_targets(base, study.best_params, observed, workers)
+        study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
+        best = _targets_from_json(study.best_trial.user_attrs.get("simulated"))
+        if best is None:  # a study begun by an older exsim
+            best = simulate_targets(base, study.best_params, observed, pool)
     return FitResult(study, parameters, observed, best, intervals(study, parameters))
+
+
+class _stop_on_interrupt:
+    """While active (in the main thread): Ctrl-C sets `pool.stop`, so trials in other threads end, then raises."""
+
+    def __init__(self, pool: ReplicatePool):
+        self.pool = pool
+        self.previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+    def _handle(self, signum, frame) -> None:
+        self.pool.stop.set()
+        raise KeyboardInterrupt
+
+
+def _targets_to_json(targets: Targets) -> dict:
+    return {"mode": targets.mode, "attrition": targets.attrition,
+            "curve": [[int(k), float(v)] for k, v in targets.curve.items()]}
+
+
+def _targets_from_json(data: dict | None) -> Targets | None:
+    if not data:
+        return None
+    curve = pd.Series({int(k): v for k, v in data["curve"]}, dtype=float)
+    return Targets(data["mode"], float(data["attrition"]), curve)
 
 
 def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]]) -> pd.DataFrame:
@@ -110,7 +300,7 @@ def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]]) -
     The noise is the spread of the loss over the best third of trials, at least 1 (one scaled unit:
     2 points of attrition or 5 of retention).
     """
-    trials = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    trials = complete_trials(study)
     values = np.array([t.value for t in trials])
     best = values.min()
     top = np.sort(values)[: max(3, len(values) // 3)]

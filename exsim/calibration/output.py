@@ -6,7 +6,9 @@ atomically on its own rather than by swapping the whole folder.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 
 import matplotlib
@@ -22,26 +24,87 @@ from exsim.data.records import EmployeeRecords  # noqa: E402
 def write_atomically(path: Path, write) -> None:
     """`write(tmp_path)` then rename over `path`."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: list[str] = ()) -> str:
-    """A scenario that extends the base config with the calibration's --set overrides and the fitted values."""
+def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: dict[str, object] | None = None,
+                    folder: Path | None = None) -> str:
+    """A scenario extending the base config (by a path relative to `folder`) with the --set overrides and fitted values.
+
+    `overrides` maps dotted keys to their resolved values; sim.* settings of the calibration run are
+    left out, and a fitted value replaces an override of the same key, so no key appears twice.
+    """
+    tree: dict = {"sim": {"name": "calibrated"}}
+    for key, value in (overrides or {}).items():
+        if not key.startswith("sim."):
+            _set_dotted(tree, key, value)
+    for key, value in result.study.best_params.items():
+        _set_dotted(tree, key, float(f"{value:.6g}"))
     lines = [f"# Calibrated by exsim calibrate on {data}.",
              "# Fitted values below; intervals and fit statistics are in report.md next to this file.",
-             f'extends = "{base_path.resolve()}"', "", "[sim]", 'name = "calibrated"']
-    sections: dict[str, list[str]] = {}
-    for item in overrides:
-        key, value = item.split("=", 1)
-        if not key.startswith("sim."):
-            sections.setdefault(key.split(".")[0], []).append(f"{key.split('.')[1]} = {value}")
-    for key, value in result.study.best_params.items():
-        section, name = key.split(".")
-        sections.setdefault(section, []).append(f"{name} = {value:.6g}")
-    for section, items in sections.items():
-        lines += ["", f"[{section}]", *items]
-    return "\n".join(lines) + "\n"
+             f"extends = {toml_value(relative_path(base_path, folder))}"]
+    return "\n".join(lines + toml_tables(tree)) + "\n"
+
+
+def relative_path(path: Path, folder: Path | None) -> str:
+    """`path` relative to `folder` with / separators (absolute when there is no relative path, as across drives)."""
+    target = Path(path).resolve()
+    if folder is None:
+        return target.as_posix()
+    try:
+        return Path(os.path.relpath(target, Path(folder).resolve())).as_posix()
+    except ValueError:
+        return target.as_posix()
+
+
+def _set_dotted(tree: dict, key: str, value) -> None:
+    *parents, name = key.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[name] = value
+
+
+def toml_tables(tree: dict, prefix: str = "") -> list[str]:
+    """TOML lines for nested dicts: each dict of scalars as a [table], nested dicts as [table.sub]."""
+    lines = []
+    for name, body in tree.items():
+        header = f"{prefix}{toml_key(name)}"
+        scalars = {k: v for k, v in body.items() if not isinstance(v, dict)}
+        lines += ["", f"[{header}]", *(f"{toml_key(k)} = {toml_value(v)}" for k, v in scalars.items())]
+        lines += toml_tables({k: v for k, v in body.items() if isinstance(v, dict)}, f"{header}.")
+    return lines
+
+
+def toml_key(key: str) -> str:
+    """A bare key when it is one, else a quoted key."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_value(key)
+
+
+def toml_value(value) -> str:
+    """A TOML value for a bool, number, string, list or dict (inline table)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
+    if isinstance(value, str):
+        return '"' + "".join(_TOML_ESCAPES.get(c, f"\\u{ord(c):04x}" if ord(c) < 32 or ord(c) == 127 else c)
+                             for c in value) + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if value is None:
+        raise ValueError("TOML has no null; leave the key out")
+    return toml_value(str(value))
+
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
 def fit_table(result: FitResult) -> pd.DataFrame:
@@ -116,7 +179,8 @@ def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, comma
 
 
 def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, records: EmployeeRecords, command: str,
-                  overrides: list[str] = ()) -> None:
+                  overrides: dict[str, object] | None = None) -> None:
+    """Figures, fit.csv, parameters.csv, report.md and calibrated.toml, each replaced atomically."""
     figdir = out / "figures"
     figdir.mkdir(parents=True, exist_ok=True)
     figures = []
@@ -129,4 +193,4 @@ def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, rec
     write_atomically(out / "fit.csv", lambda p: fit.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "parameters.csv", lambda p: result.intervals.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "report.md", lambda p: p.write_text(report(result, records, fit, command, figures)))
-    write_atomically(out / "calibrated.toml", lambda p: p.write_text(calibrated_toml(base_path, result, data, overrides)))
+    write_atomically(out / "calibrated.toml", lambda p: p.write_text(calibrated_toml(base_path, result, data, overrides, out)))

@@ -14,10 +14,12 @@ import pandas as pd
 
 from exsim.analysis.survival import (annual_voluntary_attrition, km_retention, snapshot_life_table,
                                      spells_snapshot_frame, spells_to_survival_frame)
+from exsim.data.errors import DataError
 from exsim.data.records import EmployeeRecords
 
 RETENTION_MONTHS = (3, 6, 12, 24, 36)
 SNAPSHOT_YEARS = 5
+MIN_EMPLOYEES = 20  # fewer usable rows say nothing about a retention curve
 ATTRITION_SCALE = 0.02  # a 2-point miss in annual attrition weighs as much as ...
 CURVE_SCALE = 0.05  # ... a 5-point miss at one point of the retention curve
 
@@ -36,7 +38,10 @@ class Targets:
 
 
 def observed_targets(records: EmployeeRecords) -> Targets:
-    """Targets from an analyst's records."""
+    """Targets from an analyst's records; a DataError when they are too few or span too little time to fit."""
+    if records.n_used < MIN_EMPLOYEES:
+        raise DataError(f"only {records.n_used} usable employee rows ({len(records.skipped)} skipped), too few to "
+                        "calibrate", file=records.source, expected=f"at least {MIN_EMPLOYEES} employees")
     frame = records.survival_frame(voluntary_only=True)
     if records.mode == "dates":
         start = observed_from(frame)
@@ -44,6 +49,11 @@ def observed_targets(records: EmployeeRecords) -> Targets:
         cohort = frame[pd.to_datetime(frame["hire_date"]) >= start]  # hired while exits were recorded, as in the model
         cohort = cohort if len(cohort) >= 20 else frame
         months = [m for m in RETENTION_MONTHS if m * 4.345 <= cohort["tenure_weeks"].max()]
+        if not months or not np.isfinite(attrition):
+            raise DataError(f"the records span less than {RETENTION_MONTHS[0]} months of tenure (hire dates "
+                            f"{frame['hire_date'].min():%Y-%m-%d} to {frame['hire_date'].max():%Y-%m-%d}, as of "
+                            f"{records.as_of})", file=records.source,
+                            expected=f"employees followed for {RETENTION_MONTHS[0]} months or more")
         curve = km_retention(cohort, months=months).set_index("month")["retention"]
         return Targets("dates", float(attrition), curve)
     table = snapshot_life_table(frame).set_index("interval")["exit_share"].iloc[:SNAPSHOT_YEARS]
