@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import math
 import os
 import tomllib
@@ -35,7 +36,6 @@ from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from scipy.stats import qmc
 
 from exsim.config import ConfigError, ScenarioConfig, load_config, validate_config
 from exsim.config.schema import parameter_sections
@@ -246,6 +246,8 @@ class Experiment:
         if self.spec.design == "random":
             unit = rng.random((self.spec.samples, len(params)))
         else:
+            from scipy.stats import qmc  # imported here: scipy.stats takes long to import, and errors need none of it
+
             unit = qmc.LatinHypercube(d=len(params), seed=rng).random(self.spec.samples)
         return [self.from_unit(row) for row in unit]
 
@@ -314,13 +316,10 @@ class Experiment:
             problem = "is a folder" if base_path.is_dir() else "does not exist"
             raise ConfigError(f"{self.path}: base = {self.spec.base!r}, but {base_path} {problem}; give the "
                               "scenario file to start from, relative to the spec")
-        config = load_config(base_path)
         for key, value in self.spec.set.items():
-            config = _layer(config, key, value, f"{self.path}: [set] {key!r}")
-        for item in self.overrides:
-            key, value = _parse_override(item)
-            config = _layer(config, key, value, f"--set {item}")
-        data = config.model_dump()
+            _check_kind(key, value, f"{self.path}: [set] {key!r}")
+        sets = [(f"{self.path} [set]", f"{key}={_toml(value)}") for key, value in self.spec.set.items()]
+        data = load_config(base_path, [*sets, *self.overrides]).model_dump()
         data["sim"].update(years=self.spec.years, seed=self.spec.seed, replicates=1)
         return validate_config(data, origin=str(self.path))
 
@@ -467,14 +466,19 @@ def _kinds(annotation) -> set[str]:
     return set()
 
 
-def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
-    """`config` with `key` (section.key) set to `value`, checked; errors start with `origin`."""
-    section, name = key.split(".")
+def _check_kind(key: str, value: Any, origin: str) -> None:
+    """A ConfigError unless `value` is of the kind (number, text, true/false) `key` takes, and finite."""
     allowed = _kinds(_field(key).annotation)
     if _kind(value) not in allowed:
         raise ConfigError(f"{origin}: {value!r} is {_kind(value)}, but {key} takes {' or '.join(sorted(allowed))}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{origin}: {key} = {value}: numbers must be finite")
+
+
+def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
+    """`config` with `key` (section.key) set to `value`, checked; errors start with `origin`."""
+    _check_kind(key, value, origin)
+    section, name = key.split(".")
     data = config.model_dump()
     data[section][name] = value
     return validate_config(data, origin=origin)
@@ -500,17 +504,11 @@ def _check_key(name: str, what: str) -> None:
         raise ConfigError(f"{what}: {name} is not a single value, so it cannot be set or varied here")
 
 
-def _parse_override(item: str) -> tuple[str, Any]:
-    """`--set section.key=value`: the key (checked against the schema) and the value as TOML (bare words as text)."""
-    key, _, raw = (part.strip() for part in item.partition("="))
-    if not _:
-        raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. org.span_of_control=25")
-    _check_key(key, f"--set {item}")
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw  # a bare word is taken as text; the schema decides whether text is allowed
-    return key, value
+def _toml(value: bool | int | float | str) -> str:
+    """A [set] value as TOML text for an override."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, str) else repr(value)
 
 
 def _grid(p: Parameter) -> np.ndarray:
