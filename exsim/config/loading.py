@@ -112,7 +112,7 @@ def parse_override(text: str, source: str) -> tuple[str, str, Any]:
         raise ConfigError(f"{source}: the key {_short(key)} must be section.key (one dot), "
                           "e.g. work.workload=1.2")
     if not raw:
-        raise ConfigError(f"{source}: no value after '='; give one, e.g. {key}=1.2 or {key}=\"text\"")
+        raise ConfigError(f"{source}: no value after '='; give one, e.g. org.span_of_control=25 or sim.name=\"my run\"")
     if parts[0] == "interventions":
         raise ConfigError(f"{source}: interventions cannot be set with --set; "
                           "write an [[interventions]] table in the scenario file")
@@ -320,7 +320,8 @@ def _pydantic_problems(exc: ValidationError, sources: Sources | None) -> tuple[l
             unknown.setdefault((loc[:-1], _source_of(loc, sources)), []).append(loc)
         else:
             others.append(err)
-    problems = [(locs[0], _unknown_keys(locs)) for locs in unknown.values()]
+    listed: set[str] = set()
+    problems = [(locs[0], _unknown_keys(locs, listed)) for locs in unknown.values()]
     problems += [(tuple(err["loc"]), _describe(err)) for err in others[:MAX_PROBLEMS]]
     return problems, len(unknown) + len(others)
 
@@ -354,12 +355,14 @@ _COMPARE = {"greater_than_equal": ">=", "less_than_equal": "<=", "greater_than":
 def _describe(err: dict[str, Any]) -> str:
     """One line for one pydantic error: the key, the value found, what is allowed."""
     loc = [str(part) for part in err["loc"]]
-    key = ".".join(loc)
+    key = _key(err["loc"])
     kind = err["type"]
     value = _short(err.get("input"))
     if kind in _COMPARE:
-        limit = next(iter(err["ctx"].values()))
+        limit = _number(next(iter(err["ctx"].values())))
         return f"{key} = {value} is out of range: it must be {_COMPARE[kind]} {limit}{_unit_hint(loc)}"
+    if kind == "int_from_float":
+        return f"{key} = {value} must be a whole number{_unit_hint(loc)}"
     if kind == "finite_number":
         return f"{key} = {value} must be a finite number{_unit_hint(loc)}"
     if kind == "model_type":
@@ -373,8 +376,17 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{key} = {value}: {message}"
 
 
+def _number(limit: Any) -> str:
+    """A bound as people write it: 1000000.0 -> 1,000,000; 0.5 stays 0.5."""
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    return f"{limit:,}" if isinstance(limit, int) else str(limit)
+
+
 def _short(value: Any) -> str:
     """repr of a value, cut to MAX_VALUE_CHARS so that one message stays short."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     try:
         text = repr(value)
     except RecursionError:
@@ -398,18 +410,31 @@ def _section_model(loc: list[str]) -> type[BaseModel] | None:
     return model
 
 
-def _unknown_keys(locs: list[KeyPath]) -> str:
-    """Unknown keys of one table: the first MAX_PROBLEMS with close matches, a count, the valid keys."""
+def _unknown_keys(locs: list[KeyPath], listed: set[str]) -> str:
+    """Unknown keys of one table: the first MAX_PROBLEMS with close matches, a count, and (once per
+    message) the table's valid keys."""
     loc = [str(part) for part in locs[0]]
     model = _section_model(loc)
     valid = list(model.model_fields) if model else []
-    where = f"[{'.'.join(loc[:-1])}]" if len(loc) > 1 else "the top level"
-    shown = [_short(".".join(str(part) for part in key)) + _close_match(str(key[-1]), valid)
-             for key in locs[:MAX_PROBLEMS]]
+    where = f"[{_key(locs[0][:-1])}]" if len(loc) > 1 else "the top level"
+    shown = [_short(_key(key)) + _close_match(str(key[-1]), valid) for key in locs[:MAX_PROBLEMS]]
     more = f" and {len(locs) - MAX_PROBLEMS} more" if len(locs) > MAX_PROBLEMS else ""
-    if len(locs) == 1:
-        return f"unknown key {shown[0]}. Valid keys in {where}: {', '.join(valid)}"
-    return f"unknown keys {', '.join(shown)}{more}. Valid keys in {where}: {', '.join(valid)}"
+    keys = "" if where in listed else f". Valid keys in {where}: {', '.join(valid)}"
+    listed.add(where)
+    return f"unknown key{'s' if len(locs) > 1 else ''} {', '.join(shown)}{more}{keys}"
+
+
+def _key(loc: KeyPath) -> str:
+    """A key path as written in messages: org.headcount, interventions[0].set."training.share"."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = str(part)
+            name = f'"{name}"' if ("." in name or not name) else name
+            text += f".{name}" if text else name
+    return text
 
 
 def _close_match(name: str, valid: list[str]) -> str:

@@ -7,11 +7,12 @@ Each field's description reads "<meaning> [<unit>] (source: <source>)". Sources 
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 MAX_NAME_CHARS = 100  # sim.name is a folder name under results/
+MAX_INTERVENTIONS = 100  # [[interventions]] in one scenario
 
 
 def name_problem(name: str) -> str | None:
@@ -39,16 +40,28 @@ def param(default: Any, unit: str, source: str, meaning: str, **bounds: Any) -> 
     )
 
 
-class Section(BaseModel):
-    """A config section: unknown keys are errors, values are checked on assignment."""
+def _allows_bool(annotation: Any) -> bool:
+    return annotation is bool or any(_allows_bool(arg) for arg in get_args(annotation))
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+class Section(BaseModel):
+    """A config section: unknown keys are errors, numbers must be finite, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_false_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """`true`/`false` is not a number (pydantic would read it as 1/0)."""
+        if isinstance(value, bool) and not _allows_bool(cls.model_fields[info.field_name].annotation):
+            raise ValueError("true/false is not allowed for this key")
+        return value
 
 
 class Sim(Section):
     name: str = param("baseline", "text", "user", "scenario name used in results")
     years: int = param(5, "years", "user", "simulated years", ge=1, le=50)
-    seed: int = param(42, "integer", "user", "root random seed", ge=0)
+    seed: int = param(42, "integer", "user", "root random seed", ge=0, le=2**63 - 1)
     replicates: int = param(1, "runs", "user", "replicate runs with derived seeds", ge=1, le=1000)
     burn_in_weeks: int = param(416, "weeks", "assumption: 8 years let burnout, absence, vacancies and the selection of who stays settle before week 1", "weeks simulated before recording starts", ge=0, le=520)
 
@@ -63,7 +76,7 @@ class Training(Section):
     behaviour_gain: float = param(0.2, "0-1 per behaviour", "assumption", "rise of each behaviour once training has taken effect", ge=0, le=1)
     months_to_effect: float = param(6.0, "months", "seed 002 (engagement and retention in 6-18 months)", "time for training to take full effect", ge=0, le=60)
     fade_months: float = param(24.0, "months", "assumption", "time constant of fading without practice", gt=0, le=600)
-    cost_eur_per_manager: float = param(4000.0, "EUR per trained manager", "assumption (leadership programmes EUR 2-6k)", "one-off cost of training a manager", ge=0)
+    cost_eur_per_manager: float = param(4000.0, "EUR per trained manager", "assumption (leadership programmes EUR 2-6k)", "one-off cost of training a manager", ge=0, le=200_000)
 
 
 class Listening(Section):
@@ -134,7 +147,7 @@ class Work(Section):
 
 class Policy(Section):
     perks_eur_per_employee: float = param(0.0, "EUR per employee per year", "user lever", "annual perks budget per employee", ge=0, le=100_000)
-    perks_half_effect_eur: float = param(1500.0, "EUR per employee per year", "assumption (saturating, F9)", "budget at which perks give half their maximum effect", gt=0)
+    perks_half_effect_eur: float = param(1500.0, "EUR per employee per year", "assumption (saturating, F9)", "budget at which perks give half their maximum effect", gt=0, le=100_000)
     perks_max_effect: float = param(0.25, "logit of engagement", "assumption (F9: pay level correlates only .15 with satisfaction)", "largest engagement effect perks can give", ge=0, le=3)
     onboarding_quality: float = param(0.5, "0-1", "assumption (F8)", "quality of onboarding for new hires", ge=0, le=1)
     time_to_fill_weeks: float = param(7.0, "weeks", "assumption (typical time-to-fill ~6-8 weeks)", "mean weeks to fill a vacancy in a normal market", ge=0.5, le=104)
@@ -175,7 +188,7 @@ class Absence(Section):
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.055, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=2)
+    base_quit_rate_per_year: float = param(0.055, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
     tenure_peak_weeks: float = param(11.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
@@ -190,10 +203,12 @@ class Attrition(Section):
     contagion_peak_weeks: float = param(10.0, "weeks", "F7 (peak around day 70, window ~135 days)", "weeks after a quit at which teammates' extra hazard peaks", ge=1, le=104)
     manager_exit_contagion: float = param(2.0, "times a teammate's quit", "DESIGN.md (a manager's exit shocks the team)", "contagion of a manager's exit on their team", ge=0, le=20)
     referral_hazard_ratio: float = param(0.8, "ratio", "seeds 002-003 (referrals are the best hires)", "quit hazard of referral hires relative to others", ge=0, le=2)
+    max_quit_rate_per_year: float = param(4.0, "quits per person per year", "assumption: finding a job and serving notice take months, so even the unhappiest new hire is expected to stay about 3 months (a weekly quit chance of 7.4%); the shipped scenarios stay below 2", "cap on one person's quit hazard", gt=0, le=12)
+    max_mean_quit_rate_per_year: float = param(0.8, "quits per person per year, organisation mean", "assumption: voluntary attrition is a share of staff a year; a mean hazard of 0.8 gives about 83% a year, leaving room for chance before 100% (the shipped scenarios run about 0.15)", "cap on the organisation's mean quit hazard; above it every hazard is scaled down in proportion", gt=0, le=0.8)
 
 
 class Customers(Section):
-    per_frontline_employee: float = param(10.0, "customer accounts", "assumption", "customer accounts per frontline employee at the start", ge=0, le=10_000)
+    per_frontline_employee: float = param(10.0, "customer accounts", "assumption; at most 1,000: at the default 25% served a week that is 50 contacts a working day, a busy call-centre agent's load", "customer accounts per frontline employee at the start", ge=0, le=1_000)
     interactions_per_week: float = param(0.25, "share of customers", "assumption", "share of customers served in a week", ge=0, le=1)
     base_quality: float = param(1.15, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
     engagement_effect: float = param(1.7, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
@@ -203,7 +218,7 @@ class Customers(Section):
     account_difficulty_sd: float = param(1.0, "logit", "assumption (F5: engagement explains only part of csat)", "spread of how demanding each team's accounts are", ge=0, le=5)
     customer_mood_sd: float = param(1.0, "logit", "assumption", "spread of customers' own leniency", ge=0, le=5)
     satisfaction_time_constant_weeks: float = param(4.0, "interactions", "assumption", "interactions for satisfaction to move 63% toward quality", ge=0.5, le=520)
-    base_churn_per_year: float = param(0.10, "share per year", "assumption", "customer churn at reference satisfaction", ge=0, le=2)
+    base_churn_per_year: float = param(0.10, "share per year", "assumption", "customer churn at reference satisfaction", ge=0, le=1)
     churn_sensitivity: float = param(4.0, "log-hazard per unit satisfaction", "assumption", "churn rise per unit satisfaction below reference", ge=0, le=30)
     satisfaction_reference: float = param(0.75, "csat 0-1", "assumption", "satisfaction at which churn is at its base rate", ge=0, le=1)
     acquisition_per_year: float = param(0.13, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
@@ -228,16 +243,18 @@ class Market(Section):
 
 
 class Costs(Section):
-    salary_employee_eur: float = param(50_000.0, "EUR per year", "assumption (NL office employee, employer cost)", "annual employer cost of an employee", ge=0)
-    salary_manager_eur: float = param(75_000.0, "EUR per year", "assumption", "annual employer cost of a manager", ge=0)
+    """Money per unit; the upper bounds lie far above any organisation's average and only catch slips."""
+
+    salary_employee_eur: float = param(50_000.0, "EUR per year", "assumption (NL office employee, employer cost)", "annual employer cost of an employee", ge=0, le=1_000_000)
+    salary_manager_eur: float = param(75_000.0, "EUR per year", "assumption", "annual employer cost of a manager", ge=0, le=2_000_000)
     replacement_share_employee: float = param(0.4, "share of annual salary", "F10 (Gallup 2024: 40% frontline; median 21%)", "cost of replacing a leaver", ge=0, le=5)
     replacement_share_manager: float = param(1.0, "share of annual salary", "F10 (Gallup 2024: up to 200% for leaders)", "cost of replacing a manager", ge=0, le=5)
-    sick_day_eur: float = param(300.0, "EUR per sick day", "F11 (NL EUR 250-400)", "cost of a sick day", ge=0)
-    vacancy_week_eur: float = param(800.0, "EUR per vacant seat per week", "assumption (lost output)", "cost of a vacant week", ge=0)
-    revenue_per_customer_eur: float = param(12_000.0, "EUR per customer per year", "assumption", "annual revenue per customer account", ge=0)
-    survey_eur_per_employee: float = param(15.0, "EUR per employee per survey", "assumption (survey tool and time)", "cost of one pulse survey", ge=0)
-    follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0)
-    development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0)
+    sick_day_eur: float = param(300.0, "EUR per sick day", "F11 (NL EUR 250-400)", "cost of a sick day", ge=0, le=10_000)
+    vacancy_week_eur: float = param(800.0, "EUR per vacant seat per week", "assumption (lost output)", "cost of a vacant week", ge=0, le=100_000)
+    revenue_per_customer_eur: float = param(12_000.0, "EUR per customer per year", "assumption", "annual revenue per customer account", ge=0, le=100_000_000)
+    survey_eur_per_employee: float = param(15.0, "EUR per employee per survey", "assumption (survey tool and time)", "cost of one pulse survey", ge=0, le=10_000)
+    follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0, le=1_000_000)
+    development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0, le=100_000)
 
 
 class Intervention(Section):
@@ -245,12 +262,12 @@ class Intervention(Section):
 
     name: str = param("intervention", "text", "user", "label shown on figures")
     programme: str | None = param(None, "name", "user", "a named programme (see exsim.interventions.PROGRAMMES) instead of or besides `set`")
-    set: dict[str, float | int | bool | str] = param({}, "section.key = value", "user", "config values in force while the intervention is active")
-    start_week: int = param(1, "week", "user", "week the change starts", ge=1)
-    ramp_weeks: int = param(0, "weeks", "user", "weeks to move linearly from the old to the new values", ge=0)
-    end_week: int | None = param(None, "week", "user", "week the change stops (values return), none = lasts", ge=1)
-    cost_eur: float = param(0.0, "EUR", "user", "one-off cost at the start", ge=0)
-    cost_eur_per_year: float = param(0.0, "EUR per year", "user", "running cost while active", ge=0)
+    set: dict[str, Any] = param({}, "section.key = value", "user", "config values in force while the intervention is active")
+    start_week: int = param(1, "week", "user", "week the change starts (inside the run: at most sim.years x 52)", ge=1)
+    ramp_weeks: int = param(0, "weeks", "user", "weeks to move linearly from the old to the new values", ge=0, le=2600)
+    end_week: int | None = param(None, "week", "user", "week the change stops (values return), none = lasts", ge=1, le=1_000_000)
+    cost_eur: float = param(0.0, "EUR", "user", "one-off cost at the start", ge=0, le=10_000_000_000)
+    cost_eur_per_year: float = param(0.0, "EUR per year", "user", "running cost while active", ge=0, le=10_000_000_000)
 
 
 class ScenarioConfig(Section):
@@ -272,7 +289,7 @@ class ScenarioConfig(Section):
     brand: Brand = Field(default_factory=Brand)
     market: Market = Field(default_factory=Market)
     costs: Costs = Field(default_factory=Costs)
-    interventions: list[Intervention] = Field(default_factory=list, description="changes scheduled in time [list] (source: user)")
+    interventions: list[Intervention] = Field(default_factory=list, max_length=MAX_INTERVENTIONS, description="changes scheduled in time [list] (source: user)")
 
 
 def parameter_sections() -> dict[str, type[Section]]:

@@ -31,8 +31,26 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig, promoted_strain_share
     market_factor = market.tightness ** market.quit_elasticity
     base = att.base_quit_rate_per_year / 52.0
     multiplier = np.minimum(np.exp(drivers), att.max_driver_multiplier)
-    return (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
-            * referral * market_factor * staff.occupied)
+    hazard = (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
+              * referral * market_factor * staff.occupied)
+    return capped_hazard(hazard, staff.occupied, att)
+
+
+def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> np.ndarray:
+    """Weekly hazards with each person's capped and the staff's mean scaled down to its cap.
+
+    The caps (attrition.max_quit_rate_per_year, max_mean_quit_rate_per_year) keep voluntary
+    attrition a share of staff a year at any allowed setting; the shipped scenarios never reach them,
+    and a hazard under both caps is returned unchanged.
+    """
+    person_cap = att.max_quit_rate_per_year / 52.0
+    if hazard.max(initial=0.0) > person_cap:
+        hazard = np.minimum(hazard, person_cap)
+    heads = int(np.count_nonzero(occupied))
+    mean_cap = att.max_mean_quit_rate_per_year / 52.0
+    if heads and hazard.sum() > mean_cap * heads:
+        hazard = hazard * (mean_cap * heads / hazard.sum())
+    return hazard
 
 
 def draw_exits(staff: StaffState, hazard: np.ndarray, config: ScenarioConfig,
