@@ -180,9 +180,16 @@ def _describe_cycles(people: pd.DataFrame, parent: pd.Series) -> str:
     """'A -> B -> A (rows 2, 3)' for each loop of manager ids (at most SHOWN)."""
     graph = nx.DiGraph(list(zip(people["employee_id"][parent.notna()], parent[parent.notna()])))
     row_of = dict(zip(people["employee_id"], people["row"]))
-    cycles = sorted(nx.simple_cycles(graph), key=lambda c: min(row_of[i] for i in c))
+    cycles = [_from_first_row(c, row_of) for c in nx.simple_cycles(graph)]
+    cycles = sorted(cycles, key=lambda c: row_of[c[0]])
     return "; ".join(" -> ".join(c + [c[0]]) + f" ({rows_text([row_of[i] for i in c])})"
                      for c in cycles[:SHOWN])
+
+
+def _from_first_row(cycle: list[str], row_of: dict[str, int]) -> list[str]:
+    """The loop started at its person on the earliest row, so the same file always reads the same."""
+    start = min(range(len(cycle)), key=lambda i: row_of[cycle[i]])
+    return cycle[start:] + cycle[:start]
 
 
 def _seat_table(people: pd.DataFrame, parent: pd.Series, order: np.ndarray) -> pd.DataFrame:
