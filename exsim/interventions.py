@@ -7,6 +7,7 @@ fatigue: each weakens the others and adds strain (seed 002).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +145,11 @@ def _set_problems(item: Intervention, base: dict[str, Any]) -> list[str]:
             problems.append(f"set key {key!r} must be section.key, e.g. \"training.share\"")
             continue
         section, name = key.split(".")
+        if section not in base:
+            close = difflib.get_close_matches(section, [s for s in base if isinstance(base[s], dict)], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(f"set key {key!r}: unknown section {section!r}{hint}")
+            continue
         if section in ("sim", "interventions", "lesson", "org") or not isinstance(base.get(section), dict):
             problems.append(f"set key {key!r}: only model sections can change in time "
                             "(not sim, lesson or org: the organisation's shape is fixed once built)")

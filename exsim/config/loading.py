@@ -9,6 +9,7 @@ MAX_PROBLEMS problems are listed, then a count.
 from __future__ import annotations
 
 import codecs
+import datetime
 import difflib
 import math
 import re
@@ -365,8 +366,12 @@ def _describe(err: dict[str, Any]) -> str:
         return f"{key} = {value} must be a whole number{_unit_hint(loc)}"
     if kind == "finite_number":
         return f"{key} = {value} must be a finite number{_unit_hint(loc)}"
+    if kind == "model_type" and loc[0] == "interventions":
+        return f"{key} must be a table: write each intervention as [[interventions]] with its keys below, got {value}"
     if kind == "model_type":
         return f"{key} must be a [{key}] table, got {value}"
+    if kind == "list_type" and loc == ["interventions"]:
+        return f"interventions must be a list of tables: write [[interventions]] (double brackets) for each, got {value}"
     if kind == "too_long":
         return f"{key}: {err['msg']}"
     if kind.endswith(("_type", "_parsing")):
@@ -387,6 +392,8 @@ def _short(value: Any) -> str:
     """repr of a value, cut to MAX_VALUE_CHARS so that one message stays short."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     try:
         text = repr(value)
     except RecursionError:

@@ -20,7 +20,7 @@ def name_problem(name: str) -> str | None:
     if not name.strip():
         return "a scenario needs a name; it names its results folder"
     if len(name) > MAX_NAME_CHARS:
-        return f"is {len(name)} characters long; at most {MAX_NAME_CHARS} (it names the results folder)"
+        return f"is {len(name):,} characters long; at most {MAX_NAME_CHARS} (it names the results folder)"
     if name.startswith("."):
         return "must not start with a dot (it names the results folder)"
     if "/" in name or "\\" in name:
