@@ -1,13 +1,17 @@
 """`exsim calibrate`: targets from HR data, Optuna search, outputs, resume, recovery and errors."""
 
+import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from exsim import OrgModel, load_config
+from exsim.calibration.output import calibrated_toml, toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -22,7 +26,7 @@ def calibrate(*args):
 
 def export_as_hr_file(path: Path, base_quit_rate: float) -> None:
     """Spells of a model run written as an HR export with hire and exit dates (a known truth)."""
-    config = load_config(None, ["org.headcount=400", f"attrition.base_quit_rate_per_year={base_quit_rate}",
+    config = load_config(None, ["org.headcount=250", f"attrition.base_quit_rate_per_year={base_quit_rate}",
                                 "sim.burn_in_weeks=150"])
     model = OrgModel(config, rng=11)
     model.run(52 * 5)
@@ -90,3 +94,31 @@ def test_malformed_file_gives_its_error_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists()
     done = calibrate(str(bad), "--params", "attrition.no_such_key:0:1", "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and not (tmp_path / "out").exists()
+
+
+def test_calibrated_toml_is_valid_toml_with_a_relative_extends_that_moves_with_its_folder(tmp_path):
+    project = tmp_path / "project"
+    (project / "configs").mkdir(parents=True)
+    (project / "configs" / "base.toml").write_text("[org]\nheadcount = 80\n")
+    folder = project / "results" / "cal"
+    folder.mkdir(parents=True)
+    result = SimpleNamespace(study=SimpleNamespace(best_params={"attrition.base_quit_rate_per_year": 0.1234567,
+                                                                "org.span_of_control": 9.0}))
+    overrides = {"managers.selection": "leadership", "org.span_of_control": 7.0, "sim.years": 2}
+    text = calibrated_toml(project / "configs" / "base.toml", result, Path("people.csv"), overrides, folder)
+    data = tomllib.loads(text)
+    assert data["extends"] == "../../configs/base.toml"
+    assert data["managers"] == {"selection": "leadership"} and data["sim"] == {"name": "calibrated"}
+    assert data["org"]["span_of_control"] == 9.0  # the fitted value replaces the override: one key, once
+    assert text.count("span_of_control") == 1
+    (folder / "calibrated.toml").write_text(text)
+    moved = tmp_path / "elsewhere"
+    shutil.move(project, moved)
+    config = load_config(moved / "results" / "cal" / "calibrated.toml")
+    assert config.org.headcount == 80 and config.managers.selection == "leadership"
+    assert config.attrition.base_quit_rate_per_year == pytest.approx(0.123457)
+
+
+@pytest.mark.parametrize("value", ['say "hi"', "back\\slash", "line\nbreak\ttab", "\x01\x7f", "ünï €", ""])
+def test_toml_strings_round_trip(value):
+    assert tomllib.loads(f"key = {toml_value(value)}\n")["key"] == value

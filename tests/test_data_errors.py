@@ -241,7 +241,7 @@ def calibrate(*args: str) -> subprocess.CompletedProcess:
 
 
 CLI_CASES = {
-    "one record": ("employee_id,tenure_months,left\n1,12,1\n", [], ["only 1 usable"]),
+    "one record": ("employee_id,tenure_months,left\n1,12,1\n", [], ["only 1 usable employee row "]),
     "semicolons with decimal commas": ("employee_id;tenure_months;left\n1;12,5;1\n", [], ["decimal comma"]),
     "duplicated Attrition": ("EmployeeNumber,YearsAtCompany,Attrition,Attrition\n1,2,1,0\n", [], ["'Attrition'"]),
     "date format %Q": (GOOD, ["--date-format", "%Q"], ["--date-format", "%Q"]),
@@ -277,3 +277,12 @@ def test_calibrate_refuses_a_folder_it_did_not_write(tmp_path):
     done = calibrate(str(data), "--trials", "1", "--out", str(mine))
     assert done.returncode == 2 and "Traceback" not in done.stderr and str(mine) in done.stderr
     assert [p.name for p in mine.iterdir()] == ["chapter1.tex"]
+
+
+def test_columns_that_differ_only_in_case_are_ambiguous_unless_mapped(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("employee_id,tenure_months,left,LEFT\n1,12,1,0\n2,5,0,0\n")
+    with pytest.raises(DataError) as info:
+        read_employee_records(path)
+    assert "'left' and 'LEFT' could both be left" in str(info.value) and "--map left=" in str(info.value)
+    assert read_employee_records(path, {"left": "LEFT"}).frame["left"].tolist() == [False, False]

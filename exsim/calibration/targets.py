@@ -40,8 +40,8 @@ class Targets:
 def observed_targets(records: EmployeeRecords) -> Targets:
     """Targets from an analyst's records; a DataError when they are too few or span too little time to fit."""
     if records.n_used < MIN_EMPLOYEES:
-        raise DataError(f"only {records.n_used} usable employee rows ({len(records.skipped)} skipped), too few to "
-                        "calibrate", file=records.source, expected=f"at least {MIN_EMPLOYEES} employees")
+        raise DataError(f"only {records.n_used} usable employee row{'s' if records.n_used != 1 else ''} "
+                        f"({len(records.skipped)} skipped), too few to calibrate", file=records.source, expected=f"at least {MIN_EMPLOYEES} employees")
     frame = records.survival_frame(voluntary_only=True)
     if records.mode == "dates":
         start = observed_from(frame)

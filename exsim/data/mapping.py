@@ -52,7 +52,7 @@ def read_mapping_file(path: str | Path) -> ColumnMapping:
     if not path.exists():
         raise DataError("mapping file not found", file=path)
     try:
-        data = tomllib.loads(read_text(path))
+        data = tomllib.loads(read_text(path, expected="a TOML text file with a [map] table"))
     except tomllib.TOMLDecodeError as exc:
         raise DataError(f"not valid TOML ({exc})", file=path,
                         expected='lines like tenure_unit = "months" and a [map] table of FIELD = "column"') from None

@@ -69,8 +69,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in CSV_SUFFIXES + PARQUET_SUFFIXES:
+        excel = " (in Excel: File > Save As > CSV UTF-8)" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else ""
         raise DataError(f"unsupported file type {suffix or '(no suffix)'!r}", file=path,
-                        expected="a .csv (or .tsv/.txt) or .parquet file")
+                        expected=f"a .csv (or .tsv/.txt) or .parquet file{excel}")
     if not path.is_file():
         raise DataError("file not found" if not path.exists() else "not a file", file=path)
     table = _read_parquet(path) if suffix in PARQUET_SUFFIXES else _read_csv(path)
@@ -94,10 +95,11 @@ def check_unique_names(names: Sequence[str], file) -> None:
                         expected="each column name once (rename or delete the repeated column)")
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, expected: str = BINARY_EXPECTED) -> str:
     """The text of a file in UTF-8 (with or without BOM), UTF-16 (BOM or detected) or Windows-1252.
 
-    A binary file (Excel, Parquet, zip, PDF, an image, ...) is a DataError saying what it looks like.
+    A binary file (Excel, Parquet, zip, PDF, an image, ...) is a DataError saying what it looks like
+    and `expected` (what the file should be).
     """
     try:
         raw = path.read_bytes()
@@ -107,17 +109,17 @@ def read_text(path: Path) -> str:
         raise DataError(f"cannot read the file ({exc.strerror})", file=path) from None
     for magic, what in BINARY_KINDS:
         if raw.startswith(magic):
-            raise DataError(f"this is {what}, not a text file", file=path, expected=BINARY_EXPECTED)
+            raise DataError(f"this is {what}, not a text file", file=path, expected=expected)
     encoding = _text_encoding(raw)
     if encoding is None:
-        raise DataError("binary data, not text", file=path, expected=BINARY_EXPECTED)
+        raise DataError("binary data, not text", file=path, expected=expected)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
         raise DataError(f"not valid {encoding.upper()} text", file=path,
                         expected="text in UTF-8, UTF-16 or Windows-1252 (Latin-1)") from None
     if _looks_binary(text):
-        raise DataError("binary data, not text", file=path, expected=BINARY_EXPECTED)
+        raise DataError("binary data, not text", file=path, expected=expected)
     return text.removeprefix("\ufeff")
 
 
@@ -237,16 +239,22 @@ def resolve_columns(table: pd.DataFrame, fields: Sequence[str], mapping: Mapping
     """
     mapping = dict(mapping or {})
     check_mapping_fields(mapping, fields, what)
-    by_key = {}
+    by_key: dict[str, str] = {}
+    alike: dict[str, list[str]] = {}
     for column in table.columns:
         by_key.setdefault(_normalise_name(column), column)
+        alike.setdefault(_normalise_name(column), []).append(column)
     resolved = {field: _mapped_column(table, by_key, field, column, file) for field, column in mapping.items()}
     _check_one_field_per_column(resolved, file)
     taken = set(resolved.values())
     for field in fields:
         if field in resolved:
             continue
-        found = next((by_key[a] for a in map(_normalise_name, aliases.get(field, ())) if a in by_key), None)
+        key = next((a for a in map(_normalise_name, aliases.get(field, ())) if a in by_key), None)
+        found = None if key is None else by_key[key]
+        if found is not None and len(alike[key]) > 1 and found not in taken:
+            raise DataError(f"columns {' and '.join(map(repr, alike[key]))} could both be {field}", file=file, row=1,
+                            expected=f"one of them named with --map {field}=COLUMN, or one renamed")
         if found is not None and found not in taken:
             resolved[field] = found
             taken.add(found)
