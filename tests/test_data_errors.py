@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exsim.calibration.fit import parse_parameters
 from exsim.calibration.targets import observed_targets
@@ -286,3 +288,44 @@ def test_columns_that_differ_only_in_case_are_ambiguous_unless_mapped(tmp_path):
         read_employee_records(path)
     assert "'left' and 'LEFT' could both be left" in str(info.value) and "--map left=" in str(info.value)
     assert read_employee_records(path, {"left": "LEFT"}).frame["left"].tolist() == [False, False]
+
+
+CELLS = st.one_of(st.sampled_from(["", "1", "0", "yes", "no", "maybe", "-3", "inf", "nan", "1e300", "2020-01-31",
+                                   "31/01/2020", "2099-01-01", "1850-01-01", '"', "a,b", "Ü", "12,5"]),
+                  st.text(max_size=6))
+HEADERS = st.lists(st.sampled_from(["employee_id", "tenure_months", "tenure", "left", "Attrition", "hire_date",
+                                    "exit_date", "exit_reason", "LEFT", "x"]), min_size=1, max_size=5)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=HEADERS, rows=st.lists(st.lists(CELLS, min_size=1, max_size=5), max_size=8),
+       sep=st.sampled_from([",", ";", "\t"]), encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+def test_any_small_file_reads_or_gives_a_data_error(tmp_path, header, rows, sep, encoding):
+    text = "\n".join(sep.join(cells) for cells in [header, *rows]) + "\n"
+    path = tmp_path / "people.csv"
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    try:
+        records = read_employee_records(path)
+    except DataError as exc:
+        assert str(path) in str(exc)
+        return
+    assert records.n_used >= 1 and records.frame["tenure_weeks"].notna().all()
+
+
+DATES = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2024-12-31").date())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.tuples(DATES, st.one_of(st.none(), st.integers(0, 4000)),
+                                 st.sampled_from(["", "Resigned", "Terminated for Cause"])), min_size=20, max_size=60))
+def test_any_dated_export_gives_targets_or_a_data_error(tmp_path, people):
+    exits = ["" if days is None else f"{hire + pd.Timedelta(days=days):%Y-%m-%d}" for hire, days, _ in people]
+    rows = [f"{i},{hire:%Y-%m-%d},{exit_},{reason}" for i, ((hire, _, reason), exit_) in enumerate(zip(people, exits))]
+    path = tmp_path / "people.csv"
+    path.write_text("employee_id,hire_date,exit_date,exit_reason\n" + "\n".join(rows) + "\n")
+    try:
+        targets = observed_targets(read_employee_records(path))
+    except DataError as exc:
+        assert str(path) in str(exc)
+        return
+    assert np.isfinite(targets.attrition) and len(targets.curve) >= 1

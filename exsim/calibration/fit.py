@@ -211,7 +211,7 @@ def simulate_targets(base: ScenarioConfig, values: dict[str, float], observed: T
 # ---- the study ---------------------------------------------------------------------------------
 def open_study(storage: Path, seed: int, say=print) -> optuna.Study:
     """The study in `storage` (created if new); stale RUNNING trials marked FAIL; a sampler seeded from its history."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # a stopped trial is reported by the command, not as a traceback
     study = optuna.create_study(study_name=STUDY_NAME, storage=f"sqlite:///{storage}", load_if_exists=True,
                                 direction="minimize")
     stale = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))

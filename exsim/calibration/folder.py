@@ -59,6 +59,7 @@ def claim_calibration_folder(out: Path, settings: dict) -> Path:
     manifest = read_manifest(Path(out)) if Path(out).is_dir() else None
     if manifest is not None:
         _check_same_settings(Path(out), manifest.get("settings"), settings)
+    if manifest is not None or _only_own_temporaries(Path(out)):
         _remove_own_temporaries(Path(out))
     out = claim_output(out)
     if manifest is None and is_exsim_folder(out):
@@ -77,6 +78,13 @@ def _check_same_settings(out: Path, old: dict | None, new: dict) -> None:
         raise UserError(f"--out {out}: that folder holds a calibration with different settings "
                         f"({', '.join(what[c] for c in changed)} changed); rerun with the same options to resume it, "
                         "or choose a new folder with --out")
+
+
+def _only_own_temporaries(out: Path) -> bool:
+    """Whether `out` holds nothing but a manifest that a killed calibration was writing (its first file)."""
+    entries = list(out.iterdir()) if out.is_dir() and not out.is_symlink() else []
+    matches = [_TEMPORARY.match(entry.name) for entry in entries]
+    return bool(entries) and all(m and m["name"] == MANIFEST and not _alive(int(m["pid"])) for m in matches)
 
 
 def _remove_own_temporaries(out: Path) -> None:

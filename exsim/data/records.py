@@ -184,6 +184,9 @@ def _from_dates(table, columns, path, date_format, as_of) -> tuple[pd.DataFrame,
                         row=spreadsheet_row(i), column=exit_col, value=table[exit_col].iloc[i],
                         expected="an exit on or after the hire date")
     end = pd.Timestamp(as_of) if as_of is not None else pd.concat([hire, exit_]).max()
+    if hire.isna().all() or pd.isna(end):
+        raise DataError(f"no hire dates in column {hire_col!r}", file=path, row=1,
+                        expected="a hire date on each employee's row")
     left = exit_.notna() & (exit_ <= end)
     skip = pd.Series(pd.NA, index=table.index, dtype="string")
     if "left" in columns:

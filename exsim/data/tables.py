@@ -364,6 +364,21 @@ def parse_dates(columns: Mapping[str, pd.Series], date_format: str | None, file)
     return parsed | out
 
 
+def _to_datetime(values: pd.Series, fmt: str) -> pd.Series:
+    """Dates in this format as datetime64[ns]; values that do not fit (or lie outside 1677-2262) are NaT."""
+    try:
+        return pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[ns]")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        return values.map(lambda v: _one_date(v, fmt)).astype("datetime64[ns]")
+
+
+def _one_date(value: str, fmt: str):
+    try:
+        return pd.Timestamp(pd.to_datetime(value, format=fmt)).as_unit("ns")
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return pd.NaT
+
+
 def check_date_format(date_format: str, file: str | Path = "--date-format") -> str:
     """The format, if it is strftime codes that can read a date (%d, %m, %Y, ...); else a DataError."""
     problem = _date_format_problem(date_format)
@@ -392,7 +407,7 @@ def _parse_family(values: pd.Series, formats: Sequence[str]) -> pd.Series:
         if not todo.any():
             break
         try:
-            got = pd.to_datetime(values[todo], format=fmt, errors="coerce").astype("datetime64[ns]")
+            got = _to_datetime(values[todo], fmt)
         except (ValueError, OverflowError) as exc:
             raise DataError(f"the date format cannot be used ({exc})", file="--date-format", value=fmt,
                             expected=DATE_FORMAT_EXPECTED) from None
