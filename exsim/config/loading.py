@@ -26,7 +26,7 @@ from exsim.errors import UserError
 MAX_EXTENDS = 50  # files in one `extends` chain
 MAX_NESTING = 20  # tables and arrays inside each other (exsim needs 5)
 MAX_DOTTED_PARTS = 64  # parts of one dotted key (tomllib slows down quadratically with more)
-MAX_FILE_BYTES = 10_000_000  # a scenario file is a few kB
+MAX_FILE_BYTES = 4_000_000  # a scenario file is a few kB; a bigger one is the wrong file (and slow to parse)
 MAX_PROBLEMS = 20  # problems listed in one message, then "... and N more"
 MAX_VALUE_CHARS = 60  # a value quoted in a message is cut to this length
 
