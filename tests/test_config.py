@@ -92,3 +92,35 @@ def test_extends_loop_is_reported(tmp_path):
     write(tmp_path, "b.toml", 'extends = "a.toml"\n')
     with pytest.raises(ConfigError, match="loops back"):
         load_config(a)
+
+
+EXTREME_ATTRITION = ["attrition.base_quit_rate_per_year=1", "attrition.involuntary_rate_per_year=1",
+                     "attrition.early_peak_multiplier=50", "attrition.max_driver_multiplier=100",
+                     "attrition.max_quit_rate_per_year=12", "attrition.max_mean_quit_rate_per_year=0.8",
+                     "market.tightness=5", "market.quit_elasticity=5", "policy.time_to_fill_weeks=0.5"]
+
+
+def test_quit_hazard_caps_leave_hazards_below_them_unchanged():
+    import numpy as np
+
+    from exsim.mechanisms.attrition import capped_hazard
+
+    att = load_config().attrition
+    occupied = np.array([True, True, True, False])
+    low = np.array([0.001, 0.03, 0.002, 0.0])
+    assert capped_hazard(low, occupied, att) is low
+    high = np.array([1.0, 0.5, 0.001, 0.0])
+    capped = capped_hazard(high, occupied, att)
+    assert capped.max() <= att.max_quit_rate_per_year / 52
+    assert capped.sum() / 3 == pytest.approx(att.max_mean_quit_rate_per_year / 52)
+    assert capped[0] >= capped[1] > capped[2]  # order kept
+
+
+def test_extreme_allowed_attrition_keeps_voluntary_attrition_a_share():
+    from exsim import OrgModel
+
+    model = OrgModel(load_config(None, ["org.headcount=300", *EXTREME_ATTRITION]), rng=3, burn_in_weeks=26)
+    model.run(78)
+    ts = model.tables()["timeseries"]
+    assert ts["quit_hazard"].max() <= 0.8 + 1e-9
+    assert 0.5 < ts["voluntary_attrition_rate"].iloc[-1] < 1.0
