@@ -329,3 +329,16 @@ def test_any_dated_export_gives_targets_or_a_data_error(tmp_path, people):
         assert str(path) in str(exc)
         return
     assert np.isfinite(targets.attrition) and len(targets.curve) >= 1
+
+
+def test_calibrate_checks_the_configs_org_chart_before_writing(tmp_path):
+    data = tmp_path / "people.csv"
+    data.write_text(GOOD)
+    (tmp_path / "chart.csv").write_text(chart([("B", "")] + [(f"P{i}", "B") for i in range(300)]))
+    config = tmp_path / "scenario.toml"
+    config.write_text(f'[org]\nchart = "{(tmp_path / "chart.csv").as_posix()}"\n')
+    out = tmp_path / "out"
+    done = calibrate(str(data), "--config", str(config), "--trials", "1", "--out", str(out))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "B (row 2) has 300" in done.stderr and "trial" not in done.stderr
+    assert not out.exists()

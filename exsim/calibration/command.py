@@ -45,6 +45,7 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params
     from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
     from exsim.calibration.output import write_outputs
     from exsim.calibration.targets import observed_targets
+    from exsim.data.orgchart import read_org_chart
     from exsim.data.records import read_employee_records
 
     column_map, tenure_unit, date_format = _column_mapping(maps, mapping, tenure_unit, date_format)
@@ -53,6 +54,8 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params
     years = years or (4 if records.mode == "dates" else 3)
     base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
     parameters = parse_parameters(params, base)
+    if base.org.chart:
+        read_org_chart(base.org.chart)  # a bad chart stops here, not inside the first trial
     settings = study_settings(data, config_to_dict(base), parameters)
     out = claim_calibration_folder(out, settings)
     command = " ".join(["exsim", *sys.argv[1:]])

@@ -62,10 +62,19 @@ def claim_calibration_folder(out: Path, settings: dict) -> Path:
     if manifest is not None or _only_own_temporaries(Path(out)):
         _remove_own_temporaries(Path(out))
     out = claim_output(out)
+    _check_writable(out)
     if manifest is None and is_exsim_folder(out):
         raise UserError(f"--out {out}: that folder holds other exsim results, not a calibration; choose a new "
                         "folder for the calibration, e.g. --out results/calibration")
     return out
+
+
+def _check_writable(out: Path) -> None:
+    """The folder, or the nearest folder above it that exists, can be written to."""
+    existing = next(folder for folder in [out, *out.parents] if folder.exists())
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out}: cannot write to {existing} (permission denied); choose a folder you can "
+                        "write to with --out")
 
 
 def _check_same_settings(out: Path, old: dict | None, new: dict) -> None:
