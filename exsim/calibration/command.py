@@ -41,7 +41,7 @@ INTERRUPTED_EXIT = 130
 def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params, trials, replicates, years, seed,
               workers, parallel_trials, overrides, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
-    from exsim.calibration.fit import complete_trials, fit, open_study, parse_parameters
+    from exsim.calibration.fit import complete_trials, fit, parse_parameters
     from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
     from exsim.calibration.output import write_outputs
     from exsim.calibration.targets import observed_targets
@@ -59,22 +59,35 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params
     settings = study_settings(data, config_to_dict(base), parameters)
     out = claim_calibration_folder(out, settings)
     command = " ".join(["exsim", *sys.argv[1:]])
-
-    say = lambda message: click.echo(message, err=True)  # noqa: E731
-    say(records.summary())
-    say(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
-        + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
+    _say(records.summary())
+    _say(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
+         + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
     with calibration_folder(out, settings, command) as study_path:
         try:
-            result = fit(base, observed, parameters, trials, study_path, seed, workers, say=say,
+            result = fit(base, observed, parameters, trials, study_path, seed, workers, say=_say,
                          parallel_trials=parallel_trials)
             write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base))
             write_manifest(out, settings, command, trials=len(complete_trials(result.study)))
         except KeyboardInterrupt:
-            finished = len(complete_trials(open_study(study_path, seed, say=lambda _: None)))
-            say(f"stopped: {finished} of {trials} trials are saved in {study_path}; "
-                "rerun the same command to resume")
-            click.get_current_context().exit(INTERRUPTED_EXIT)
+            _stopped(study_path, seed, trials)
+    _print_result(result, observed, out)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _stopped(study_path: Path, seed: int, trials: int) -> None:
+    """After Ctrl-C: one line on what is saved, then exit 130."""
+    from exsim.calibration.fit import complete_trials, open_study
+
+    finished = len(complete_trials(open_study(study_path, seed, say=lambda _: None)))
+    _say(f"stopped: {finished} of {trials} trials are saved in {study_path}; rerun the same command to resume")
+    click.get_current_context().exit(INTERRUPTED_EXIT)
+
+
+def _print_result(result, observed, out: Path) -> None:
+    """Fitted values with their intervals, attrition observed and simulated, where the outputs are."""
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
         click.echo(f"{row['parameter']} = {row['best']:.4g} [{row['low']:.4g}, {row['high']:.4g}]{note}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
