@@ -84,7 +84,7 @@ def main() -> None:
 @dask_option
 def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, dask) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
-    cli_sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
+    cli_sets = _option_sets(years=years, seed=seed, replicates=replicates)
     chart = [f"org.chart={json.dumps(str(org_chart.resolve()))}"] if org_chart is not None else []
     scenario = _load(config, [*overrides, *chart, *cli_sets])
     if overrides:
@@ -183,7 +183,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
 
     if len(configs) < 2:
         raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
-    sets = [f"sim.{k}={v}" for k, v in (("years", years), ("seed", seed), ("replicates", replicates)) if v is not None]
+    sets = _option_sets(years=years, seed=seed, replicates=replicates)
     scenarios = [_load(path, [*overrides, *sets]) for path in configs]
     out = claim_output(out)
     for scenario in scenarios:
@@ -230,7 +230,7 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
     """
     from exsim.validation.runner import format_model_figure, run_validation, select_facts, write_validation
 
-    sets = [*overrides, f"sim.replicates={replicates}", f"sim.years={years}"] + ([f"sim.seed={seed}"] if seed is not None else [])
+    sets = [*overrides, *_option_sets(replicates=replicates, years=years, seed=seed)]
     base = _load(config, sets)
     wanted = None if only is None else [s.strip() for s in only.split(",") if s.strip()]
     if wanted == []:
@@ -310,6 +310,11 @@ def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[st
     if reference.org.headcount != scenario.org.headcount:
         click.echo(f"note: the baseline has {reference.org.headcount} seats, the scenario {scenario.org.headcount}", err=True)
     return reference
+
+
+def _option_sets(**options) -> list[tuple[str, str]]:
+    """Options such as --years 3 as config overrides that name the option in any error."""
+    return [(f"--{name} {value}", f"sim.{name}={value}") for name, value in options.items() if value is not None]
 
 
 def _without_name(config) -> dict:
