@@ -37,13 +37,8 @@ def _experiment_command(kind: str):
 
 def prepare(kind: str, spec: Path, overrides, years, replicates, out: Path | None, yes: bool, workers):
     """The checked experiment and its output folder: spec, design kind, size and --out, before any run."""
-    experiment = load_experiment(spec, list(overrides))
+    experiment = load_experiment(spec, list(overrides), years=years, replicates=replicates)
     experiment.check_command(kind)
-    if years:
-        experiment.spec.years = years
-        experiment.base.sim.years = years
-    if replicates:
-        experiment.spec.replicates = replicates
     experiment.check_size(yes, workers)
     _check_org_charts(experiment)
     return experiment, claim_output(out if out is not None else default_output(spec.stem))

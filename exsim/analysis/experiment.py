@@ -51,9 +51,9 @@ MAX_LISTED = 20  # problems listed in one message, then a count
 RESERVED = {"point", "seed", *KEYS, *OUTCOMES, *COST_COLUMNS, "quits", "involuntary_exits", "hires", "churned_customers"}
 SPEC_KEYS = {"sim.years": "`years` (or --years)", "sim.replicates": "`replicates` (or --replicates)",
              "sim.seed": "`seed`"}
-# model speed for time estimates: one worker steps about this many employee-weeks per second
-# (burn-in included; measured on the 2-core development machine, see README's sweep benchmark)
-EMPLOYEE_WEEKS_PER_S = 400_000
+# model speed for time estimates: one worker steps about this many employee-weeks per second, burn-in
+# included (README sweep benchmark: ~500,000 on an idle 2-core machine, ~120,000 when it is busy)
+EMPLOYEE_WEEKS_PER_S = 300_000
 
 
 def _kind(value: Any) -> str:
@@ -333,15 +333,17 @@ class Experiment:
                 _layer(self.base, name, value, f"{self.path}: parameter {name!r}")
 
 
-def load_experiment(path: Path, overrides: list[str] | None = None) -> Experiment:
-    """Read and check an experiment spec; ConfigError names the spec and the bad key."""
+def load_experiment(path: Path, overrides: list[str] | None = None, years: int | None = None,
+                    replicates: int | None = None) -> Experiment:
+    """Read and check an experiment spec (`years` and `replicates` replace the spec's); ConfigError names the culprit."""
     path = Path(path)
     raw = _read_toml(path)
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: " + "\n  ".join(_spec_problems(exc.errors()))) from None
-    return Experiment(spec, path, overrides)
+    given = {key: value for key, value in (("years", years), ("replicates", replicates)) if value is not None}
+    return Experiment(spec.model_copy(update=given), path, overrides)  # the command line checks their ranges
 
 
 def duration(seconds: float) -> str:
