@@ -101,7 +101,7 @@ def test_a_mistake_ends_in_one_message_and_exit_2(place, case):
     ('[parameters]\n"work.workload" = { low = 1, high = nan }\n', '"work.workload".high: must be a finite number'),
     ('[set]\n"org.headcont" = 60\n' + ONE, "[set] key 'org.headcont': unknown key 'headcont' in [org]"),
     (DEEP + ONE, "nested too deeply"),
-    ('[parameters]\n"org.headcount" = { values = [60.5] }\n', "fractional part"),
+    ('[parameters]\n"org.headcount" = { values = [60.5] }\n', "org.headcount = 60.5"),
     ('[parameters]\n"policy.refill_vacancies" = { values = [0, 1] }\n', "takes true/false"),
     ('[parameters]\n"sim.name" = { low = 0, high = 1 }\n', "takes text"),
     ('[parameters]\n"work.workload" = { values = [1.0], low = 1, high = 2 }\n', "not both"),
