@@ -28,7 +28,6 @@ import itertools
 import json
 import math
 import os
-import tomllib
 import types
 import typing
 from pathlib import Path
@@ -38,6 +37,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exsim.config import ConfigError, ScenarioConfig, load_config, validate_config
+from exsim.config.loading import read_toml
 from exsim.config.schema import parameter_sections
 from exsim.errors import UserError
 from exsim.results.summary import COST_COLUMNS, HEADLINE_KPIS, KEYS
@@ -358,29 +358,15 @@ def duration(seconds: float) -> str:
 
 
 def _read_toml(path: Path) -> dict:
-    """The spec's TOML as a dict; a missing file, folder, wrong encoding or bad TOML is a ConfigError."""
+    """The spec's TOML as a dict, read as scenario files are (UTF-8, or UTF-16/32 with a byte-order mark).
+
+    A missing file, a folder, another encoding, bad TOML or too deep nesting is a ConfigError naming the spec.
+    """
     if path.is_dir():
         raise ConfigError(f"{path} is a folder; give the experiment spec file (.toml)")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"experiment spec not found: {path}; check the path") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the experiment spec ({exc.strerror})") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ConfigError(f"{path} is saved as UTF-16; save it as UTF-8 (TOML files are UTF-8)")
-    try:
-        text = raw.decode("utf-8-sig")  # a UTF-8 byte-order mark (Windows editors) is harmless
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file "
-                          "as UTF-8 (TOML files are UTF-8)") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: nested too deeply to read; an experiment spec needs only a few levels") from None
+    if not path.exists():
+        raise ConfigError(f"experiment spec not found: {path}; check the path")
+    return read_toml(path)
 
 
 def _spec_problems(errors: list[dict]) -> list[str]:
