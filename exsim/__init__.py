@@ -3,6 +3,14 @@
 __version__ = "0.1.0"
 
 from exsim.config import ConfigError, ScenarioConfig, load_config  # noqa: E402
-from exsim.model import OrgModel  # noqa: E402
 
 __all__ = ["ConfigError", "OrgModel", "ScenarioConfig", "__version__", "load_config"]
+
+
+def __getattr__(name: str):
+    """OrgModel is imported on first use, so commands that stop at a mistake do not load Mesa."""
+    if name == "OrgModel":
+        from exsim.model import OrgModel
+
+        return OrgModel
+    raise AttributeError(f"module 'exsim' has no attribute {name!r}")

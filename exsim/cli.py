@@ -18,7 +18,6 @@ from exsim.errors import UserError
 from exsim.results.folders import claim_output, default_output, safe_name
 from exsim.runs.executors import close as close_executor
 from exsim.runs.options import dask_option, executor_or_fail, output_option
-from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -84,6 +83,7 @@ def main() -> None:
 @dask_option
 def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, dask) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
+
     cli_sets = _option_sets(years=years, seed=seed, replicates=replicates)
     chart = [f"org.chart={json.dumps(str(org_chart.resolve()))}"] if org_chart is not None else []
     scenario = _load(config, [*overrides, *chart, *cli_sets])
@@ -95,6 +95,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
                                                                    option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
+    from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
     from exsim.report import write_figures, write_report
     from exsim.results import combine, write_run
 
@@ -179,6 +180,7 @@ def bench(sizes: str, weeks: int, as_json: bool) -> None:
 @dask_option
 def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> None:
     """Compare scenarios against the first (the baseline) on paired seeds, with the business case in euros."""
+
     from exsim.analysis.compare import business_cases, paired, ranking, run_comparison, write_comparison
 
     if len(configs) < 2:
@@ -191,6 +193,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
     if scenarios[0].sim.replicates < 2:
         scenarios[0].sim.replicates = 2
     scenarios = paired(scenarios)
+    from exsim.runs.replicates import replicate_seeds
     executor = executor_or_fail(workers, dask)
     try:
         runs = run_comparison(scenarios, workers, executor)

@@ -7,13 +7,15 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
 import exsim
 from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
-from exsim.runs.replicates import ReplicateResult
+
+if TYPE_CHECKING:
+    from exsim.runs.replicates import ReplicateResult
 
 TABLES = ("timeseries", "teams", "spells")
 

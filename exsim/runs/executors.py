@@ -7,10 +7,12 @@ results do not depend on the backend or the number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -20,6 +22,7 @@ from typing import Any, Callable, Iterator
 from exsim.config import ScenarioConfig
 
 MAX_ATTEMPTS = 3
+PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent dies
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,36 @@ class LocalExecutor:
     def _pool_map(self, task: Task, specs: list[RunSpec]) -> Iterator[tuple[RunSpec, Any]]:
         # fork where available: scripts and notebooks need no `if __name__ == "__main__"` guard
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(specs)),
-                                 mp_context=multiprocessing.get_context(method)) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(specs)), initializer=worker_init,
+                                   mp_context=multiprocessing.get_context(method))
+        try:
             futures = {pool.submit(task, spec): spec for spec in specs}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+        except BaseException:
+            _stop_at_once(pool)  # Ctrl-C, an error or an abandoned generator: no run is waited for
+            raise
+        pool.shutdown(wait=True)
+
+
+def worker_init() -> None:
+    """In a worker process: leave Ctrl-C to the parent, and die with the parent (Linux), so a
+    killed or interrupted command leaves no orphaned workers behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers end when their queue closes
+
+
+def _stop_at_once(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers without waiting for running tasks."""
+    processes = list(getattr(pool, "_processes", {}).values())  # no public API before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 class DaskExecutor:
