@@ -60,5 +60,6 @@ def test_run_with_baseline_reports_the_business_case(tmp_path):
     cost = case[(case.period == "total") & (case.metric == "programme_cost")]["mean"].iloc[0]
     assert cost > 0  # training the managers is not free
     report = (out / "report.md").read_text()
-    assert "Business case: manager-training against baseline" in report and "Net benefit" in report
+    assert "Business case: manager-training+headcount=150,burn_in_weeks=30 against baseline" in report
+    assert "Net benefit" in report
     assert set(pd.read_parquet(out / "timeseries.parquet")["scenario"]) == {"baseline", "manager-training"}
