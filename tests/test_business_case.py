@@ -62,4 +62,4 @@ def test_run_with_baseline_reports_the_business_case(tmp_path):
     report = (out / "report.md").read_text()
     assert "Business case: manager-training+headcount=150,burn_in_weeks=30 against baseline" in report
     assert "Net benefit" in report
-    assert set(pd.read_parquet(out / "timeseries.parquet")["scenario"]) == {"baseline", "manager-training"}
+    assert set(pd.read_parquet(out / "timeseries.parquet")["scenario"]) == {"baseline", "manager-training+headcount=150,burn_in_weeks=30"}
