@@ -8,7 +8,6 @@ Ctrl-C and die with their parent; `ReplicatePool.stop` ends a trial within a fra
 
 from __future__ import annotations
 
-import ctypes
 import difflib
 import math
 import multiprocessing
@@ -25,7 +24,14 @@ from exsim.calibration.targets import Targets, loss, simulated_targets
 from exsim.config import ConfigError, ScenarioConfig, validate_config
 from exsim.config.schema import parameter_sections
 from exsim.results import combine
-from exsim.runs.replicates import ReplicateResult, default_workers, replicate_specs, simulate, simulate_spec
+from exsim.runs.executors import worker_init
+from exsim.runs.replicates import (
+    ReplicateResult,
+    default_workers,
+    replicate_specs,
+    simulate,
+    simulate_spec,
+)
 
 DEFAULT_PARAMETERS = {
     "attrition.base_quit_rate_per_year": (0.01, 0.40),
@@ -165,7 +171,7 @@ class ReplicatePool:
     def __enter__(self) -> ReplicatePool:
         if self.workers > 1:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = multiprocessing.get_context(method).Pool(self.workers, initializer=_worker_init)
+            self._pool = multiprocessing.get_context(method).Pool(self.workers, initializer=worker_init)
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -190,15 +196,6 @@ class ReplicatePool:
         """Raise Interrupted once `stop` is set."""
         if self.stop.is_set():
             raise Interrupted("calibration stopped")
-
-
-def _worker_init() -> None:
-    """In a worker: leave Ctrl-C to the parent, and die with it (Linux) so no worker is orphaned."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def simulate_targets(base: ScenarioConfig, values: dict[str, float], observed: Targets,
