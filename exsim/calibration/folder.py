@@ -18,7 +18,7 @@ from pathlib import Path
 
 import exsim
 from exsim.errors import UserError
-from exsim.results.folders import MANIFEST, claim_output, is_exsim_folder
+from exsim.results.folders import MANIFEST, claim_output, is_exsim_folder, process_alive
 
 try:
     import fcntl
@@ -93,7 +93,7 @@ def _only_own_temporaries(out: Path) -> bool:
     """Whether `out` holds nothing but a manifest that a killed calibration was writing (its first file)."""
     entries = list(out.iterdir()) if out.is_dir() and not out.is_symlink() else []
     matches = [_TEMPORARY.match(entry.name) for entry in entries]
-    return bool(entries) and all(m and m["name"] == MANIFEST and not _alive(int(m["pid"])) for m in matches)
+    return bool(entries) and all(m and m["name"] == MANIFEST and not process_alive(int(m["pid"])) for m in matches)
 
 
 def _remove_own_temporaries(out: Path) -> None:
@@ -104,18 +104,8 @@ def _remove_own_temporaries(out: Path) -> None:
             continue
         for entry in path.iterdir():
             match = _TEMPORARY.match(entry.name)
-            if match and match["name"] in own and entry.is_file() and not _alive(int(match["pid"])):
+            if match and match["name"] in own and entry.is_file() and not process_alive(int(match["pid"])):
                 entry.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def write_manifest(out: Path, settings: dict, command: str, **extra) -> None:

@@ -86,7 +86,7 @@ def clean_leftovers(out: Path) -> list[Path]:
         if not match or match["name"] != Path(out).name:
             continue
         pid = match["pid"] or match["old"]
-        if pid is not None and _alive(int(pid)):
+        if pid is not None and process_alive(int(pid)):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
@@ -138,7 +138,8 @@ def _refuse_foreign_folder(out: Path, option: str) -> None:
                         f"move them out first, or choose another folder with {option}")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours counts as alive): a temporary file's writer."""
     if pid == os.getpid():
         return True
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from exsim.results import yearly_kpis
+from exsim.results.folders import process_alive
 from exsim.runs.executors import RunSpec
 from exsim.runs.progress import Progress
 from exsim.runs.replicates import simulate
@@ -70,7 +71,7 @@ class RunStore:
         removed = []
         for entry in self.folder.iterdir():
             match = _TEMPORARY.match(entry.name)
-            if match and not _alive(int(match["pid"])):
+            if match and not process_alive(int(match["pid"])):
                 entry.unlink(missing_ok=True)
                 removed.append(entry)
         return removed
@@ -91,16 +92,3 @@ def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=
     finally:
         progress.close()
     return store.load(specs), reused
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id exists (ours counts as alive)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
