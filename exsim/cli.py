@@ -86,11 +86,11 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
 
     cli_sets = _option_sets(years=years, seed=seed, replicates=replicates)
     chart = [f"org.chart={json.dumps(str(org_chart.resolve()))}"] if org_chart is not None else []
-    scenario = _load(config, [*overrides, *chart, *cli_sets])
+    scenario = load_config(config, [*overrides, *chart, *cli_sets])
     if overrides:
         scenario.sim.name = _name_with_overrides(scenario.sim.name, overrides)
     _check_org_chart(scenario)
-    reference = _paired_baseline(baseline, config, scenario, [*overrides, *chart]) if baseline else None
+    reference = _paired_baseline(baseline, config, scenario, list(overrides), chart) if baseline else None
     out = claim_output(out) if out is not None else claim_output(default_output(scenario.sim.name),
                                                                    option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
@@ -186,7 +186,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
     if len(configs) < 2:
         raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
     sets = _option_sets(years=years, seed=seed, replicates=replicates)
-    scenarios = [_load(path, [*overrides, *sets]) for path in configs]
+    scenarios = [load_config(path, [*overrides, *sets]) for path in configs]
     out = claim_output(out)
     for scenario in scenarios:
         _check_org_chart(scenario)
@@ -234,7 +234,7 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
     from exsim.validation.runner import format_model_figure, run_validation, select_facts, write_validation
 
     sets = [*overrides, *_option_sets(replicates=replicates, years=years, seed=seed)]
-    base = _load(config, sets)
+    base = load_config(config, sets)
     wanted = None if only is None else [s.strip() for s in only.split(",") if s.strip()]
     if wanted == []:
         raise click.BadParameter(f"{only!r} names no fact; give fact ids such as F1,F5 (see FACTS.md)", param_hint="--only")
@@ -290,21 +290,20 @@ def _check_org_chart(config) -> None:
     click.echo(f"org chart {config.org.chart}: {len(chart.seats)} people, {chart.n_managers} managers", err=True)
 
 
-def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[str]):
-    """The baseline config with the scenario's years, seed and replicates (paired seeds).
+def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[str], chart: list[str]):
+    """The baseline config with the scenario's years, seed, replicates and org chart (paired seeds).
 
     The --set overrides apply to the baseline too, unless it is the scenario's own file: then
     they are what is being compared, and apply to the scenario only. Both cases are said aloud.
     """
     sim = scenario.sim
     same_file = Path(path).resolve() == Path(config_path).resolve()
-    shared = [o for o in overrides if o.startswith("org.chart=")] if same_file else overrides
-    reference = _load(path, [*shared, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
-                             f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
-    user_sets = [o for o in overrides if not o.startswith("org.chart=")]
-    if user_sets:
+    shared = chart if same_file else [*overrides, *chart]
+    reference = load_config(path, [*shared, f"sim.years={sim.years}", f"sim.seed={sim.seed}",
+                                   f"sim.replicates={sim.replicates}", f"sim.burn_in_weeks={sim.burn_in_weeks}"])
+    if overrides:
         whom = "the scenario only (the baseline is the same file as written)" if same_file else "the scenario and the baseline alike"
-        click.echo(f"note: --set {' '.join(user_sets)} applies to {whom}", err=True)
+        click.echo(f"note: --set {' '.join(overrides)} applies to {whom}", err=True)
     if _without_name(reference) == _without_name(scenario):
         raise UserError(f"--baseline {path}: the baseline and the scenario are the same configuration, so the business "
                         "case would be zero; compare a different scenario file, or give --set overrides for the scenario")
@@ -333,10 +332,6 @@ def _name_with_overrides(name: str, overrides) -> str:
         key, _, value = item.partition("=")
         parts.append(f"{key.strip().split('.')[-1]}={value.strip()}")
     return safe_name(f"{name}+{','.join(parts)}")
-
-
-def _load(path: Path, overrides: list[str]):
-    return load_config(path, overrides)
 
 
 def _print_headline(timeseries, out: Path, seconds: float) -> None:

@@ -65,7 +65,7 @@ def test_unexpected_failure_is_one_line_and_debug_shows_the_traceback(monkeypatc
         raise RuntimeError("something inside exsim broke")
 
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(exsim.cli, "_load", broken)
+    monkeypatch.setattr(exsim.cli, "load_config", broken)
     done = CliRunner().invoke(main, ["run", "configs/baseline.toml"])
     assert done.exit_code == 1
     assert "something inside exsim broke" in done.output and "--debug" in done.output
