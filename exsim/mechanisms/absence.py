@@ -14,7 +14,7 @@ def update_absence(staff: StaffState, absence: Absence, rng: np.random.Generator
     at_work = staff.occupied & ~staff.on_long_absence
     risk = np.exp(absence.burnout_effect * staff.burnout)
     starts_long = at_work & (rng.random(n) < weekly_probability(absence.long_spells_per_year / 52.0 * risk))
-    lengths = rng.geometric(1.0 / (absence.long_spell_weeks * (1.0 + staff.burnout)))
+    lengths = rng.geometric(1.0 / absence.long_spell_weeks, n)
     staff.long_absence_weeks_left[:] = np.where(starts_long, lengths, staff.long_absence_weeks_left)
     at_work &= ~starts_long
     starts_short = at_work & (rng.random(n) < weekly_probability(absence.short_spells_per_year / 52.0 * np.sqrt(risk)))

@@ -44,14 +44,17 @@ def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> 
     """Support each team gets from its manager, and each manager's attention; both per team.
 
     Vacant manager seats are covered by the manager's own manager, whose attention is then split
-    over both teams; absent or burnt-out managers give less.
+    over both teams; absent or burnt-out managers give less. Where the manager's attention runs
+    out, senior colleagues and informal leaders fill part of the gap (`informal_support`), so
+    support falls off ever more slowly as spans widen.
     """
     leaders = org.team_leader
     team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
     quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
     own = (quality * team_attention * (1.0 - 0.5 * staff.burnout[leaders])
-           * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present))
+           * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present)
+           + managers.informal_support * (1.0 - team_attention))
     covering = org.manager_of[leaders]
     covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
     interim = np.where(covered, INTERIM_SHARE * own[np.maximum(covering, 0)], managers.interim_support)

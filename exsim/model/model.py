@@ -136,7 +136,7 @@ class OrgModel(mesa.Model):
         engagement.update_engagement(staff, cfg)
         absence.update_absence(staff, cfg.absence, self.streams["absence"])
         fills = hiring.draw_fills(staff, cfg.policy, self._time_to_fill(cfg), self.streams["hiring"])
-        hazard = attrition.quit_hazard(staff, cfg, self._promoted_untrained())
+        hazard = attrition.quit_hazard(staff, cfg)
         self.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * 52.0)
         quits, involuntary = attrition.draw_exits(staff, hazard, cfg, self.streams["attrition"])
         contagion.shock_teams(org, staff, quits, cfg.attrition)
