@@ -131,8 +131,8 @@ class Culture(Section):
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
     gap_absorbed: float = param(0.5, "share of a staffing gap", "assumption (slack, temps, work left undone)", "share of missing capacity that does not land on colleagues", ge=0, le=1)
-    overload_strain: float = param(2.0, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
-    base_strain: float = param(-1.2, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
+    overload_strain: float = param(3.0, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    base_strain: float = param(-1.3, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
     resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
     strain_time_constant_weeks: float = param(2.0, "weeks", "assumption", "time for strain to follow load", ge=0.5, le=52)
@@ -183,17 +183,19 @@ class Absence(Section):
     long_spells_per_year: float = param(0.19, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
     long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
     burnout_effect: float = param(2.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
+    max_burnout_multiplier: float = param(3.0, "times the spell rate", "assumption (CBS: even healthcare, the sector with most sick leave, averages ~8% of work days)", "ceiling that burnout's multiplier of spell starts approaches smoothly", ge=1, le=20)
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
+    base_quit_rate_per_year: float = param(0.075, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
     tenure_peak_weeks: float = param(11.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
-    burnout_effect: float = param(2.5, "log-hazard per unit burnout", "job demands-resources (Schaufeli & Bakker 2004: burnout predicts turnover intention); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise with burnout", ge=0, le=10)
+    strain_effect: float = param(10.0, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
+    strain_reference: float = param(0.22, "strain 0-1", "assumption (about the baseline's mean strain)", "strain at which the strain effect is neutral", ge=0, le=1)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
-    max_driver_multiplier: float = param(4.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^tanh(x/ln M))", ge=1, le=100)
+    max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^tanh(x/ln M))", ge=1, le=100)
     onboarding_effect: float = param(0.42, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.14, "share of hazard", "F7 (Visier 2022: +9.1% measured; set so exsim validate measures about that, net of the depletion of quit-prone teammates)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
     contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)
@@ -252,6 +254,7 @@ class Costs(Section):
     survey_eur_per_employee: float = param(15.0, "EUR per employee per survey", "assumption (survey tool and time)", "cost of one pulse survey", ge=0, le=10_000)
     follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0, le=1_000_000)
     development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0, le=100_000)
+    working_hours_per_year: float = param(1_700.0, "hours per year", "assumption (a full-time year in the Netherlands: 36-40 hours a week, about 46 working weeks)", "working hours that a salary pays for; prices managers' hours for people", ge=500, le=3_000)
 
 
 class Intervention(Section):

@@ -2,7 +2,8 @@
 
 Each cause enters the hazard once (job demands-resources, Schaufeli & Bakker 2004): resources act
 through engagement, demands (overload, a promoted manager's strain, change fatigue, unhappy
-customers) through strain -> burnout. The two log-effects add and saturate smoothly at
+customers) through strain; burnout, strain's slow health toll, acts on absence. The two
+log-effects add and saturate smoothly at
 `attrition.max_driver_multiplier`: job search and notice take time, so even the unhappiest do
 not all leave at once.
 """
@@ -29,7 +30,7 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     onboarding = np.where(staff.tenure_weeks < ONBOARDING_WEEKS,
                           -att.onboarding_effect * (config.policy.onboarding_quality - 0.5), 0.0)
     drivers = (att.engagement_effect * (att.engagement_reference - staff.engagement)
-               + att.burnout_effect * staff.burnout
+               + att.strain_effect * (staff.strain - att.strain_reference)
                + onboarding)
     referral = np.where(staff.referral, att.referral_hazard_ratio, 1.0)
     market_factor = market.tightness ** market.quit_elasticity

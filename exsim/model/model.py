@@ -141,8 +141,7 @@ class OrgModel(mesa.Model):
         quits, involuntary = attrition.draw_exits(staff, hazard, cfg, self.streams["attrition"])
         contagion.shock_teams(org, staff, quits, cfg.attrition)
         self._remember_leavers(np.concatenate([quits, involuntary]))
-        money = finance.weekly_money(staff, org.is_manager, np.concatenate([quits, involuntary]), 0,
-                                     cfg.costs, cfg.policy, programme_eur)
+        money = finance.weekly_money(staff, org.is_manager, np.concatenate([quits, involuntary]), cfg, programme_eur)
         self._exit(quits, "voluntary")
         self._exit(involuntary, "involuntary")
         promoted, referrals, hires = self._fill(fills, cfg)
@@ -152,8 +151,6 @@ class OrgModel(mesa.Model):
         churned_seats, won = self._customer_week(cfg)
         self._update_brand(cfg)
         money["revenue"] = self.customers.active.sum() * cfg.costs.revenue_per_customer_eur / 52.0
-        money["cost_programmes"] += (cfg.policy.development_conversations_per_year * staff.occupied.sum()
-                                     * cfg.costs.development_conversation_eur / 52.0)
         events = {"quits": quits, "involuntary": involuntary, "hires": hires, "churned_seats": churned_seats,
                   "new_customers": won, "promotions": promoted, "referral_hires": referrals,
                   "changes_active": concurrent_changes(self.config, self.week)}

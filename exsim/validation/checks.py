@@ -223,7 +223,7 @@ def turnover_contagion(runs: Runs, config: ScenarioConfig) -> CheckResult:
 # ---- money: training versus perks -------------------------------------------------------------
 def _attrition_and_programme_cost(runs: Runs, name: str) -> pd.DataFrame:
     yearly = _yearly(runs, name)
-    yearly["programme_cost"] = yearly["cost_perks"] + yearly["cost_programmes"]
+    yearly["programme_cost"] = yearly[["cost_perks", "cost_manager_time", "cost_programmes"]].sum(axis=1)
     return yearly.groupby("replicate")[["voluntary_attrition_rate", "programme_cost"]].mean()
 
 
