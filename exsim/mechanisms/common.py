@@ -7,6 +7,11 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def smooth_excess(z: np.ndarray | float, width: float = 0.1) -> np.ndarray:
+    """max(z, 0) with the corner rounded over about `width` (softplus): no kink at 0."""
+    return width * np.logaddexp(0.0, np.asarray(z, dtype=np.float64) / width)
+
+
 def saturating_multiplier(log_effect: np.ndarray, ceiling: float) -> np.ndarray:
     """exp(log_effect) near 0, bending smoothly to at most `ceiling` (and at least 1/ceiling).
 
