@@ -24,12 +24,15 @@ def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, s
 def attention(direct_reports: np.ndarray, managers: Managers, manager_workload: np.ndarray | float = 1.0) -> np.ndarray:
     """Share of the personal attention a report needs that the manager can give (0-1).
 
+    Hours per report / (hours per report + the half-attention hours): diminishing returns both
+    ways, and an ever slower decline as spans grow very wide.
+
     Overloaded managers lose people time first (`overload_squeeze`), smoothly from about full load
     on, down to a fifth of it.
     """
     squeeze = 0.2 + 0.8 * np.exp(-managers.overload_squeeze * smooth_excess(np.asarray(manager_workload) - 1.0))
     hours_per_report = managers.hours_for_people * squeeze / np.maximum(direct_reports, 1)
-    return -np.expm1(-hours_per_report / managers.attention_scale_hours)
+    return hours_per_report / (hours_per_report + managers.attention_scale_hours)
 
 
 def people_to_lead(org: OrgStructure, staff: StaffState) -> np.ndarray:
@@ -46,17 +49,14 @@ def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> 
     """Support each team gets from its manager, and each manager's attention; both per team.
 
     Vacant manager seats are covered by the manager's own manager, whose attention is then split
-    over both teams; absent or burnt-out managers give less. Where the manager's attention runs
-    out, senior colleagues and informal leaders fill part of the gap (`informal_support`), so
-    support falls off ever more slowly as spans widen.
+    over both teams; absent or burnt-out managers give less.
     """
     leaders = org.team_leader
     team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
     quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
     own = (quality * team_attention * (1.0 - 0.5 * staff.burnout[leaders])
-           * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present)
-           + managers.informal_support * (1.0 - team_attention))
+           * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present))
     covering = org.manager_of[leaders]
     covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
     interim = np.where(covered, INTERIM_SHARE * own[np.maximum(covering, 0)], managers.interim_support)
