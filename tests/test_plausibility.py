@@ -9,6 +9,7 @@ from exsim.config import load_config
 from exsim.mechanisms.attrition import quit_hazard
 from exsim.mechanisms.common import saturating_multiplier
 from exsim.mechanisms.engagement import engagement_target
+from exsim.validation.checks import largest_slope_change
 from tests.conftest import mean_kpis, run_small
 
 
@@ -76,3 +77,21 @@ def test_extremes_stay_plausible(lever):
     assert kpis["voluntary_attrition_rate"] <= 0.45
     assert kpis["absence_rate"] <= 0.12
     assert kpis["enps"] >= -70
+
+
+def test_slope_change_finds_a_hinge_and_passes_a_smooth_curve():
+    x = np.linspace(0.7, 1.5, 9)
+    smooth = 0.05 + 0.2 * (x - 0.7) ** 1.3
+    hinge = 0.10 + 0.03 * (x - 0.7) + 0.3 * np.maximum(x - 1.0, 0)
+    assert largest_slope_change(x, smooth) < 2.0
+    assert largest_slope_change(x, hinge) > 2.0
+    assert largest_slope_change(x, smooth[::-1]) == float("inf")
+
+
+def test_slope_change_treats_replicate_noise_as_flat():
+    """Steps within two standard errors of the paired replicate steps count as noise, not as a kink."""
+    rng = np.random.default_rng(3)
+    x = np.log([3, 5, 8, 12, 20, 30, 50])
+    trend = 0.12 + 0.03 * (x - x[0])
+    noisy = trend + rng.normal(0, 0.02, (8, len(x)))
+    assert largest_slope_change(x, noisy) < largest_slope_change(x, noisy.mean(axis=0))

@@ -297,7 +297,7 @@ def understaffing(runs: Runs, config: ScenarioConfig) -> CheckResult:
 
 
 # ---- plausibility: extremes and smooth response curves ---------------------------------------
-SLOPE_NOISE = 0.01  # attrition steps under 1 point (about 2 standard errors at 8 x 500-person runs) count as flat
+SLOPE_NOISE = 0.01  # attrition steps under 1 point count as flat, or under 2 standard errors if that is more
 
 
 def _extreme(runs: Runs, kpi: str, worst) -> CheckResult:
@@ -322,25 +322,31 @@ def extreme_enps(runs: Runs, config: ScenarioConfig) -> CheckResult:
 
 
 def response_curve(runs: Runs, names: list[str], kpi: str = "voluntary_attrition_rate") -> np.ndarray:
-    """Mean yearly `kpi` of each scenario (paired seeds keep neighbouring points comparable)."""
-    return np.array([_yearly(runs, name)[kpi].mean() for name in names])
+    """Mean yearly `kpi` per scenario (columns) and replicate (rows); replicates share seeds across scenarios."""
+    return np.column_stack([_yearly(runs, name).groupby("replicate")[kpi].mean().to_numpy() for name in names])
 
 
 def largest_slope_change(x: np.ndarray, y: np.ndarray) -> float:
     """The largest ratio between neighbouring slopes of a rising curve y(x) (inf if it falls).
 
-    Steps smaller than SLOPE_NOISE count as that small rise, so noise on a flat stretch is no kink.
+    `y` holds one row per replicate (or is a single curve). A step counts as at least its noise:
+    SLOPE_NOISE or two standard errors of the paired step over replicates, whichever is larger,
+    so noise on a flat stretch is neither a kink nor a fall.
     """
-    steps = np.diff(y)
-    if np.any(steps <= -SLOPE_NOISE):
+    per_replicate = np.atleast_2d(y)
+    steps = np.diff(per_replicate, axis=1)
+    mean_steps = steps.mean(axis=0)
+    standard_error = steps.std(axis=0, ddof=1) / np.sqrt(len(steps)) if len(steps) > 1 else 0.0
+    noise = np.maximum(SLOPE_NOISE, 2.0 * standard_error)
+    if np.any(mean_steps <= -noise):
         return float("inf")  # the curve turns down beyond the noise: not monotone
-    slopes = np.maximum(steps, SLOPE_NOISE) / np.diff(x)
+    slopes = np.maximum(mean_steps, noise) / np.diff(x)
     return float(np.max(np.maximum(slopes[:-1], slopes[1:]) / np.minimum(slopes[:-1], slopes[1:])))
 
 
 def _smooth(runs: Runs, prefix: str, grid: tuple, x: np.ndarray) -> CheckResult:
     y = response_curve(runs, [f"{prefix}_{v}" for v in grid])
-    note = "attrition " + ", ".join(f"{v}: {a:.1%}" for v, a in zip(grid, y))
+    note = "attrition " + ", ".join(f"{v}: {a:.1%}" for v, a in zip(grid, y.mean(axis=0)))
     return CheckResult(largest_slope_change(x, y), note=note)
 
 
