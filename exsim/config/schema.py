@@ -191,7 +191,7 @@ class Attrition(Section):
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
-    strain_effect: float = param(12.0, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
+    strain_effect: float = param(13.5, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
     strain_reference: float = param(0.22, "strain 0-1", "assumption (about the baseline's mean strain)", "strain at which the strain effect is neutral", ge=0, le=1)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
     max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^tanh(x/ln M))", ge=1, le=100)
