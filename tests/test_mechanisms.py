@@ -49,8 +49,12 @@ def test_promoted_untrained_manager_has_more_strain_and_quit_risk():
     model.staff.promoted[seat] = True
     assert model._extra_strain(model.current)[seat] == pytest.approx(before + model.config.managers.promoted_strain)
     from exsim.mechanisms.attrition import quit_hazard
-    plain = quit_hazard(model.staff, model.current, np.zeros(model.org.n_seats))[seat]
-    assert quit_hazard(model.staff, model.current, model._promoted_untrained())[seat] > plain
+    from exsim.mechanisms.burnout import strain_target
+    work = model.current.work
+    model.staff.strain[seat] = strain_target(model.staff, work)[seat]
+    plain = quit_hazard(model.staff, model.current)[seat]
+    model.staff.strain[seat] = strain_target(model.staff, work, model._extra_strain(model.current))[seat]
+    assert quit_hazard(model.staff, model.current)[seat] > plain  # the extra strain raises the quit risk
     model.staff.trained_week[seat] = 0  # training removes the promoted manager's extra strain
     assert model._extra_strain(model.current)[seat] == pytest.approx(before)
 

@@ -13,7 +13,9 @@ import pandas as pd
 WEEKS_PER_MONTH = 52 / 12
 SAVINGS = {"saved_turnover": "cost_turnover", "saved_absence": "cost_absence", "saved_vacancies": "cost_vacancy",
            "saved_salaries": "cost_salaries"}
-MONEY = (*SAVINGS, "revenue_gain", "programme_cost", "net_benefit")
+PROGRAMME_COSTS = {"perks_cost": "cost_perks", "manager_time_cost": "cost_manager_time",
+                   "programmes_cost": "cost_programmes"}
+MONEY = (*SAVINGS, "revenue_gain", *PROGRAMME_COSTS, "programme_cost", "net_benefit")
 METRICS = (*MONEY, "roi", "payback_month")
 
 
@@ -26,7 +28,9 @@ def weekly_gains(scenario: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame
         raise ValueError("scenario and baseline must have the same replicates and weeks (paired runs)")
     gains = pd.DataFrame({name: b[col] - s[col] for name, col in SAVINGS.items()})
     gains["revenue_gain"] = s["revenue"] - b["revenue"]
-    gains["programme_cost"] = (s["cost_perks"] + s["cost_programmes"]) - (b["cost_perks"] + b["cost_programmes"])
+    for name, col in PROGRAMME_COSTS.items():
+        gains[name] = s[col] - b[col]
+    gains["programme_cost"] = gains[list(PROGRAMME_COSTS)].sum(axis=1)
     gains["net_benefit"] = gains[list(SAVINGS)].sum(axis=1) + gains["revenue_gain"] - gains["programme_cost"]
     gains["year"] = s["year"]
     return gains.reset_index()
@@ -71,9 +75,11 @@ def business_case(scenario: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFram
 def business_case_markdown(case: pd.DataFrame, scenario: str, baseline: str) -> str:
     """A board-ready table: euros per year and in total, with payback and ROI."""
     labels = {"saved_turnover": "Saved on turnover", "saved_absence": "Saved on sick leave",
-              "saved_vacancies": "Saved on vacancies", "saved_salaries": "Saved on salaries (fewer or vacant seats)",
+              "saved_vacancies": "Saved on vacancies", "saved_salaries": "Saved on salaries (pay level, staffing, vacant seats)",
               "revenue_gain": "Revenue kept or won",
-              "programme_cost": "Programme cost", "net_benefit": "Net benefit", "roi": "Return on investment"}
+              "perks_cost": "Perks", "manager_time_cost": "Managers' hours for people (at their hourly cost)",
+              "programmes_cost": "Training, surveys, follow-up, conversations, interventions",
+              "programme_cost": "Programme cost (the three lines above)", "net_benefit": "Net benefit", "roi": "Return on investment"}
     periods = list(dict.fromkeys(case["period"]))
     lines = [f"## Business case: {scenario} against {baseline}", "",
              "Euros, scenario minus baseline on paired seeds; mean with the 90% interval over replicates.", "",

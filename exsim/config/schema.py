@@ -105,17 +105,16 @@ class Managers(Section):
     people_orientation: float = param(0.6, "0-1", "seed 000; level is an assumption", "people orientation", ge=0, le=1)
     quality_sd: float = param(0.15, "0-1", "assumption (F6: managers explain most between-team variance)", "spread of behaviour quality between managers", ge=0, le=0.5)
     hours_for_people: float = param(8.0, "hours per week", "assumption", "manager hours spent on people per week", ge=0, le=60)
-    attention_scale_hours: float = param(0.5, "hours per report per week", "assumption (seed 001: spans of 40+ leave no personal time)", "hours per report at which attention reaches 63%", gt=0, le=10)
+    attention_scale_hours: float = param(0.16, "hours per report per week", "assumption (seed 001: at spans of 40+ half the attention people need is gone); with 8 hours for people, span 8 gives 86% attention", "hours per report at which a manager gives half the attention people need", gt=0, le=10)
     absent_support_share: float = param(0.3, "share", "assumption", "support left while the manager is absent", ge=0, le=1)
     interim_support: float = param(0.3, "0-1", "assumption", "support a team gets while its manager seat is vacant", ge=0, le=1)
     overload_squeeze: float = param(1.0, "share of people time per unit overload", "seed 002 (structural understaffing defeats EX programmes)", "how much of their people time overloaded managers lose per unit of workload above 1", ge=0, le=5)
     reference_span: float = param(8.0, "direct reports", "F12", "span at which a manager's own load is normal", ge=1, le=200)
-    load_per_extra_report: float = param(0.02, "workload per report", "assumption (seed 001)", "extra manager workload per report above the reference span", ge=0, le=1)
+    load_per_extra_report: float = param(0.01, "workload per report", "assumption (seed 001)", "extra manager workload per report above the reference span (less per report below it)", ge=0, le=1)
     selection: Literal["top_performer", "leadership"] = param("top_performer", "policy", "seed 001", "how new managers are chosen: promote the best performer, or select for leadership aptitude")
     top_performer_quality_penalty: float = param(0.1, "0-1 behaviour quality", "seed 001 (best salesperson promoted without training)", "lower behaviour quality of an untrained promoted top performer", ge=0, le=1)
     leadership_quality_bonus: float = param(0.05, "0-1 behaviour quality", "assumption", "higher behaviour quality when selecting for leadership aptitude", ge=0, le=1)
     promoted_strain: float = param(0.5, "logit of strain", "seed 001 (promoted top performer gets unhappy)", "extra strain of an untrained promoted top performer", ge=0, le=5)
-    promoted_quit_effect: float = param(0.4, "log-hazard", "seed 001 (and leaves)", "extra quit hazard of an untrained promoted top performer", ge=0, le=5)
     internal_promotion_share: float = param(0.5, "share of manager vacancies", "assumption", "manager vacancies filled by promoting a team member", ge=0, le=1)
 
 
@@ -131,8 +130,8 @@ class Culture(Section):
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
     gap_absorbed: float = param(0.5, "share of a staffing gap", "assumption (slack, temps, work left undone)", "share of missing capacity that does not land on colleagues", ge=0, le=1)
-    overload_strain: float = param(1.5, "logit per unit overload", "assumption (job demands-resources)", "strain rise per unit of workload above available capacity", ge=0, le=50)
-    base_strain: float = param(-1.4, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
+    overload_strain: float = param(3.0, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    base_strain: float = param(-1.3, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
     resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
     strain_time_constant_weeks: float = param(2.0, "weeks", "assumption", "time for strain to follow load", ge=0.5, le=52)
@@ -159,18 +158,16 @@ class Policy(Section):
 
 
 class Engagement(Section):
-    intercept: float = param(-1.0, "logit", "assumption (calibrated: baseline engagement ~0.65)", "engagement index with all drivers at zero", ge=-10, le=10)
-    manager_support: float = param(1.8, "logit per unit", "seed 000, F6 (managers decisive)", "weight of manager support", ge=0, le=10)
+    intercept: float = param(-1.2, "logit", "assumption (calibrated: baseline engagement ~0.65)", "engagement index with all drivers at zero", ge=-10, le=10)
+    manager_support: float = param(1.4, "logit per unit", "seed 000, F6 (managers decisive)", "weight of manager support", ge=0, le=10)
     trust_manager: float = param(0.6, "logit per unit", "seed 000", "weight of trust in the manager", ge=0, le=10)
     trust_org: float = param(0.8, "logit per unit", "seeds 000, 004", "weight of trust in the organisation", ge=0, le=10)
     peer_support: float = param(0.7, "logit per unit", "seed 004 (supportive culture)", "weight of help from teammates", ge=0, le=10)
-    strain: float = param(1.2, "logit per unit", "assumption (job demands-resources)", "weight of strain (negative)", ge=0, le=10)
-    burnout: float = param(1.5, "logit per unit", "assumption", "weight of burnout (negative)", ge=0, le=10)
     growth: float = param(0.6, "logit per unit", "seed 002 (no growth: a top reason to leave)", "weight of growth and development", ge=0, le=10)
     fairness: float = param(0.6, "logit per unit", "F9 (fair pay and recognition essential)", "weight of fair pay and recognition", ge=0, le=10)
     pay_level: float = param(0.3, "logit per unit log pay ratio", "F9 (pay level r = .15)", "weight of pay level relative to market", ge=0, le=10)
     purpose: float = param(0.5, "logit per unit", "seed 003", "weight of purpose", ge=0, le=10)
-    customer_pride: float = param(0.5, "logit per unit csat above reference", "DESIGN.md (customers' mood feeds back to staff)", "pride from satisfied customers", ge=0, le=10)
+    customer_pride: float = param(0.2, "logit per unit csat above reference", "DESIGN.md (customers' mood feeds back to staff: a secondary loop, weaker than staff -> customers)", "pride from satisfied customers", ge=0, le=10)
     disposition_sd: float = param(0.5, "logit", "assumption", "spread of personal disposition", ge=0, le=3)
     time_constant_weeks: float = param(6.0, "weeks", "F13 (half-way by month 3), seed 002", "time for engagement to move 63% toward its drivers", ge=0.5, le=104)
     new_hire_boost: float = param(0.4, "logit per unit onboarding quality", "assumption (F8, honeymoon)", "extra engagement of a new hire at onboarding quality 1", ge=0, le=5)
@@ -185,19 +182,20 @@ class Absence(Section):
     long_spells_per_year: float = param(0.19, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
     long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
     burnout_effect: float = param(2.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
+    max_burnout_multiplier: float = param(3.0, "times the spell rate", "assumption (CBS: even healthcare, the sector with most sick leave, averages ~8% of work days)", "ceiling that burnout's multiplier of spell starts approaches smoothly", ge=1, le=20)
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.055, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
+    base_quit_rate_per_year: float = param(0.075, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
     tenure_peak_weeks: float = param(11.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
-    burnout_effect: float = param(1.0, "log-hazard per unit burnout", "assumption", "hazard rise with burnout", ge=0, le=10)
+    strain_effect: float = param(13.5, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
+    strain_reference: float = param(0.22, "strain 0-1", "assumption (about the baseline's mean strain)", "strain at which the strain effect is neutral", ge=0, le=1)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
-    max_driver_multiplier: float = param(4.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "cap on how much engagement, burnout, overload and promotion strain multiply the quit hazard", ge=1, le=100)
-    overload_effect: float = param(3.3, "log-hazard per unit workload above 1", "F4 (overtime workers leave 2.9x as often)", "direct rise of the quit hazard with overload", ge=0, le=20)
-    onboarding_effect: float = param(0.42, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
+    max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^tanh(x/ln M))", ge=1, le=100)
+    onboarding_effect: float = param(1.1, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.14, "share of hazard", "F7 (Visier 2022: +9.1% measured; set so exsim validate measures about that, net of the depletion of quit-prone teammates)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
     contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)
     contagion_peak_weeks: float = param(10.0, "weeks", "F7 (peak around day 70, window ~135 days)", "weeks after a quit at which teammates' extra hazard peaks", ge=1, le=104)
@@ -211,9 +209,9 @@ class Customers(Section):
     per_frontline_employee: float = param(10.0, "customer accounts", "assumption; at most 1,000: at the default 25% served a week that is 50 contacts a working day, a busy call-centre agent's load", "customer accounts per frontline employee at the start", ge=0, le=1_000)
     interactions_per_week: float = param(0.25, "share of customers", "assumption", "share of customers served in a week", ge=0, le=1)
     base_quality: float = param(1.15, "logit", "assumption (calibrated: csat ~0.75)", "service-quality index at reference drivers", ge=-10, le=10)
-    engagement_effect: float = param(1.7, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
+    engagement_effect: float = param(3.0, "logit per unit engagement", "F5 (Harter et al. 2002), seeds 000-001", "weight of the server's engagement", ge=0, le=20)
     skill_effect: float = param(1.0, "logit per unit skill", "assumption", "weight of the server's skill", ge=0, le=20)
-    strain_effect: float = param(1.0, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
+    strain_effect: float = param(1.5, "logit per unit strain", "assumption", "weight of the server's strain (negative)", ge=0, le=20)
     discontinuity_penalty: float = param(0.8, "logit", "seed 001 (turnover hurts customers)", "quality lost when the usual contact is absent or gone", ge=0, le=20)
     account_difficulty_sd: float = param(1.0, "logit", "assumption (F5: engagement explains only part of csat)", "spread of how demanding each team's accounts are", ge=0, le=5)
     customer_mood_sd: float = param(1.0, "logit", "assumption", "spread of customers' own leniency", ge=0, le=5)
@@ -224,7 +222,7 @@ class Customers(Section):
     acquisition_per_year: float = param(0.13, "share of starting book per year", "assumption (replaces base churn)", "new customers won per year", ge=0, le=5)
     continuity_weeks: float = param(8.0, "weeks", "assumption", "weeks a new contact needs before the relationship is continuous again", ge=0, le=104)
     word_of_mouth: float = param(2.0, "log-rate per unit csat", "DESIGN.md (word of mouth brings customers)", "how strongly satisfaction above reference raises new-customer arrivals", ge=0, le=20)
-    unhappy_customer_strain: float = param(0.5, "logit of strain per unit csat below reference", "DESIGN.md (customers' mood feeds back)", "strain frontline staff take from dissatisfied customers", ge=0, le=20)
+    unhappy_customer_strain: float = param(0.2, "logit of strain per unit csat below reference", "DESIGN.md (customers' mood feeds back: a secondary loop)", "strain frontline staff take from dissatisfied customers", ge=0, le=20)
 
 
 class Brand(Section):
@@ -255,6 +253,7 @@ class Costs(Section):
     survey_eur_per_employee: float = param(15.0, "EUR per employee per survey", "assumption (survey tool and time)", "cost of one pulse survey", ge=0, le=10_000)
     follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0, le=1_000_000)
     development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0, le=100_000)
+    working_hours_per_year: float = param(1_700.0, "hours per year", "assumption (a full-time year in the Netherlands: 36-40 hours a week, about 46 working weeks)", "working hours that a salary pays for; prices managers' hours for people", ge=500, le=3_000)
 
 
 class Intervention(Section):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Absence
-from exsim.mechanisms.common import weekly_probability
+from exsim.mechanisms.common import saturating_multiplier, weekly_probability
 from exsim.model.state import StaffState
 
 
@@ -12,9 +12,9 @@ def update_absence(staff: StaffState, absence: Absence, rng: np.random.Generator
     n = len(staff.occupied)
     staff.long_absence_weeks_left[:] = np.maximum(staff.long_absence_weeks_left - 1, 0)
     at_work = staff.occupied & ~staff.on_long_absence
-    risk = np.exp(absence.burnout_effect * staff.burnout)
+    risk = saturating_multiplier(absence.burnout_effect * staff.burnout, absence.max_burnout_multiplier)
     starts_long = at_work & (rng.random(n) < weekly_probability(absence.long_spells_per_year / 52.0 * risk))
-    lengths = rng.geometric(1.0 / (absence.long_spell_weeks * (1.0 + staff.burnout)))
+    lengths = rng.geometric(1.0 / absence.long_spell_weeks, n)
     staff.long_absence_weeks_left[:] = np.where(starts_long, lengths, staff.long_absence_weeks_left)
     at_work &= ~starts_long
     starts_short = at_work & (rng.random(n) < weekly_probability(absence.short_spells_per_year / 52.0 * np.sqrt(risk)))

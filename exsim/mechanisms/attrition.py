@@ -1,14 +1,21 @@
-"""Weekly quit hazard: tenure curve x drivers x labour market, with contagion; involuntary exits."""
+"""Weekly quit hazard: tenure curve x drivers x labour market, with contagion; involuntary exits.
+
+Each cause enters the hazard once (job demands-resources, Schaufeli & Bakker 2004): resources act
+through engagement, demands (overload, a promoted manager's strain, change fatigue, unhappy
+customers) through strain; burnout, strain's slow health toll, acts on absence. The two
+log-effects add and saturate smoothly at
+`attrition.max_driver_multiplier`: job search and notice take time, so even the unhappiest do
+not all leave at once.
+"""
 
 import numpy as np
 
 from exsim.config import ScenarioConfig
 from exsim.config.schema import Attrition
-from exsim.mechanisms.common import weekly_probability
+from exsim.mechanisms.common import saturating_multiplier, weekly_probability
 from exsim.model.state import StaffState
 
 ONBOARDING_WEEKS = 26  # F8 measures quits within 6 months
-MAX_OVERLOAD_EFFECT = 0.5  # workload above 150% adds no further direct quit risk (assumption)
 
 
 def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
@@ -17,20 +24,18 @@ def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
     return 1.0 + attrition.early_peak_multiplier * x * np.exp(1.0 - x)
 
 
-def quit_hazard(staff: StaffState, config: ScenarioConfig, promoted_strain_share: np.ndarray) -> np.ndarray:
+def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     """Weekly voluntary quit rate per seat (0 for vacant seats)."""
     att, market = config.attrition, config.market
     onboarding = np.where(staff.tenure_weeks < ONBOARDING_WEEKS,
                           -att.onboarding_effect * (config.policy.onboarding_quality - 0.5), 0.0)
     drivers = (att.engagement_effect * (att.engagement_reference - staff.engagement)
-               + att.burnout_effect * staff.burnout
-               + att.overload_effect * np.clip(staff.workload - 1.0, 0.0, MAX_OVERLOAD_EFFECT)
-               + config.managers.promoted_quit_effect * promoted_strain_share
+               + att.strain_effect * (staff.strain - att.strain_reference)
                + onboarding)
     referral = np.where(staff.referral, att.referral_hazard_ratio, 1.0)
     market_factor = market.tightness ** market.quit_elasticity
     base = att.base_quit_rate_per_year / 52.0
-    multiplier = np.minimum(np.exp(drivers), att.max_driver_multiplier)
+    multiplier = saturating_multiplier(drivers, att.max_driver_multiplier)
     hazard = (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
               * referral * market_factor * staff.occupied)
     return capped_hazard(hazard, staff.occupied, att)

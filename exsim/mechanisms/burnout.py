@@ -9,7 +9,7 @@ from exsim.model.state import StaffState
 
 def strain_target(staff: StaffState, work: Work, extra: np.ndarray | float = 0.0) -> np.ndarray:
     """Strain the current load and resources lead to (0-1); `extra` adds logit strain; absence is rest."""
-    resources = 0.5 * (staff.support + staff.peer_help)
+    resources = (staff.support + staff.peer_help + staff.trust_org) / 3.0
     index = (work.base_strain + work.overload_strain * (staff.workload - 1.0)
              - work.resource_relief * (resources - 0.5) - staff.resilience + extra)
     return sigmoid(index) * (1.0 - staff.absent_days / 5.0)

@@ -7,6 +7,20 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def smooth_excess(z: np.ndarray | float, width: float = 0.1) -> np.ndarray:
+    """max(z, 0) with the corner rounded over about `width` (softplus): no kink at 0."""
+    return width * np.logaddexp(0.0, np.asarray(z, dtype=np.float64) / width)
+
+
+def saturating_multiplier(log_effect: np.ndarray, ceiling: float) -> np.ndarray:
+    """exp(log_effect) near 0, bending smoothly to at most `ceiling` (and at least 1/ceiling).
+
+    M^tanh(x / ln M): slope 1 at x = 0 like exp(x), no kink, symmetric in log space.
+    """
+    log_ceiling = np.log(max(ceiling, 1.0 + 1e-9))
+    return np.exp(log_ceiling * np.tanh(np.asarray(log_effect, dtype=np.float64) / log_ceiling))
+
+
 def weekly_probability(rate_per_week: np.ndarray | float) -> np.ndarray | float:
     """Chance of at least one event in a week for a Poisson rate per week."""
     return -np.expm1(-np.asarray(rate_per_week, dtype=np.float64))

@@ -11,7 +11,11 @@ from exsim.model.state import StaffState
 
 
 def engagement_target(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
-    """The level the drivers support (0-1). Slow drivers enter relative to a middling 0.5."""
+    """The level the job's resources support (0-1). Slow drivers enter relative to a middling 0.5.
+
+    Demands (workload, strain, burnout) do not enter: they act on exit and absence through
+    burnout, so each cause is counted once (job demands-resources, Schaufeli & Bakker 2004).
+    """
     eng = config.engagement
     index = (
         eng.intercept
@@ -25,8 +29,6 @@ def engagement_target(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
         + eng.purpose * (config.culture.purpose - 0.5)
         + eng.customer_pride * (staff.customer_mood - config.customers.satisfaction_reference)
         + staff.perk_effect
-        - eng.strain * staff.strain
-        - eng.burnout * staff.burnout
         + staff.disposition
     )
     return sigmoid(index)

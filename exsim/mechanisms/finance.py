@@ -1,26 +1,39 @@
-"""Weekly revenue and costs in euros."""
+"""Weekly revenue and costs in euros: every lever costs what it costs."""
 
 import numpy as np
 
-from exsim.config.schema import Costs, Policy
+from exsim.config import ScenarioConfig
 from exsim.model.state import StaffState
 
 
-def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, n_customers: int,
-                 costs: Costs, policy: Policy, programme_eur: float) -> dict[str, float]:
-    """Revenue and the cost lines of one week.
+def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, config: ScenarioConfig,
+                 programme_eur: float) -> dict[str, float]:
+    """The cost lines of one week (revenue is added once the customers have moved).
 
     `exits` are the seats whose holder left this week; `programme_eur` is what EX programmes
-    (training, surveys and their follow-up, development conversations, scheduled interventions) cost.
+    (training, surveys and their follow-up, scheduled interventions) cost. Salaries follow
+    `policy.pay_level`; a workload below 1.0 is capacity bought with staff (their salaries count,
+    and an understaffed organisation saves them); managers' hours for people are priced at their
+    hourly cost; development conversations at their cost each.
     """
-    salary = np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur)
+    costs, policy = config.costs, config.policy
+    salary = np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur) * policy.pay_level
     replacement = np.where(is_manager, costs.replacement_share_manager, costs.replacement_share_employee) * salary
+    employees = staff.occupied & ~is_manager
+    managers_present = float((staff.occupied & is_manager).sum())
+    manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
     return {
-        "revenue": n_customers * costs.revenue_per_customer_eur / 52.0,
-        "cost_salaries": float((salary * staff.occupied).sum() / 52.0),
+        "cost_salaries": float((salary * staff.occupied).sum() / 52.0 + capacity_cost(employees, salary, config)),
         "cost_turnover": float(replacement[exits].sum()),
         "cost_absence": float(staff.absent_days.sum() * costs.sick_day_eur),
         "cost_vacancy": float((~staff.occupied).sum() * costs.vacancy_week_eur),
         "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / 52.0),
-        "cost_programmes": float(programme_eur),
+        "cost_manager_time": managers_present * config.managers.hours_for_people * manager_hour_eur,
+        "cost_programmes": float(programme_eur + staff.occupied.sum() * policy.development_conversations_per_year
+                                 * costs.development_conversation_eur / 52.0),
     }
+
+
+def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:
+    """Weekly salaries of the capacity a workload below 1.0 implies (negative above 1.0: staff not hired)."""
+    return float((salary * employees).sum() * (1.0 / config.work.workload - 1.0) / 52.0)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Managers
+from exsim.mechanisms.common import smooth_excess
 from exsim.model.state import StaffState
 from exsim.org import OrgStructure
 
@@ -23,11 +24,15 @@ def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, s
 def attention(direct_reports: np.ndarray, managers: Managers, manager_workload: np.ndarray | float = 1.0) -> np.ndarray:
     """Share of the personal attention a report needs that the manager can give (0-1).
 
-    Overloaded managers lose people time first (`overload_squeeze`).
+    Hours per report / (hours per report + the half-attention hours): diminishing returns both
+    ways, and an ever slower decline as spans grow very wide.
+
+    Overloaded managers lose people time first (`overload_squeeze`), smoothly from about full load
+    on, down to a fifth of it.
     """
-    squeeze = np.clip(1.0 - managers.overload_squeeze * (np.asarray(manager_workload) - 1.0), 0.2, 1.0)
+    squeeze = 0.2 + 0.8 * np.exp(-managers.overload_squeeze * smooth_excess(np.asarray(manager_workload) - 1.0))
     hours_per_report = managers.hours_for_people * squeeze / np.maximum(direct_reports, 1)
-    return -np.expm1(-hours_per_report / managers.attention_scale_hours)
+    return hours_per_report / (hours_per_report + managers.attention_scale_hours)
 
 
 def people_to_lead(org: OrgStructure, staff: StaffState) -> np.ndarray:

@@ -8,6 +8,7 @@ from exsim.model.state import StaffState
 from exsim.org import OrgStructure
 
 MAX_WORKLOAD = 2.5  # felt workload cap: beyond this work is simply left undone (assumption)
+MIN_SPAN_FACTOR = 0.5  # a manager of a tiny team still carries half a normal load (assumption)
 
 
 def team_workload(org: OrgStructure, staff: StaffState, work: Work, team_demand: np.ndarray) -> np.ndarray:
@@ -26,10 +27,15 @@ def team_workload(org: OrgStructure, staff: StaffState, work: Work, team_demand:
 
 def update_workload(org: OrgStructure, staff: StaffState, work: Work, managers: Managers,
                     team_demand: np.ndarray) -> np.ndarray:
-    """Set each seat's workload; a manager carries the load of the team they lead, growing with span."""
+    """Set each seat's workload; a manager carries the load of the team they lead, growing with span.
+
+    The manager's load grows linearly with the reports above (or falls with those below) the
+    reference span: no corner at the reference span (issue 10's smoothness rule).
+    """
     load = team_workload(org, staff, work, team_demand)
     staff.workload[:] = load[np.maximum(org.team_of, 0)]
     leaders = org.team_leader
-    extra_reports = np.maximum(org.team_sizes() - managers.reference_span, 0.0)
-    staff.workload[leaders] = np.minimum(load * (1.0 + managers.load_per_extra_report * extra_reports), MAX_WORKLOAD)
+    extra_reports = org.team_sizes() - managers.reference_span
+    span_factor = np.maximum(1.0 + managers.load_per_extra_report * extra_reports, MIN_SPAN_FACTOR)
+    staff.workload[leaders] = np.minimum(load * span_factor, MAX_WORKLOAD)
     return load

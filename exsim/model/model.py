@@ -136,13 +136,12 @@ class OrgModel(mesa.Model):
         engagement.update_engagement(staff, cfg)
         absence.update_absence(staff, cfg.absence, self.streams["absence"])
         fills = hiring.draw_fills(staff, cfg.policy, self._time_to_fill(cfg), self.streams["hiring"])
-        hazard = attrition.quit_hazard(staff, cfg, self._promoted_untrained())
+        hazard = attrition.quit_hazard(staff, cfg)
         self.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * 52.0)
         quits, involuntary = attrition.draw_exits(staff, hazard, cfg, self.streams["attrition"])
         contagion.shock_teams(org, staff, quits, cfg.attrition)
         self._remember_leavers(np.concatenate([quits, involuntary]))
-        money = finance.weekly_money(staff, org.is_manager, np.concatenate([quits, involuntary]), 0,
-                                     cfg.costs, cfg.policy, programme_eur)
+        money = finance.weekly_money(staff, org.is_manager, np.concatenate([quits, involuntary]), cfg, programme_eur)
         self._exit(quits, "voluntary")
         self._exit(involuntary, "involuntary")
         promoted, referrals, hires = self._fill(fills, cfg)
@@ -152,8 +151,6 @@ class OrgModel(mesa.Model):
         churned_seats, won = self._customer_week(cfg)
         self._update_brand(cfg)
         money["revenue"] = self.customers.active.sum() * cfg.costs.revenue_per_customer_eur / 52.0
-        money["cost_programmes"] += (cfg.policy.development_conversations_per_year * staff.occupied.sum()
-                                     * cfg.costs.development_conversation_eur / 52.0)
         events = {"quits": quits, "involuntary": involuntary, "hires": hires, "churned_seats": churned_seats,
                   "new_customers": won, "promotions": promoted, "referral_hires": referrals,
                   "changes_active": concurrent_changes(self.config, self.week)}

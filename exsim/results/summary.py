@@ -8,7 +8,7 @@ HEADLINE_KPIS = (
     "headcount", "vacancies", "engagement", "enps", "burnout_share", "absence_rate",
     "voluntary_attrition_rate", "customers", "csat", "customer_churn_rate", "revenue", "cost_total",
 )
-COST_COLUMNS = ("cost_turnover", "cost_absence", "cost_vacancy", "cost_perks", "cost_programmes")
+COST_COLUMNS = ("cost_turnover", "cost_absence", "cost_vacancy", "cost_perks", "cost_manager_time", "cost_programmes")
 KEYS = ["scenario", "replicate", "year"]
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from exsim.config import ScenarioConfig
 from exsim.results import yearly_kpis
-from exsim.validation.scenarios import INTERVENTION_WEEK
+from exsim.validation.scenarios import EXTREMES, INTERVENTION_WEEK, SPAN_GRID, WORKLOAD_GRID
 
 WEEKS_PER_MONTH = 52 / 12
 OVERLOAD = 1.15  # felt workload at or above 115% of capacity counts as "overtime" (F4)
@@ -223,7 +223,7 @@ def turnover_contagion(runs: Runs, config: ScenarioConfig) -> CheckResult:
 # ---- money: training versus perks -------------------------------------------------------------
 def _attrition_and_programme_cost(runs: Runs, name: str) -> pd.DataFrame:
     yearly = _yearly(runs, name)
-    yearly["programme_cost"] = yearly["cost_perks"] + yearly["cost_programmes"]
+    yearly["programme_cost"] = yearly[["cost_perks", "cost_manager_time", "cost_programmes"]].sum(axis=1)
     return yearly.groupby("replicate")[["voluntary_attrition_rate", "programme_cost"]].mean()
 
 
@@ -294,3 +294,65 @@ def understaffing(runs: Runs, config: ScenarioConfig) -> CheckResult:
     shares = {name: (understaffed - attrition(f"understaffed_{name}")).mean() / fix for name in ("perks", "training")}
     note = f"perks {shares['perks']:.0%}, training {shares['training']:.0%} of the staffing fix"
     return CheckResult(float(max(shares.values())), condition_holds=fix > 0, note=note)
+
+
+# ---- plausibility: extremes and smooth response curves ---------------------------------------
+SLOPE_NOISE = 0.01  # attrition steps under 1 point count as flat, or under 2 standard errors if that is more
+
+
+def _extreme(runs: Runs, kpi: str, worst) -> CheckResult:
+    """The worst of the extreme scenarios' mean yearly `kpi` (worst = max or min), with its interval."""
+    per_scenario = {name: _yearly(runs, name).groupby("replicate")[kpi].mean() for name in EXTREMES}
+    name = worst(per_scenario, key=lambda n: per_scenario[n].mean())
+    result = over_replicates(per_scenario[name])
+    result.note = ", ".join(f"{n} {v.mean():.3g}" for n, v in per_scenario.items())
+    return result
+
+
+def extreme_attrition(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return _extreme(runs, "voluntary_attrition_rate", max)
+
+
+def extreme_absence(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return _extreme(runs, "absence_rate", max)
+
+
+def extreme_enps(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return _extreme(runs, "enps", min)
+
+
+def response_curve(runs: Runs, names: list[str], kpi: str = "voluntary_attrition_rate") -> np.ndarray:
+    """Mean yearly `kpi` per scenario (columns) and replicate (rows); replicates share seeds across scenarios."""
+    return np.column_stack([_yearly(runs, name).groupby("replicate")[kpi].mean().to_numpy() for name in names])
+
+
+def largest_slope_change(x: np.ndarray, y: np.ndarray) -> float:
+    """The largest ratio between neighbouring slopes of a rising curve y(x) (inf if it falls).
+
+    `y` holds one row per replicate (or is a single curve). A step counts as at least its noise:
+    SLOPE_NOISE or two standard errors of the paired step over replicates, whichever is larger,
+    so noise on a flat stretch is neither a kink nor a fall.
+    """
+    per_replicate = np.atleast_2d(y)
+    steps = np.diff(per_replicate, axis=1)
+    mean_steps = steps.mean(axis=0)
+    standard_error = steps.std(axis=0, ddof=1) / np.sqrt(len(steps)) if len(steps) > 1 else 0.0
+    noise = np.maximum(SLOPE_NOISE, 2.0 * standard_error)
+    if np.any(mean_steps <= -noise):
+        return float("inf")  # the curve turns down beyond the noise: not monotone
+    slopes = np.maximum(mean_steps, noise) / np.diff(x)
+    return float(np.max(np.maximum(slopes[:-1], slopes[1:]) / np.minimum(slopes[:-1], slopes[1:])))
+
+
+def _smooth(runs: Runs, prefix: str, grid: tuple, x: np.ndarray) -> CheckResult:
+    y = response_curve(runs, [f"{prefix}_{v}" for v in grid])
+    note = "attrition " + ", ".join(f"{v}: {a:.1%}" for v, a in zip(grid, y.mean(axis=0)))
+    return CheckResult(largest_slope_change(x, y), note=note)
+
+
+def smooth_span(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return _smooth(runs, "span", SPAN_GRID, np.log(np.array(SPAN_GRID, dtype=float)))
+
+
+def smooth_workload(runs: Runs, config: ScenarioConfig) -> CheckResult:
+    return _smooth(runs, "workload", WORKLOAD_GRID, np.array(WORKLOAD_GRID))

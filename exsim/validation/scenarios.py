@@ -22,6 +22,13 @@ SCENARIOS: dict[str, list[str]] = {
     "intervention": [],  # base plus the scheduled programme below
     "large": ["org.headcount=3000"],  # event studies (contagion, overload) need many teams
 }
+# Plausibility: the levers' response curves and their extremes (issue: a ceiling without a hard cap).
+SPAN_GRID = (3, 5, 8, 12, 20, 30, 50)
+WORKLOAD_GRID = (0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+SCENARIOS.update({f"span_{v}": [f"org.span_of_control={v}"] for v in SPAN_GRID})
+SCENARIOS.update({f"workload_{v}": [f"work.workload={v}"] for v in WORKLOAD_GRID})
+SCENARIOS["trust_0.1"] = ["culture.trust=0.1"]
+EXTREMES = ("span_50", "workload_1.5", "trust_0.1")
 
 CHECK_SCENARIOS: dict[str, tuple[str, ...]] = {
     "onboarding": ("onboarding_good", "onboarding_poor"),
@@ -33,6 +40,11 @@ CHECK_SCENARIOS: dict[str, tuple[str, ...]] = {
     "understaffing": ("base", "understaffed", "understaffed_perks", "understaffed_training"),
     "turnover_contagion": ("large",),
     "overload_ratio": ("large",),
+    "extreme_attrition": EXTREMES,
+    "extreme_absence": EXTREMES,
+    "extreme_enps": EXTREMES,
+    "smooth_span": tuple(f"span_{v}" for v in SPAN_GRID),
+    "smooth_workload": tuple(f"workload_{v}" for v in WORKLOAD_GRID),
 }
 
 EX_PROGRAMME = {
