@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from exsim.analysis.business_case import business_case, payback_month, weekly_gains
+from exsim.results.summary import COST_COLUMNS
 
-COST = ("cost_turnover", "cost_absence", "cost_vacancy", "cost_salaries", "cost_perks", "cost_programmes")
+COST = (*COST_COLUMNS, "cost_salaries")
 
 
 def series(weeks=104, replicates=2, **values):

@@ -9,6 +9,7 @@ from exsim.config import load_config
 from exsim.mechanisms.attrition import quit_hazard
 from exsim.mechanisms.common import saturating_multiplier
 from exsim.mechanisms.engagement import engagement_target
+from exsim.mechanisms.finance import weekly_money
 from exsim.validation.checks import largest_slope_change
 from tests.conftest import mean_kpis, run_small
 
@@ -95,3 +96,25 @@ def test_slope_change_treats_replicate_noise_as_flat():
     trend = 0.12 + 0.03 * (x - x[0])
     noisy = trend + rng.normal(0, 0.02, (8, len(x)))
     assert largest_slope_change(x, noisy) < largest_slope_change(x, noisy.mean(axis=0))
+
+
+@pytest.mark.parametrize("lever, line, factor", [
+    ("policy.pay_level=1.1", "cost_salaries", 1.1),  # also prices managers' hours 10% higher
+    ("managers.hours_for_people=10", "cost_manager_time", 10 / 8),
+    ("policy.perks_eur_per_employee=1000", "cost_perks", None),
+    ("policy.development_conversations_per_year=4", "cost_programmes", None),
+    ("work.workload=0.8", "cost_salaries", None),
+])
+def test_every_lever_has_its_cost_line(model, lever, line, factor):
+    """A pay rise, more manager time for people, perks, conversations and extra staff all cost money."""
+    staff, is_manager = model.staff, model.org.is_manager
+    exits = np.array([], dtype=int)
+    base_config = model.current
+    changed = load_config(None, ["org.headcount=200", lever])
+    base = weekly_money(staff, is_manager, exits, base_config, 0.0)
+    more = weekly_money(staff, is_manager, exits, changed, 0.0)
+    assert more[line] > base[line] + 1.0
+    if factor is not None:
+        assert more[line] == pytest.approx(base[line] * factor, rel=1e-9)
+    moved = {line, "cost_manager_time"} if "pay_level" in lever else {line}
+    assert all(more[k] == pytest.approx(base[k]) for k in base if k not in moved)

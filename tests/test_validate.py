@@ -48,3 +48,16 @@ def test_a_fact_outside_its_range_exits_non_zero(tmp_path):
 def test_unknown_fact_id_is_a_usage_error(tmp_path):
     done = exsim("validate", "--only", "F99", "--out", str(tmp_path / "v"))
     assert done.returncode == 2 and "unknown fact id" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_scenario_equal_to_an_earlier_one_reuses_its_runs(monkeypatch):
+    """span 8 and workload 1.0 are the shipped defaults: validate runs them once, as `base`."""
+    from exsim.config import load_config
+    from exsim.validation import runner
+    ran = []
+    monkeypatch.setattr(runner, "run_replicates", lambda config, **kw: ran.append(config.sim.name) or [config.sim.name])
+    monkeypatch.setattr(runner, "combine", lambda runs: {"ran": runs[0]})
+    runs = runner.run_scenarios(load_config(None, []), ["base", "span_8", "span_12", "workload_1.0"], 1, False)
+    assert ran == ["base", "span_12"]
+    assert runs["span_8"] is runs["base"] and runs["workload_1.0"] is runs["base"]
+    assert runs["span_12"] == {"ran": "span_12"}

@@ -28,9 +28,21 @@ def select_facts(only: list[str] | None) -> list[Fact]:
 
 
 def run_scenarios(base: ScenarioConfig, names: list[str], workers: int | None, show_progress: bool) -> checks.Runs:
-    """Each named scenario with the base config's seed and replicates (paired across scenarios)."""
-    return {name: combine(run_replicates(scenario_config(base, name), workers=workers, show_progress=show_progress))
-            for name in names}
+    """Each named scenario with the base config's seed and replicates (paired across scenarios).
+
+    A scenario whose config equals an earlier one's (span 8 on a config with span 8) reuses its runs.
+    """
+    runs: checks.Runs = {}
+    done: dict[str, str] = {}  # config without its name -> the scenario that ran it
+    for name in names:
+        config = scenario_config(base, name)
+        key = config.model_copy(update={"sim": config.sim.model_copy(update={"name": "-"})}).model_dump_json()
+        if key in done:
+            runs[name] = runs[done[key]]
+            continue
+        done[key] = name
+        runs[name] = combine(run_replicates(config, workers=workers, show_progress=show_progress))
+    return runs
 
 
 def run_validation(base: ScenarioConfig, facts: list[Fact], workers: int | None = None,
