@@ -4,13 +4,16 @@ The functions take a DataFrame with a duration column (`tenure_weeks`), an event
 True when the spell ended in the exit being studied, False when censored) and optional group
 columns. Employee records (`EmployeeRecords.survival_frame()`) and exsim's own spells
 (`spells_to_survival_frame`) both have that shape, so observed and simulated targets are computed
-the same way. A month is 365.25 / 12 days; a year 365.25 days.
+the same way. Files that only show people employed since some date are left-truncated: an entry
+column (the tenure at which each person came under observation) keeps the estimates unbiased.
+A month is 365.25 / 12 days; a year 365.25 days.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -37,21 +40,18 @@ class AttritionEstimate:
     end: pd.Timestamp | None = None
 
 
-def kaplan_meier(durations: Sequence[float] | np.ndarray, events: Sequence[bool] | np.ndarray) -> pd.DataFrame:
-    """Product-limit survival at each distinct event time.
+def kaplan_meier(durations: Sequence[float] | np.ndarray, events: Sequence[bool] | np.ndarray,
+                 entry: Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
+    """Product-limit survival at each distinct event time, with Greenwood standard errors.
 
-    Columns: time, at_risk (durations >= time: censored at a time are still at risk then), events,
-    survival, se (Greenwood). Raises ValueError for negative or missing durations.
+    entry: the tenure at which each person came under observation (left truncation, delayed entry):
+    a person is at risk at times t with entry < t <= duration (entry 0: from hire; an exit at the
+    entry tenure itself counts as at risk then). Without it everyone is at risk from 0. Columns:
+    time, at_risk (censored at a time are still at risk then), events, survival, se (Greenwood).
+    Raises ValueError for negative or missing durations, or entries outside [0, duration].
     """
-    d = np.asarray(durations, dtype=float)
-    e = np.asarray(events, dtype=bool)
-    if d.shape != e.shape:
-        raise ValueError(f"durations and events differ in length ({d.size} and {e.size})")
-    if np.isnan(d).any() or (d < 0).any():
-        raise ValueError("durations must be present and 0 or more")
-    times = np.unique(d[e])
-    at_risk = d.size - np.searchsorted(np.sort(d), times, side="left")
-    deaths = np.bincount(np.searchsorted(times, d[e]), minlength=times.size)
+    d, e = _as_durations_events(durations, events)
+    times, at_risk, deaths = _risk_table(d, e, _as_entry(entry, d))
     survival = np.cumprod(1.0 - deaths / at_risk)
     with np.errstate(divide="ignore", invalid="ignore"):
         greenwood = np.cumsum(deaths / (at_risk * (at_risk - deaths)))
@@ -59,47 +59,71 @@ def kaplan_meier(durations: Sequence[float] | np.ndarray, events: Sequence[bool]
     return pd.DataFrame({"time": times, "at_risk": at_risk, "events": deaths, "survival": survival, "se": se})
 
 
+def nelson_aalen(durations: Sequence[float] | np.ndarray, events: Sequence[bool] | np.ndarray,
+                 entry: Sequence[float] | np.ndarray | None = None) -> pd.DataFrame:
+    """Nelson-Aalen cumulative hazard at each distinct event time (risk sets as in `kaplan_meier`).
+
+    Columns: time, at_risk, events, cumulative_hazard (sum of events / at_risk), variance (sum of
+    events / at_risk squared), se.
+    """
+    d, e = _as_durations_events(durations, events)
+    times, at_risk, deaths = _risk_table(d, e, _as_entry(entry, d))
+    variance = np.cumsum(deaths / at_risk.astype(float) ** 2)
+    return pd.DataFrame({"time": times, "at_risk": at_risk, "events": deaths,
+                         "cumulative_hazard": np.cumsum(deaths / at_risk), "variance": variance,
+                         "se": np.sqrt(variance)})
+
+
 def km_retention(frame: pd.DataFrame, months: Sequence[float] | None = None, duration: str = "tenure_weeks",
-                 event: str = "left") -> pd.DataFrame:
+                 event: str = "left", entry: str | None = None) -> pd.DataFrame:
     """Kaplan-Meier retention at tenure months (default 0, 1, ... up to the longest tenure).
 
-    Columns: month, tenure_weeks, retention (share still employed at that tenure; NaN beyond the
-    longest observed tenure), se, at_risk (people observed at least that long).
+    entry: a column with the tenure (same unit as `duration`) at which each person came under
+    observation, for left-truncated files. Columns: month, tenure_weeks, retention (share still
+    employed at that tenure; NaN beyond the longest observed tenure), se (Greenwood; NaN there too),
+    at_risk (people under observation at that tenure).
     """
     d, e = _durations_events(frame, duration, event)
-    curve = kaplan_meier(d, e)
+    start = _entry_column(frame, entry, d)
+    curve = kaplan_meier(d, e, start)
     grid = np.arange(int(d.max() // WEEKS_PER_MONTH) + 1 if d.size else 1) if months is None else np.asarray(months)
     weeks = grid * WEEKS_PER_MONTH
     idx = np.searchsorted(curve["time"].to_numpy(), weeks, side="right") - 1
     observed = weeks <= (d.max() if d.size else 0.0)
     retention = np.concatenate([[1.0], curve["survival"].to_numpy()])[idx + 1]  # 1 before the first event
     se = np.concatenate([[0.0], curve["se"].to_numpy()])[idx + 1]
-    at_risk = d.size - np.searchsorted(np.sort(d), weeks, side="left")
+    at_risk = _at_risk(d, _effective_entry(start, d, e), weeks)
     return pd.DataFrame({"month": grid, "tenure_weeks": weeks, "retention": np.where(observed, retention, np.nan),
                          "se": np.where(observed, se, np.nan), "at_risk": at_risk})
 
 
 def hazard_by_band(frame: pd.DataFrame, bands_months: Sequence[float] = TENURE_BANDS_MONTHS,
-                   duration: str = "tenure_weeks", event: str = "left") -> pd.DataFrame:
-    """Exits per person-year at risk in each tenure band [start, end) months.
+                   duration: str = "tenure_weeks", event: str = "left", entry: str | None = None) -> pd.DataFrame:
+    """Exits per person-year at risk in each tenure band [start, end) months (piecewise exponential).
 
-    Columns: band ('0-3', ..., '60+'), start_month, end_month, entered (people reaching the band),
-    events, person_years, hazard_per_year (events / person_years), exit_probability_per_year
-    (1 - exp(-hazard)). Events and person-years add up to the totals of the frame.
+    entry: a column with the tenure at which each person came under observation; exposure then
+    counts only tenure after it. Columns: band ('0-3', ..., '60+'), start_month, end_month, entered
+    (people observed in the band), events, exposure_weeks, person_years, hazard_per_year (events /
+    person_years), hazard_se (Poisson, sqrt(events) / person_years: 0 for a band without exits),
+    exit_probability_per_year (1 - exp(-hazard)). Events and exposure add up to the frame's totals.
     """
     d, e = _durations_events(frame, duration, event)
+    a = _entry_column(frame, entry, d)
+    a = np.zeros_like(d) if a is None else a
     edges = np.asarray(bands_months, dtype=float)
     start, end = edges[:-1] * WEEKS_PER_MONTH, edges[1:] * WEEKS_PER_MONTH
-    exposure = np.clip(d[:, None], start, end) - start
+    exposure = (np.clip(d[:, None], start, end) - np.clip(a[:, None], start, end)).sum(axis=0)
     band = np.searchsorted(end, d[e], side="right")
     events = np.bincount(band[band < start.size], minlength=start.size)
-    person_years = exposure.sum(axis=0) / WEEKS_PER_YEAR
+    person_years = exposure / WEEKS_PER_YEAR
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = np.where(person_years > 0, events / person_years, np.nan)
-    labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in zip(edges[:-1], edges[1:])]
+        hazard_se = np.where(person_years > 0, np.sqrt(events) / person_years, np.nan)
+    labels = [f"{lo:g}-{hi:g}" if np.isfinite(hi) else f"{lo:g}+" for lo, hi in pairwise(edges)]
+    entered = (d[:, None] >= start) & (a[:, None] < end)
     return pd.DataFrame({"band": labels, "start_month": edges[:-1], "end_month": edges[1:],
-                         "entered": (d[:, None] >= start).sum(axis=0), "events": events,
-                         "person_years": person_years, "hazard_per_year": hazard,
+                         "entered": entered.sum(axis=0), "events": events, "exposure_weeks": exposure,
+                         "person_years": person_years, "hazard_per_year": hazard, "hazard_se": hazard_se,
                          "exit_probability_per_year": 1.0 - np.exp(-hazard)})
 
 
@@ -242,3 +266,62 @@ def _durations_events(frame: pd.DataFrame, duration: str | None, event: str) -> 
     if np.isnan(d).any() or (d < 0).any():
         raise ValueError(f"column {duration!r} must be present and 0 or more on every row")
     return d, e
+
+
+def _as_durations_events(durations, events) -> tuple[np.ndarray, np.ndarray]:
+    """Durations (float, 0 or more) and events (bool) of equal length, or a ValueError."""
+    d = np.asarray(durations, dtype=float)
+    e = np.asarray(events, dtype=bool)
+    if d.shape != e.shape:
+        raise ValueError(f"durations and events differ in length ({d.size} and {e.size})")
+    if np.isnan(d).any() or (d < 0).any():
+        raise ValueError("durations must be present and 0 or more")
+    return d, e
+
+
+def _as_entry(entry, d: np.ndarray) -> np.ndarray | None:
+    """Entry tenures as floats in [0, duration], or None for no left truncation."""
+    if entry is None:
+        return None
+    a = np.asarray(entry, dtype=float)
+    if a.shape != d.shape:
+        raise ValueError(f"entry and durations differ in length ({a.size} and {d.size})")
+    if np.isnan(a).any() or (a < 0).any():
+        raise ValueError("entry tenures must be present and 0 or more")
+    if (a > d).any():
+        raise ValueError(f"{int((a > d).sum())} entry tenure(s) exceed the duration: observation cannot start "
+                         "after the exit or the end")
+    return a
+
+
+def _entry_column(frame: pd.DataFrame, entry: str | None, d: np.ndarray) -> np.ndarray | None:
+    """The entry column of the frame as checked floats, or None when no column is named."""
+    if entry is None:
+        return None
+    if entry not in frame:
+        raise ValueError(f"frame has no column {entry!r}; columns: {', '.join(map(str, frame.columns))}")
+    try:
+        return _as_entry(frame[entry].to_numpy(dtype=float, na_value=np.nan), d)
+    except ValueError as error:
+        raise ValueError(f"column {entry!r}: {error}") from None
+
+
+def _effective_entry(a: np.ndarray | None, d: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Entries as used for risk sets: at risk for entry < t <= d; entry 0 means from the start
+    (t = 0 included) and an exit at the entry tenure moves the entry just below it."""
+    if a is None:
+        return np.full_like(d, -1.0)
+    return np.where(a <= 0, -1.0, np.where(e & (a >= d), np.nextafter(d, -np.inf), a))
+
+
+def _at_risk(d: np.ndarray, a_eff: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """People with a_eff < t <= d at each time t."""
+    return np.searchsorted(np.sort(a_eff), times, side="left") - np.searchsorted(np.sort(d), times, side="left")
+
+
+def _risk_table(d: np.ndarray, e: np.ndarray, a: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct event times, the number at risk and the number of events at each."""
+    times = np.unique(d[e])
+    at_risk = _at_risk(d, _effective_entry(a, d, e), times)
+    deaths = np.bincount(np.searchsorted(times, d[e]), minlength=times.size)
+    return times, at_risk, deaths
