@@ -74,7 +74,7 @@ def fit_weibull(frame: pd.DataFrame, duration: str = "tenure_weeks", event: str 
     shape < 1: exit hazard falls with tenure; > 1: it rises. Tenures of 0 count as half a week.
     """
     t, a, e = _months(frame, duration, event, entry)
-    t = np.maximum(t, WEIBULL_MIN_MONTHS)
+    t = np.where(t > 0, t, WEIBULL_MIN_MONTHS)
     unit = float(t.max())  # times over their maximum keep t ** shape finite
     u, ua = t / unit, a / unit
     log_u_events = np.log(u[e]).sum()
