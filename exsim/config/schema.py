@@ -130,7 +130,7 @@ class Culture(Section):
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
     gap_absorbed: float = param(0.5, "share of a staffing gap", "assumption (slack, temps, work left undone)", "share of missing capacity that does not land on colleagues", ge=0, le=1)
-    overload_strain: float = param(3.0, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    overload_strain: float = param(3.5, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
     base_strain: float = param(-1.3, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
     resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
@@ -179,14 +179,14 @@ class Engagement(Section):
 class Absence(Section):
     short_spells_per_year: float = param(1.3, "spells per person per year", "assumption (CBS sick-leave frequency ~1 per year)", "short sickness spells per year at zero burnout", ge=0, le=20)
     short_spell_days: float = param(3.0, "work days", "assumption", "mean length of a short spell", ge=0.5, le=5)
-    long_spells_per_year: float = param(0.19, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
+    long_spells_per_year: float = param(0.22, "spells per person per year", "assumption (calibrated to F2)", "long spells per year at zero burnout", ge=0, le=5)
     long_spell_weeks: float = param(8.0, "weeks", "assumption", "mean length of a long spell", ge=1, le=104)
     burnout_effect: float = param(2.0, "log-rate per unit burnout", "assumption", "how much burnout raises spell starts", ge=0, le=10)
     max_burnout_multiplier: float = param(3.0, "times the spell rate", "assumption (CBS: even healthcare, the sector with most sick leave, averages ~8% of work days)", "ceiling that burnout's multiplier of spell starts approaches smoothly", ge=1, le=20)
 
 
 class Attrition(Section):
-    base_quit_rate_per_year: float = param(0.075, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
+    base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
     tenure_peak_weeks: float = param(11.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)

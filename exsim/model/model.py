@@ -119,6 +119,11 @@ class OrgModel(mesa.Model):
         10. hiring into seats already vacant (internal promotions for manager seats); skill ramp
         11. customers: satisfaction, churn, word of mouth, mood fed back to staff
         12. employer brand; money; records
+
+        Each cause enters once (job demands-resources): resources (support, trust, peers, growth,
+        fairness, pay, purpose, perks, customer pride) -> engagement -> exit; demands (workload,
+        promoted managers' strain, change fatigue, unhappy customers) -> strain -> exit, and
+        strain -> burnout -> absence. Workload never enters the hazard or engagement directly.
         """
         org, staff = self.org, self.staff
         self.week += 1

@@ -297,7 +297,7 @@ def understaffing(runs: Runs, config: ScenarioConfig) -> CheckResult:
 
 
 # ---- plausibility: extremes and smooth response curves ---------------------------------------
-SLOPE_NOISE = 0.01  # attrition steps under 1 point count as flat, or under 2 standard errors if that is more
+SLOPE_NOISE = 0.01  # attrition steps under 1 point count as flat (assumption)
 
 
 def _extreme(runs: Runs, kpi: str, worst) -> CheckResult:
@@ -329,18 +329,18 @@ def response_curve(runs: Runs, names: list[str], kpi: str = "voluntary_attrition
 def largest_slope_change(x: np.ndarray, y: np.ndarray) -> float:
     """The largest ratio between neighbouring slopes of a rising curve y(x) (inf if it falls).
 
-    `y` holds one row per replicate (or is a single curve). A step counts as at least its noise:
-    SLOPE_NOISE or two standard errors of the paired step over replicates, whichever is larger,
-    so noise on a flat stretch is neither a kink nor a fall.
+    `y` holds one row per replicate (or is a single curve); the slopes are those of the mean
+    curve. A step counts as at least its noise (SLOPE_NOISE, or two standard errors of the paired
+    replicate steps if that is more), so noise on a flat stretch is neither a kink nor a fall.
     """
     per_replicate = np.atleast_2d(y)
     steps = np.diff(per_replicate, axis=1)
-    mean_steps = steps.mean(axis=0)
-    standard_error = steps.std(axis=0, ddof=1) / np.sqrt(len(steps)) if len(steps) > 1 else 0.0
-    noise = np.maximum(SLOPE_NOISE, 2.0 * standard_error)
-    if np.any(mean_steps <= -noise):
+    mean = steps.mean(axis=0)
+    error = steps.std(axis=0, ddof=1) / np.sqrt(len(steps)) if len(steps) > 1 else np.zeros_like(mean)
+    noise = np.maximum(SLOPE_NOISE, 2.0 * error)
+    if np.any(mean <= -noise):
         return float("inf")  # the curve turns down beyond the noise: not monotone
-    slopes = np.maximum(mean_steps, noise) / np.diff(x)
+    slopes = np.maximum(mean, noise) / np.diff(x)
     return float(np.max(np.maximum(slopes[:-1], slopes[1:]) / np.minimum(slopes[:-1], slopes[1:])))
 
 
