@@ -102,8 +102,7 @@ def test_calibrated_toml_is_valid_toml_with_a_relative_extends_that_moves_with_i
     (project / "configs" / "base.toml").write_text("[org]\nheadcount = 80\n")
     folder = project / "results" / "cal"
     folder.mkdir(parents=True)
-    result = SimpleNamespace(study=SimpleNamespace(best_params={"attrition.base_quit_rate_per_year": 0.1234567,
-                                                                "org.span_of_control": 9.0}))
+    result = SimpleNamespace(best_params={"attrition.base_quit_rate_per_year": 0.1234567, "org.span_of_control": 9.0})
     overrides = {"managers.selection": "leadership", "org.span_of_control": 7.0, "sim.years": 2}
     text = calibrated_toml(project / "configs" / "base.toml", result, Path("people.csv"), overrides, folder)
     data = tomllib.loads(text)

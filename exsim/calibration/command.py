@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 import click
+import numpy as np
 
 from exsim.config import config_to_dict, load_config
+from exsim.errors import UserError
 
 INTERRUPTED_EXIT = 130
 
@@ -27,10 +29,17 @@ INTERRUPTED_EXIT = 130
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path), help="A TOML file with a [map] table.")
 @click.option("--tenure-unit", type=click.Choice(["days", "weeks", "months", "years"]), help="Unit of a tenure column.")
 @click.option("--date-format", help="Date format such as %m/%d/%Y (default: detected).")
+@click.option("--design", type=click.Choice(["dates", "snapshot", "survival"]),
+              help="How the file was drawn (default: detected and explained): hire and exit dates; a snapshot of "
+                   "current staff plus one year's leavers; or survival records (everyone followed until they left).")
 @click.option("--params", help="Parameters to fit: section.key[:low:high],... (default: the quit-hazard parameters).")
+@click.option("--holdout", type=click.FloatRange(0.05, 0.5), metavar="SHARE",
+              help="Hold out this share of the people (e.g. 0.3): fit on the rest, report the fit on them too.")
 @click.option("--trials", type=click.IntRange(1, 10_000), default=40, show_default=True, help="Optuna trials in total.")
 @click.option("--replicates", type=click.IntRange(1, 100), default=2, show_default=True, help="Replicates averaged per trial.")
-@click.option("--years", type=click.IntRange(1, 50), help="Simulated years per run (default: 4 for dated data, 3 otherwise).")
+@click.option("--years", type=click.IntRange(1, 50),
+              help="Simulated years per run (default: 4 for dated data, 3 for snapshots; survival records: long "
+                   "enough to follow new hires to the file's longest fitted tenure).")
 @click.option("--seed", type=click.IntRange(0), default=42, show_default=True, help="Seed of the search and the runs.")
 @click.option("--workers", type=click.IntRange(1, 256), help="Processes running replicates (default: all cores).")
 @click.option("--parallel-trials", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -38,8 +47,8 @@ INTERRUPTED_EXIT = 130
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
               show_default=True, help="Output folder; rerunning with the same --out and options resumes the study.")
-def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params, trials, replicates, years, seed,
-              workers, parallel_trials, overrides, out) -> None:
+def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design, params, holdout, trials, replicates,
+              years, seed, workers, parallel_trials, overrides, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
     from exsim.calibration.fit import complete_trials, fit, parse_parameters
     from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
@@ -49,28 +58,71 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, params
     from exsim.data.records import read_employee_records
 
     column_map, tenure_unit, date_format = _column_mapping(maps, mapping, tenure_unit, date_format)
-    records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format)
+    records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format,
+                                    design=design)
+    records, held_out = split_records(records, holdout, seed) if holdout else (records, None)
     observed = observed_targets(records)
-    years = years or (4 if records.mode == "dates" else 3)
+    years = years or default_years(observed)
+    observed = within_run(observed, years)
     base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
-    parameters = parse_parameters(params, base)
+    parameters = parse_parameters(params, base, records.design)
     if base.org.chart:
         read_org_chart(base.org.chart)  # a bad chart stops here, not inside the first trial
-    settings = study_settings(data, config_to_dict(base), parameters)
+    settings = study_settings(data, config_to_dict(base), parameters, {"design": records.design, "holdout": holdout})
     out = claim_calibration_folder(out, settings)
     command = " ".join(["exsim", *sys.argv[1:]])
     _say(records.summary())
-    _say(f"observed: attrition {observed.attrition:.1%}; {observed.curve_name} "
+    _say(f"design: {records.design_reason}")
+    _say(f"observed: {'exits per person-year' if observed.mode == 'survival' else 'attrition'} {observed.attrition:.1%}; {observed.curve_name} "
          + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
     with calibration_folder(out, settings, command) as study_path:
         try:
             result = fit(base, observed, parameters, trials, study_path, seed, workers, say=_say,
                          parallel_trials=parallel_trials)
-            write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base))
+            write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base),
+                          held_out)
             write_manifest(out, settings, command, trials=len(complete_trials(result.study)))
         except KeyboardInterrupt:
             _stopped(study_path, seed, trials)
     _print_result(result, observed, out)
+
+
+def split_records(records, share: float, seed: int):
+    """(fitted, held out): the same random `share` of the people held out for the same seed."""
+    from dataclasses import replace
+
+    from exsim.analysis.baselines import holdout_split
+    from exsim.data.errors import DataError
+    try:
+        train, test = holdout_split(records.frame, share, seed)
+    except ValueError as exc:
+        raise DataError(f"--holdout {share}: {exc}", file=records.source) from None
+    return replace(records, frame=train.reset_index(drop=True)), replace(records, frame=test.reset_index(drop=True))
+
+
+def default_years(observed) -> int:
+    """Years a run needs: 4 for dated data, 3 for snapshots; survival: new hires of the first years
+    followed to the longest fitted tenure (at most 12 years)."""
+    if observed.mode == "survival":
+        return int(min(12, np.ceil(max(observed.curve.index) / 12) + 2))
+    return 4 if observed.mode == "dates" else 3
+
+
+def within_run(observed, years: int):
+    """Survival targets the run can follow: new hires of year 1 reach at most (years - 1) x 12 months."""
+    from dataclasses import replace
+    if observed.mode != "survival":
+        return observed
+    reach = (years - 1) * 12
+    kept = observed.curve.index[observed.curve.index <= reach]
+    if len(kept) == len(observed.curve):
+        return observed
+    if len(kept) == 0:
+        raise UserError(f"--years {years} follows new hires for {reach} months, shorter than the first retention "
+                         f"point ({observed.curve.index[0]} months); use --years {default_years(observed)}")
+    _say(f"--years {years} follows new hires for at most {reach} months: retention after month {kept[-1]} is not "
+         f"fitted (--years {default_years(observed)} fits all of it)")
+    return replace(observed, curve=observed.curve[kept], se=observed.se[kept])
 
 
 def _say(message: str) -> None:
@@ -91,8 +143,13 @@ def _print_result(result, observed, out: Path) -> None:
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
         click.echo(f"{row['parameter']} = {row['best']:.4g} [{row['low']:.4g}, {row['high']:.4g}]{note}")
-    click.echo(f"attrition observed {observed.attrition:.1%}, simulated {result.best_simulated.attrition:.1%}; "
-               f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
+    sim = result.best_simulated
+    if observed.mode == "survival":
+        points = ", ".join(f"{m}: {observed.curve[m]:.0%} vs {sim.curve.get(m, float('nan')):.0%}" for m in observed.curve.index)
+        click.echo(f"retention by tenure month, data vs calibrated model: {points}")
+    else:
+        click.echo(f"attrition observed {observed.attrition:.1%}, simulated {sim.attrition:.1%}")
+    click.echo(f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
 
 
 def _column_mapping(maps, mapping: Path | None, tenure_unit: str | None,

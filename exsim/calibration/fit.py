@@ -39,8 +39,18 @@ DEFAULT_PARAMETERS = {
     "attrition.tenure_peak_weeks": (4.0, 52.0),
     "attrition.engagement_effect": (1.0, 8.0),
 }
+SURVIVAL_PARAMETERS = {  # a survival file shows the whole tenure curve: fit its shape, not engagement
+    "attrition.base_quit_rate_per_year": (0.01, 0.40),
+    "attrition.start_multiplier": (0.1, 1.5),
+    "attrition.early_peak_multiplier": (0.0, 10.0),
+    "attrition.tenure_peak_weeks": (4.0, 156.0),
+    "attrition.late_multiplier": (0.2, 1.5),
+}
 NOT_FITTED_SECTIONS = ("sim", "lesson", "interventions")  # run settings, texts and schedules, not model parameters
 IDENTIFIED_SHARE = 0.5  # an interval wider than half the search range: the data cannot pin it down
+BOUND_SHARE = 0.02  # an interval within 2% of a search bound sits on it: the optimum may lie beyond
+CANDIDATES = 5  # the best trials re-run on fresh seeds before a winner is named
+FRESH_SEED_OFFSET = 1_000_003  # fresh seeds: the run seed plus this
 STUDY_NAME = "exsim-calibration"
 POLL_SECONDS = 0.1
 PARAMS_FORMAT = "section.key or section.key:low:high, separated by commas"
@@ -55,8 +65,10 @@ class FitResult:
     study: optuna.Study
     parameters: dict[str, tuple[float, float]]
     observed: Targets
-    best_simulated: Targets
+    best_simulated: Targets  # the winner re-run on fresh seeds
     intervals: pd.DataFrame
+    best_params: dict[str, float]  # the winner after the re-runs, not merely the luckiest trial
+    confirmed: pd.DataFrame  # the best candidates: trial, loss in the search, loss on fresh seeds
 
 
 # ---- --params ----------------------------------------------------------------------------------
@@ -80,10 +92,13 @@ def _schema_bounds(spec) -> tuple[float, float]:
     return low, high
 
 
-def parse_parameters(text: str | None, base: ScenarioConfig) -> dict[str, tuple[float, float]]:
-    """'section.key[:low:high],...' -> search ranges (defaults for known keys); errors name --params and the item."""
+def parse_parameters(text: str | None, base: ScenarioConfig, design: str = "dates") -> dict[str, tuple[float, float]]:
+    """'section.key[:low:high],...' -> search ranges (defaults for known keys); errors name --params and the item.
+
+    Without --params: the tenure curve's shape for survival records, else the default parameters.
+    """
     if text is None:
-        return dict(DEFAULT_PARAMETERS)
+        return dict(SURVIVAL_PARAMETERS if design == "survival" else DEFAULT_PARAMETERS)
     if not text.strip():
         raise ConfigError(f"--params is empty; write {PARAMS_FORMAT}, e.g. attrition.base_quit_rate_per_year:0.02:0.3")
     fittable = fittable_parameters()
@@ -252,10 +267,32 @@ def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[flo
                     f"(best {study.best_value:.2f})")
 
         study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
-        best = _targets_from_json(study.best_trial.user_attrs.get("simulated"))
-        if best is None:  # a study begun by an older exsim
-            best = simulate_targets(base, study.best_params, observed, pool)
-    return FitResult(study, parameters, observed, best, intervals(study, parameters))
+        say(f"re-running the best {min(CANDIDATES, len(complete_trials(study)))} trials on fresh seeds")
+        confirmed, best = confirm_best(study, base, observed, pool)
+    winner = study.trials[int(confirmed["trial"].iloc[0])]
+    noise = float(max(confirmed["rerun_noise"].iloc[0], 1.0))
+    table = intervals(study, parameters, winner, float(confirmed["loss_mean"].iloc[0]), noise)
+    return FitResult(study, parameters, observed, best, table, dict(winner.params), confirmed)
+
+
+def confirm_best(study: optuna.Study, base: ScenarioConfig, observed: Targets,
+                 pool: ReplicatePool) -> tuple[pd.DataFrame, Targets]:
+    """Re-run the CANDIDATES best trials on fresh seeds; rank them by the mean of both losses.
+
+    The luckiest trial of a noisy search is not the best parameter set: the winner is the one that
+    stays good on seeds it was not chosen on. Returns the ranked table and the winner's fresh targets.
+    """
+    fresh = base.model_copy(update={"sim": base.sim.model_copy(update={"seed": base.sim.seed + FRESH_SEED_OFFSET})})
+    ranked = sorted(complete_trials(study), key=lambda t: t.value)[:CANDIDATES]
+    rows, targets = [], {}
+    for trial in ranked:
+        targets[trial.number] = simulate_targets(fresh, trial.params, observed, pool)
+        rerun = loss(observed, targets[trial.number])
+        rows.append({"trial": trial.number, "loss_search": trial.value, "loss_fresh_seeds": rerun,
+                     "loss_mean": (trial.value + rerun) / 2, **trial.params})
+    table = pd.DataFrame(rows).sort_values("loss_mean", kind="stable").reset_index(drop=True)
+    table["rerun_noise"] = float((table["loss_fresh_seeds"] - table["loss_search"]).abs().mean())
+    return table, targets[int(table["trial"].iloc[0])]
 
 
 class _stop_on_interrupt:
@@ -280,34 +317,38 @@ class _stop_on_interrupt:
 
 
 def _targets_to_json(targets: Targets) -> dict:
-    return {"mode": targets.mode, "attrition": targets.attrition,
-            "curve": [[int(k), float(v)] for k, v in targets.curve.items()]}
+    data = {"mode": targets.mode, "attrition": targets.attrition,
+            "curve": [[int(k), float(v)] for k, v in targets.curve.items()], "all_exits": targets.all_exits}
+    if targets.se is not None:
+        data["se"] = [[int(k), float(v)] for k, v in targets.se.items()]
+    return data
 
 
 def _targets_from_json(data: dict | None) -> Targets | None:
     if not data:
         return None
     curve = pd.Series({int(k): v for k, v in data["curve"]}, dtype=float)
-    return Targets(data["mode"], float(data["attrition"]), curve)
+    se = pd.Series({int(k): v for k, v in data["se"]}, dtype=float) if "se" in data else None
+    return Targets(data["mode"], float(data["attrition"]), curve, se, bool(data.get("all_exits", False)))
 
 
-def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]]) -> pd.DataFrame:
-    """Per parameter: best value and the range over trials whose loss is within the noise of the best.
+def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]], winner: optuna.trial.FrozenTrial,
+              best_loss: float, noise: float) -> pd.DataFrame:
+    """Per parameter: the winner's value and the range over trials whose loss is within `noise` of `best_loss`.
 
-    The noise is the spread of the loss over the best third of trials, at least 1 (one scaled unit:
-    2 points of attrition or 5 of retention).
+    `noise` is how much a trial's loss moves when it is re-run on fresh seeds (at least 1), so the
+    range holds every value the search cannot tell from the winner. A parameter is identified when
+    that range is narrower than IDENTIFIED_SHARE of its search range and touches neither bound.
     """
-    trials = complete_trials(study)
-    values = np.array([t.value for t in trials])
-    best = values.min()
-    top = np.sort(values)[: max(3, len(values) // 3)]
-    noise = max(float(np.std(top)), 1.0)
-    near = [t for t in trials if t.value <= best + noise]
+    near = [t for t in complete_trials(study) if t.value <= best_loss + noise] or [winner]
     rows = []
     for key, (low, high) in parameters.items():
-        seen = [t.params[key] for t in near]
+        seen = [t.params[key] for t in near] + [winner.params[key]]
         lo, hi = min(seen), max(seen)
-        rows.append({"parameter": key, "best": study.best_params[key], "low": lo, "high": hi,
+        edge = BOUND_SHARE * (high - low)
+        on_bound = lo <= low + edge or hi >= high - edge
+        rows.append({"parameter": key, "best": winner.params[key], "low": lo, "high": hi,
                      "search_low": low, "search_high": high, "trials_near_best": len(near),
-                     "identified": (hi - lo) <= IDENTIFIED_SHARE * (high - low)})
+                     "on_bound": on_bound,
+                     "identified": (hi - lo) <= IDENTIFIED_SHARE * (high - low) and not on_bound})
     return pd.DataFrame(rows)

@@ -33,10 +33,12 @@ FILES = (STUDY, f"{STUDY}-journal", f"{STUDY}-wal", f"{STUDY}-shm", LOCK, "calib
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)$")
 
 
-def study_settings(data: Path, config: dict, parameters: dict[str, tuple[float, float]]) -> dict:
-    """What must not change between a study and its resumption: the data's content, the config, the ranges."""
+def study_settings(data: Path, config: dict, parameters: dict[str, tuple[float, float]],
+                   reading: dict | None = None) -> dict:
+    """What must not change between a study and its resumption: the data's content, how it is read
+    (design, held-out share), the config, the ranges."""
     settings = {"data": str(Path(data).resolve()), "data_sha256": hashlib.sha256(Path(data).read_bytes()).hexdigest(),
-                "config": config, "parameters": {k: list(v) for k, v in parameters.items()}}
+                "config": config, "parameters": {k: list(v) for k, v in parameters.items()}, **(reading or {})}
     return json.loads(json.dumps(settings, default=str))  # as it reads back from the manifest
 
 

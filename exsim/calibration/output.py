@@ -17,8 +17,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from exsim.analysis.baselines import fit_baselines  # noqa: E402
 from exsim.calibration.fit import FitResult  # noqa: E402
+from exsim.calibration.targets import Targets, observed_targets  # noqa: E402
 from exsim.data.records import EmployeeRecords  # noqa: E402
+
+BASELINES = ("weibull", "exponential", "piecewise")
 
 
 def write_atomically(path: Path, write) -> None:
@@ -42,7 +46,7 @@ def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: d
     for key, value in (overrides or {}).items():
         if not key.startswith("sim."):
             _set_dotted(tree, key, value)
-    for key, value in result.study.best_params.items():
+    for key, value in result.best_params.items():
         _set_dotted(tree, key, float(f"{value:.6g}"))
     lines = [f"# Calibrated by exsim calibrate on {data}.",
              "# Fitted values below; intervals and fit statistics are in report.md next to this file.",
@@ -107,13 +111,39 @@ def toml_value(value) -> str:
 _TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-def fit_table(result: FitResult) -> pd.DataFrame:
-    obs, sim = result.observed, result.best_simulated
-    rows = [{"target": "annual voluntary attrition" if obs.mode == "dates" else "share who left",
-             "observed": obs.attrition, "simulated": sim.attrition}]
+ATTRITION_LABEL = {"dates": "annual voluntary attrition", "tenure": "share who left", "survival": "exits per person-year"}
+
+
+def fit_table(result: FitResult, records: EmployeeRecords, held_out: EmployeeRecords | None = None) -> pd.DataFrame:
+    """Observed against simulated per target, on the fitted people and (with --holdout) the held-out ones.
+
+    Survival records add the data's standard error and, beside the calibrated model, the retention
+    a Weibull, an exponential and a piecewise-exponential model fitted to the same people predict.
+    """
+    baselines = _baselines(records) if result.observed.mode == "survival" else {}
+    parts = [_fit_rows(result.observed, result.best_simulated, baselines, "fitted")]
+    if held_out is not None:
+        parts.append(_fit_rows(observed_targets(held_out), result.best_simulated, baselines, "held out"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _baselines(records: EmployeeRecords) -> dict:
+    try:
+        return fit_baselines(records.survival_frame(voluntary_only=True))
+    except ValueError:  # no exits at all: nothing for a survival model to fit
+        return {}
+
+
+def _fit_rows(obs: Targets, sim: Targets, baselines: dict, sample: str) -> pd.DataFrame:
+    rows = [{"sample": sample, "target": ATTRITION_LABEL[obs.mode], "observed": obs.attrition, "simulated": sim.attrition}]
     for point, value in obs.curve.items():
-        label = f"retention at month {point}" if obs.mode == "dates" else f"exit share in tenure year {point}"
-        rows.append({"target": label, "observed": value, "simulated": sim.curve.get(point)})
+        label = f"exit share in tenure year {point}" if obs.mode == "tenure" else f"retention at month {point}"
+        row = {"sample": sample, "target": label, "observed": value, "simulated": sim.curve.get(point)}
+        if obs.se is not None:
+            row["observed_se"] = obs.se.get(point)
+        for name, model in baselines.items():
+            row[name] = float(model.retention([point]).iloc[0])
+        rows.append(row)
     table = pd.DataFrame(rows)
     table["difference"] = table["simulated"] - table["observed"]
     return table
@@ -123,8 +153,11 @@ def curve_figure(result: FitResult):
     obs, sim = result.observed, result.best_simulated
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(obs.curve.index, obs.curve.to_numpy(), "o-", label="observed (your data)", color="C0")
+    if obs.se is not None:
+        ax.fill_between(obs.curve.index, obs.curve - 1.96 * obs.se, obs.curve + 1.96 * obs.se, color="C0", alpha=0.15,
+                        label="observed, 95% interval")
     ax.plot(sim.curve.index, sim.curve.to_numpy(), "s--", label="simulated (calibrated)", color="C1")
-    if obs.mode == "dates":
+    if obs.mode != "tenure":
         ax.set_xlabel("tenure (months)")
         ax.set_ylabel("share still employed (Kaplan-Meier)")
         ax.set_title("Retention by tenure: observed and simulated", fontsize=10)
@@ -155,32 +188,71 @@ def loss_figure(result: FitResult):
 
 def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, command: str, figures: list[str]) -> str:
     iv = result.intervals
+    survival = result.observed.mode == "survival"
+    scale = ("(a chi-square: each retention point's miss over its standard error, squared; about 1 per point "
+             "at a good fit)" if survival else "(squared misfit: 2 points of attrition or 5 points of the curve count as 1)")
     lines = ["# exsim calibrate", "", f"Command: `{command}`  ", records.summary().replace("\n", "  \n"), "",
-             f"{len(result.study.trials)} trials; best loss {result.study.best_value:.2f} "
-             "(squared misfit: 2 points of attrition or 5 points of the curve count as 1).", "",
-             "## Fitted parameters", "",
-             "Interval: the range over trials whose loss is within the noise of the best.", "",
-             "| parameter | fitted | interval | search range | identified by these data |", "|---|---|---|---|---|"]
+             f"Design: {records.design_reason}.", ""]
+    if result.observed.all_exits:
+        lines += ["The file has no exit reasons, so every exit is compared with every exit of the model "
+                  "(voluntary and involuntary).", ""]
+    if records.extra_columns:
+        lines += [f"Other columns kept for segmenting: {', '.join(map(str, records.extra_columns))}.", ""]
+    confirmed = result.confirmed.iloc[0]
+    lines += [f"{len(result.study.trials)} trials. The best {len(result.confirmed)} were re-run on fresh seeds; the "
+              f"winner (trial {int(confirmed['trial'])}) has loss {confirmed['loss_search']:.2f} in the search and "
+              f"{confirmed['loss_fresh_seeds']:.2f} on fresh seeds {scale}. A re-run moves the loss by "
+              f"{confirmed['rerun_noise']:.2f} on average: trials closer than that cannot be told apart.", "",
+              "## Fitted parameters", "",
+              "Interval: the range over trials whose loss is within the noise of the best.", "",
+              "| parameter | fitted | interval | search range | identified by these data |", "|---|---|---|---|---|"]
     for _, row in iv.iterrows():
-        verdict = "yes" if row["identified"] else "**no**: the interval spans most of the range"
+        verdict = ("yes" if row["identified"] else "**no**: the interval sits on a search bound" if row["on_bound"]
+                   else "**no**: the interval spans most of the range")
         lines.append(f"| {row['parameter']} | {row['best']:.4g} | {row['low']:.4g} to {row['high']:.4g} | "
                      f"{row['search_low']:.4g} to {row['search_high']:.4g} | {verdict} |")
     unidentified = iv.loc[~iv["identified"], "parameter"].tolist()
     if unidentified:
         lines += ["", f"The data cannot identify {', '.join(unidentified)}: many values fit equally well. "
                       "Keep the default or fix it from other evidence."]
-    rmse = float((fit["difference"] ** 2).mean() ** 0.5)
-    lines += ["", "## Fit", "", f"Root mean square difference over all targets: {rmse:.3f}.", "",
-              "| target | observed | simulated | difference |", "|---|---|---|---|"]
-    for _, row in fit.iterrows():
-        lines.append(f"| {row['target']} | {row['observed']:.3f} | {row['simulated']:.3f} | {row['difference']:+.3f} |")
+    lines += ["", "## Fit", ""] + _fit_lines(fit)
     lines += ["", "## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"
 
 
+def _fit_lines(fit: pd.DataFrame) -> list[str]:
+    """Per sample (fitted, held out): the table, and how the calibrated model compares with the baselines."""
+    lines = []
+    names = [n for n in BASELINES if n in fit]
+    for sample, part in fit.groupby("sample", sort=False):
+        curve = part[part["target"].str.startswith(("retention", "exit share"))]
+        rmse = float((part["difference"] ** 2).mean() ** 0.5)
+        lines += [f"### {sample} ({'the people the parameters were fitted to' if sample == 'fitted' else 'people the fit never saw'})",
+                  "", f"Root mean square difference over all targets: {rmse:.3f}."]
+        if names and len(curve):
+            worst = {"calibrated exsim": 100 * curve["difference"].abs().max()}
+            worst.update({n: 100 * (curve[n] - curve["observed"]).abs().max() for n in names})
+            lines += ["", "Largest miss of the retention curve, in points: "
+                      + "; ".join(f"{n} {v:.1f}" for n, v in worst.items())
+                      + ". The Weibull, exponential and piecewise-exponential models are plain survival models "
+                        "fitted to the fitted people's records: an agent-based model that misses by much more "
+                        "than they do has not captured the data's tenure curve."]
+        header = ["target", "observed", *(["± se"] if "observed_se" in part else []), "simulated", "difference", *names]
+        lines += ["", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for _, row in part.iterrows():
+            cells = [row["target"], f"{row['observed']:.3f}"]
+            if "observed_se" in part:
+                cells.append("" if pd.isna(row.get("observed_se")) else f"{row['observed_se']:.3f}")
+            cells += [f"{row['simulated']:.3f}", f"{row['difference']:+.3f}"]
+            cells += ["" if pd.isna(row.get(n)) else f"{row[n]:.3f}" for n in names]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
 def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, records: EmployeeRecords, command: str,
-                  overrides: dict[str, object] | None = None) -> None:
-    """Figures, fit.csv, parameters.csv, report.md and calibrated.toml, each replaced atomically."""
+                  overrides: dict[str, object] | None = None, held_out: EmployeeRecords | None = None) -> None:
+    """Figures, fit.csv, parameters.csv, candidates.csv, report.md and calibrated.toml, each replaced atomically."""
     figdir = out / "figures"
     figdir.mkdir(parents=True, exist_ok=True)
     figures = []
@@ -189,8 +261,9 @@ def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, rec
         write_atomically(figdir / name, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
         plt.close(fig)
         figures.append(name)
-    fit = fit_table(result)
+    fit = fit_table(result, records, held_out)
     write_atomically(out / "fit.csv", lambda p: fit.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "parameters.csv", lambda p: result.intervals.to_csv(p, index=False, float_format="%.6g"))
+    write_atomically(out / "candidates.csv", lambda p: result.confirmed.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "report.md", lambda p: p.write_text(report(result, records, fit, command, figures)))
     write_atomically(out / "calibrated.toml", lambda p: p.write_text(calibrated_toml(base_path, result, data, overrides, out)))

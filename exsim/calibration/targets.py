@@ -1,8 +1,11 @@
 """Fit targets computed the same way from HR records and from the model's spells.
 
 Dated records (hire and exit dates): annual voluntary attrition and Kaplan-Meier retention by
-tenure month (right-censored). Cross-sectional records (tenure and a left flag, like IBM's):
-the share that left and the exit share by tenure year (a snapshot life table).
+tenure month (right-censored). Snapshots (tenure and a left flag, like IBM's: current staff plus
+one year's leavers): the share that left and the exit share by tenure year (a snapshot life
+table). Survival records (tenure and a left flag, everyone followed until they left or the file
+ended): Kaplan-Meier retention with its Greenwood standard errors, against the model's new hires
+followed to the end of the run; the data's own noise sets the scale of the misfit.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from exsim.data.errors import DataError
 from exsim.data.records import EmployeeRecords
 
 RETENTION_MONTHS = (3, 6, 12, 24, 36)
+SURVIVAL_MONTHS = (3, 6, 12, 24, 36, 60, 120)
+MIN_AT_RISK = 20  # a retention point with fewer people at risk is too noisy to fit
+SE_FLOOR = 0.01  # no retention point is trusted to better than 1 point
 SNAPSHOT_YEARS = 5
 MIN_EMPLOYEES = 20  # fewer usable rows say nothing about a retention curve
 ATTRITION_SCALE = 0.02  # a 2-point miss in annual attrition weighs as much as ...
@@ -28,13 +34,15 @@ CURVE_SCALE = 0.05  # ... a 5-point miss at one point of the retention curve
 class Targets:
     """Observed (or simulated) figures: attrition and a curve (retention or exit share) on a grid."""
 
-    mode: str  # "dates" or "tenure"
-    attrition: float
-    curve: pd.Series  # index: month (dates) or tenure year (tenure)
+    mode: str  # "dates", "tenure" (a snapshot) or "survival"
+    attrition: float  # annual voluntary attrition; the share who left (tenure); exits per person-year (survival)
+    curve: pd.Series  # index: month (dates, survival) or tenure year (tenure)
+    se: pd.Series | None = None  # standard error of each curve point (survival)
+    all_exits: bool = False  # the data has no exit reasons: every exit is an event, in the model too
 
     @property
     def curve_name(self) -> str:
-        return "retention" if self.mode == "dates" else "exit share"
+        return "exit share" if self.mode == "tenure" else "retention"
 
 
 def observed_targets(records: EmployeeRecords) -> Targets:
@@ -43,6 +51,8 @@ def observed_targets(records: EmployeeRecords) -> Targets:
         raise DataError(f"only {records.n_used} usable employee row{'s' if records.n_used != 1 else ''} "
                         f"({len(records.skipped)} skipped), too few to calibrate", file=records.source, expected=f"at least {MIN_EMPLOYEES} employees")
     frame = records.survival_frame(voluntary_only=True)
+    if records.design == "survival":
+        return survival_targets(frame, all_exits=not records.frame["voluntary"].notna().any())
     if records.mode == "dates":
         start = observed_from(frame)
         attrition = annual_voluntary_attrition(frame, start=start).rate
@@ -60,6 +70,18 @@ def observed_targets(records: EmployeeRecords) -> Targets:
     return Targets("tenure", float(frame["left"].mean()), table)
 
 
+def survival_targets(frame: pd.DataFrame, all_exits: bool) -> Targets:
+    """Kaplan-Meier retention (with standard errors) where at least MIN_AT_RISK people are at risk."""
+    km = km_retention(frame, months=list(SURVIVAL_MONTHS)).set_index("month")
+    km = km[km["at_risk"] >= MIN_AT_RISK]
+    if km.empty:
+        raise DataError(f"fewer than {MIN_AT_RISK} people reach {SURVIVAL_MONTHS[0]} months of tenure",
+                        expected="survival records with more people or longer tenures")
+    person_years = frame["tenure_weeks"].sum() / (365.25 / 7)
+    rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
+    return Targets("survival", rate, km["retention"], km["se"], all_exits)
+
+
 def observed_from(frame: pd.DataFrame) -> pd.Timestamp:
     """Where the export's record of exits begins: the first exit date (earlier leavers are missing)."""
     exits = pd.to_datetime(frame["exit_date"]).dropna()
@@ -69,6 +91,12 @@ def observed_from(frame: pd.DataFrame) -> pd.Timestamp:
 
 def simulated_targets(spells: pd.DataFrame, timeseries: pd.DataFrame, observed: Targets) -> Targets:
     """The same figures from the model's spells, on the observed grid."""
+    if observed.mode == "survival":
+        frame = spells_to_survival_frame(spells, hired_during_run=True, voluntary_only=not observed.all_exits)
+        km = km_retention(frame, months=list(observed.curve.index)).set_index("month")
+        person_years = frame["tenure_weeks"].sum() / (365.25 / 7)
+        rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
+        return Targets("survival", rate, km["retention"], km["se"], observed.all_exits)
     if observed.mode == "dates":
         frame = spells_to_survival_frame(spells, hired_during_run=True, voluntary_only=True)
         curve = km_retention(frame, months=list(observed.curve.index)).set_index("month")["retention"]
@@ -81,6 +109,14 @@ def simulated_targets(spells: pd.DataFrame, timeseries: pd.DataFrame, observed: 
 
 
 def loss(observed: Targets, simulated: Targets) -> float:
-    """Weighted squared misfit of attrition and the curve (missing curve points are skipped)."""
+    """Weighted squared misfit of attrition and the curve (missing curve points are skipped).
+
+    Survival: the curve alone, each point scaled by the data's and the model's standard errors
+    (a chi-square: about one per point at a good fit).
+    """
+    if observed.mode == "survival":
+        sim_se = simulated.se if simulated.se is not None else 0.0
+        scale = np.sqrt(observed.se ** 2 + sim_se ** 2 + SE_FLOOR ** 2)
+        return float(np.nansum(((simulated.curve - observed.curve) / scale) ** 2))
     curve = ((simulated.curve - observed.curve) / CURVE_SCALE) ** 2
     return float(((simulated.attrition - observed.attrition) / ATTRITION_SCALE) ** 2 + np.nansum(curve))

@@ -94,7 +94,7 @@ class Org(Section):
     frontline_share: float = param(0.7, "share of teams", "assumption", "share of teams that serve customer accounts", ge=0, le=1)
     cross_team_ties: float = param(1.0, "ties per person", "assumption (small-world ties, Watts-Strogatz style)", "mean teammate-like ties across teams", ge=0, le=20)
     chart: str | None = param(None, "file path", "user (an HRIS export)", "org chart CSV or Parquet with employee_id and manager_id; when set, the reporting tree, headcount and spans come from it")
-    team_workload_sd: float = param(0.1, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
+    team_workload_sd: float = param(0.13, "share of demand", "assumption (F4: some teams run chronic overtime)", "spread of demand between teams around work.workload", ge=0, le=1)
 
 
 class Managers(Section):
@@ -130,7 +130,7 @@ class Culture(Section):
 class Work(Section):
     workload: float = param(1.0, "demand / staffed capacity", "assumption (1.0 = fully staffed)", "work demand relative to staffed capacity", ge=0.2, le=3)
     gap_absorbed: float = param(0.5, "share of a staffing gap", "assumption (slack, temps, work left undone)", "share of missing capacity that does not land on colleagues", ge=0, le=1)
-    overload_strain: float = param(3.5, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
+    overload_strain: float = param(3.0, "logit per unit overload", "job demands-resources; size calibrated to F2 and F4", "strain rise per unit of workload above available capacity", ge=0, le=50)
     base_strain: float = param(-1.3, "logit", "assumption (calibrated to F2)", "strain index at normal load without resources", ge=-10, le=10)
     resource_relief: float = param(1.5, "logit per unit support", "assumption (job demands-resources)", "strain relief from manager support and peer help", ge=0, le=10)
     resilience_sd: float = param(0.8, "logit", "assumption", "spread of personal resilience to strain", ge=0, le=3)
@@ -188,13 +188,16 @@ class Absence(Section):
 class Attrition(Section):
     base_quit_rate_per_year: float = param(0.07, "share per year", "assumption (calibrated to F1)", "voluntary quit rate of a settled employee at reference engagement", ge=0, le=1)
     tenure_peak_weeks: float = param(11.0, "weeks", "F3 (Farber 1994: hazard peaks ~3 months)", "tenure at which the quit hazard peaks", ge=1, le=260)
+    start_multiplier: float = param(1.0, "times the settled hazard", "assumption (F3 shape); fit it to files with a quiet probation or notice period", "hazard at hire, rising to the settled level over the peak time", ge=0, le=10)
+    late_multiplier: float = param(1.0, "times the settled hazard", "assumption; fit it to files where long-tenured staff rarely leave", "level the hazard declines to after long tenure", ge=0, le=10)
+    late_decline_weeks: float = param(260.0, "weeks", "assumption", "time constant of the decline toward the late level", ge=4, le=2600)
     early_peak_multiplier: float = param(3.5, "times the settled hazard", "F3 (CBS 2022: <2 years 3x the switching of 2+ years)", "extra hazard at the peak of the tenure curve", ge=0, le=50)
     engagement_effect: float = param(4.0, "log-hazard per unit engagement", "assumption", "hazard rise per unit engagement below the reference", ge=0, le=20)
     engagement_reference: float = param(0.65, "engagement 0-1", "assumption", "engagement at which the engagement effect is neutral", ge=0, le=1)
-    strain_effect: float = param(13.5, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
+    strain_effect: float = param(17.0, "log-hazard per unit strain", "job demands-resources (demands -> strain -> exit); size calibrated to F4 (overtime workers leave 2.9x as often)", "hazard rise per unit of strain above the reference", ge=0, le=30)
     strain_reference: float = param(0.22, "strain 0-1", "assumption (about the baseline's mean strain)", "strain at which the strain effect is neutral", ge=0, le=1)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
-    max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^tanh(x/ln M))", ge=1, le=100)
+    max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^(u/sqrt(1+u^2)), u = x/ln M)", ge=1, le=100)
     onboarding_effect: float = param(1.1, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.14, "share of hazard", "F7 (Visier 2022: +9.1% measured; set so exsim validate measures about that, net of the depletion of quit-prone teammates)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
     contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)

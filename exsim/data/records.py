@@ -60,6 +60,9 @@ class EmployeeRecords:
     as_of: date | None = None
     tenure_unit: str | None = None
     tenure_step_weeks: float | None = None  # set when a tenure column holds whole months or years only
+    design: str = "dates"  # "dates", "snapshot" or "survival" (see choose_design)
+    design_reason: str = ""
+    extra_columns: list[str] = field(default_factory=list)  # the file's other columns, kept in `frame`
 
     @property
     def n_used(self) -> int:
@@ -70,7 +73,7 @@ class EmployeeRecords:
         left = self.frame["left"]
         vol = self.frame["voluntary"][left]
         how = (f"hire and exit dates as of {self.as_of}" if self.mode == "dates"
-               else f"tenure in {self.tenure_unit} and a left flag")
+               else f"tenure in {self.tenure_unit} and a left flag, read as {self.design} records")
         text = (f"{self.source}: {self.n_rows} rows, {self.n_used} used, {len(self.skipped)} skipped; {how}; "
                 f"{int(left.sum())} left ({int(vol.eq(True).sum())} voluntary, "
                 f"{int(vol.eq(False).sum())} involuntary, {int(vol.isna().sum())} reason unknown)")
@@ -95,7 +98,8 @@ class EmployeeRecords:
 
 
 def read_employee_records(path: str | Path, mapping: dict[str, str] | None = None, tenure_unit: str | None = None,
-                          date_format: str | None = None, as_of: date | None = None) -> EmployeeRecords:
+                          date_format: str | None = None, as_of: date | None = None,
+                          design: str | None = None) -> EmployeeRecords:
     """Read employee records from a CSV or Parquet file (see the module docstring for errors and skips).
 
     mapping: canonical field -> column name; unmapped fields are found by common names (IBM:
@@ -105,7 +109,8 @@ def read_employee_records(path: str | Path, mapping: dict[str, str] | None = Non
     ('YearsAtCompany' -> years). date_format: strftime codes, else detected. as_of: the date the
     data was drawn (people still employed are censored there; exits after it count as employed);
     if None, the latest hire or exit date in the file. Dates take precedence over a tenure column
-    unless tenure is mapped explicitly.
+    unless tenure is mapped explicitly. design: "dates", "snapshot" or "survival", or None to
+    detect it (`choose_design`). Columns the mapping does not use are kept in `frame` as they are.
     """
     path = Path(path)
     tenure_unit = tenure_unit and check_tenure_unit(tenure_unit)
@@ -126,12 +131,48 @@ def read_employee_records(path: str | Path, mapping: dict[str, str] | None = Non
     frame = frame.join(timing)
     reasons = frame["exit_reason"] if "exit_reason" in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
     frame["voluntary"] = classify_exit_reasons(reasons).where(frame["left"].fillna(False))
+    extra = [c for c in table.columns if c not in columns.values() and c not in frame.columns]
+    frame = frame.join(table[extra])
     frame, skipped = _split_skips(frame)
     if frame.empty:
         reasons = "; ".join(_grouped_skips(skipped)[:3])
         raise DataError(f"no usable rows: all {len(table)} were skipped ({reasons})", file=path,
                         expected="rows with a hire date, or a tenure and a left flag")
-    return EmployeeRecords(frame, path, columns, mode, len(table), skipped, as_of, tenure_unit, step)
+    chosen, reason = choose_design(mode, frame, design, path)
+    return EmployeeRecords(frame, path, columns, mode, len(table), skipped, as_of, tenure_unit, step,
+                           chosen, reason, extra)
+
+
+DESIGNS = ("dates", "snapshot", "survival")
+SURVIVAL_LEFT_SHARE = 0.35  # more leavers than this cannot be one year's attrition (assumption)
+
+
+def choose_design(mode: str, frame: pd.DataFrame, requested: str | None, path: Path) -> tuple[str, str]:
+    """The file's design and why: dated records, a snapshot (current staff plus one year's leavers) or
+    survival records (everyone followed until they left or the file ended: the rest are censored).
+
+    A tenure file is read as survival records when more than SURVIVAL_LEFT_SHARE of its rows have
+    left, unless `requested` says otherwise; dated files are always "dates".
+    """
+    if requested is not None and requested not in DESIGNS:
+        raise DataError(f"unknown design {requested!r}", file="--design", expected=", ".join(DESIGNS))
+    if mode == "dates":
+        if requested not in (None, "dates"):
+            raise DataError(f"--design {requested} needs a tenure column and a left flag, but the file was read "
+                            "by its hire and exit dates", file=path, expected="--design dates, or map tenure and left")
+        return "dates", "hire and exit dates: retention of people hired while exits were recorded"
+    if requested == "dates":
+        raise DataError("--design dates needs hire and exit dates, but the file was read as tenures",
+                        file=path, expected="--design survival or snapshot, or map hire_date and exit_date")
+    share = float(frame["left"].mean())
+    if requested is not None:
+        return requested, f"--design {requested} (as given); {share:.1%} of the rows have left"
+    if share > SURVIVAL_LEFT_SHARE:
+        return "survival", (f"{share:.1%} of the rows have left, far more than one year's attrition: read as survival "
+                            "records (people followed until they left or the file ended; the rest censored). "
+                            "Say --design snapshot if the leavers are one year's")
+    return "snapshot", (f"{share:.1%} of the rows have left: read as a snapshot (current staff plus about one "
+                        "year's leavers). Say --design survival if everyone was followed until they left")
 
 
 def _split_skips(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:

@@ -19,9 +19,19 @@ ONBOARDING_WEEKS = 26  # F8 measures quits within 6 months
 
 
 def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
-    """Multiplier of the settled hazard: 1 + peak x (t/p) e^(1 - t/p), peaking at p weeks (F3)."""
-    x = np.asarray(tenure_weeks, dtype=np.float64) / attrition.tenure_peak_weeks
-    return 1.0 + attrition.early_peak_multiplier * x * np.exp(1.0 - x)
+    """Multiplier of the settled hazard by tenure t: start x peak x late.
+
+    start = s + (1 - s)(1 - e^(-t/p)) rises from `start_multiplier` s at hire to 1 (probation,
+    notice); peak = 1 + P (t/p) e^(1 - t/p) peaks at p = `tenure_peak_weeks` (F3); late =
+    l + (1 - l) e^(-t/D) declines to `late_multiplier` l over D = `late_decline_weeks`. At s = l = 1
+    (the defaults) only the F3 peak remains.
+    """
+    t = np.asarray(tenure_weeks, dtype=np.float64)
+    x = t / attrition.tenure_peak_weeks
+    start = attrition.start_multiplier + (1.0 - attrition.start_multiplier) * -np.expm1(-x)
+    peak = 1.0 + attrition.early_peak_multiplier * x * np.exp(1.0 - x)
+    late = attrition.late_multiplier + (1.0 - attrition.late_multiplier) * np.exp(-t / attrition.late_decline_weeks)
+    return start * peak * late
 
 
 def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:

@@ -15,10 +15,13 @@ def smooth_excess(z: np.ndarray | float, width: float = 0.1) -> np.ndarray:
 def saturating_multiplier(log_effect: np.ndarray, ceiling: float) -> np.ndarray:
     """exp(log_effect) near 0, bending smoothly to at most `ceiling` (and at least 1/ceiling).
 
-    M^tanh(x / ln M): slope 1 at x = 0 like exp(x), no kink, symmetric in log space.
+    M^s(x / ln M) with s(u) = u / sqrt(1 + u^2): slope 1 at x = 0 like exp(x), no kink, symmetric
+    in log space, and (unlike tanh) a gradual approach to the ceiling, so response curves bend
+    over a wide range instead of flattening abruptly.
     """
     log_ceiling = np.log(max(ceiling, 1.0 + 1e-9))
-    return np.exp(log_ceiling * np.tanh(np.asarray(log_effect, dtype=np.float64) / log_ceiling))
+    u = np.asarray(log_effect, dtype=np.float64) / log_ceiling
+    return np.exp(log_ceiling * u / np.sqrt(1.0 + u * u))
 
 
 def weekly_probability(rate_per_week: np.ndarray | float) -> np.ndarray | float:

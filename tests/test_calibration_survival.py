@@ -1,0 +1,112 @@
+"""Calibration on survival records (issue 11): the design is detected and said, the data's own noise
+scales the misfit, the best candidates are re-run, held-out people are scored, and plain survival
+models stand beside the calibrated model."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exsim.calibration.command import split_records
+from exsim.calibration.targets import Targets, loss, observed_targets
+from exsim.data.errors import DataError
+from exsim.data.records import read_employee_records
+from tests.synthetic_survival import draw_survival_file
+
+ROOT = Path(__file__).resolve().parents[1]
+BANDS, HAZARDS = (0, 3, 12, 24, 60, np.inf), (0.08, 0.22, 0.18, 0.12, 0.08)
+
+
+@pytest.fixture(scope="module")
+def survival_file(tmp_path_factory) -> Path:
+    """~1,000 people followed up to 15 years, half still employed (censored), plus a column to segment by."""
+    frame = draw_survival_file(1000, BANDS, HAZARDS, max_tenure_months=180, seed=5)
+    frame["TENURE"] = frame["TENURE"].round(0)
+    frame["PAY_GROUP"] = np.where(frame.index % 3 == 0, "hourly", "salaried")
+    path = tmp_path_factory.mktemp("survival") / "people.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def read(path, **kw):
+    return read_employee_records(path, {"tenure": "TENURE", "left": "LEFT"}, tenure_unit="months", **kw)
+
+
+def test_many_leavers_read_as_survival_records_with_the_reason_said(survival_file):
+    records = read(survival_file)
+    assert records.design == "survival"
+    assert "have left" in records.design_reason and "--design snapshot" in records.design_reason
+    assert records.extra_columns == ["PAY_GROUP"] and set(records.frame["PAY_GROUP"]) == {"hourly", "salaried"}
+
+
+def test_the_user_can_say_snapshot_and_a_dated_design_needs_dates(survival_file):
+    assert read(survival_file, design="snapshot").design == "snapshot"
+    with pytest.raises(DataError, match="--design dates needs hire and exit dates"):
+        read(survival_file, design="dates")
+
+
+def test_survival_targets_are_kaplan_meier_with_standard_errors_against_the_truth(survival_file):
+    observed = observed_targets(read(survival_file))
+    assert observed.mode == "survival" and observed.all_exits  # no reason column: every exit counts
+    assert list(observed.curve.index[:6]) == [3, 6, 12, 24, 36, 60]
+    truth = np.exp(-np.array([sum(min(max(m - lo, 0), hi - lo) * h / 12 for lo, hi, h in zip(BANDS[:-1], BANDS[1:], HAZARDS))
+                              for m in observed.curve.index]))
+    z = (observed.curve.to_numpy() - truth) / observed.se.to_numpy()
+    assert np.all(np.abs(z) < 3.5), z
+
+
+def test_loss_is_a_chi_square_on_the_datas_own_noise():
+    curve = pd.Series([0.9, 0.7, 0.5], index=[12, 24, 60])
+    se = pd.Series([0.01, 0.02, 0.05], index=curve.index)
+    observed = Targets("survival", 0.1, curve, se)
+    assert loss(observed, Targets("survival", 0.1, curve, se * 0)) == 0.0
+    off = Targets("survival", 0.1, curve - 0.05, se * 0)
+    expected = sum((0.05 / np.sqrt(s ** 2 + 0.01 ** 2)) ** 2 for s in se)
+    assert loss(observed, off) == pytest.approx(expected)  # a 5-point miss counts less where the data are noisier
+
+
+def test_holdout_split_is_reproducible_and_disjoint(survival_file):
+    records = read(survival_file)
+    train, test = split_records(records, 0.3, seed=7)
+    again, _ = split_records(records, 0.3, seed=7)
+    assert len(test.frame) == 300 and len(train.frame) == 700
+    assert set(train.frame["employee_id"]).isdisjoint(test.frame["employee_id"])
+    assert train.frame["employee_id"].tolist() == again.frame["employee_id"].tolist()
+
+
+def test_calibrate_a_survival_file_end_to_end(survival_file, tmp_path):
+    out = tmp_path / "cal"
+    done = subprocess.run([sys.executable, "-m", "exsim.cli", "calibrate", str(survival_file), "--map", "tenure=TENURE",
+                           "--map", "left=LEFT", "--tenure-unit", "months", "--holdout", "0.3", "--trials", "6",
+                           "--replicates", "1", "--years", "6", "--set", "org.headcount=150",
+                           "--set", "sim.burn_in_weeks=104", "--workers", "1", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "design: " in done.stderr and "survival records" in done.stderr
+    assert "retention after month 60 is not fitted" in done.stderr  # 6 years follow new hires 60 months
+    fit = pd.read_csv(out / "fit.csv")
+    assert set(fit["sample"]) == {"fitted", "held out"}
+    assert {"weibull", "exponential", "piecewise", "observed_se"} <= set(fit.columns)
+    curve = fit[fit["target"].str.startswith("retention")]
+    assert curve["weibull"].between(0, 1).all() and curve["observed_se"].gt(0).all()
+    candidates = pd.read_csv(out / "candidates.csv")
+    assert len(candidates) == 5 and candidates["loss_mean"].is_monotonic_increasing
+    report = (out / "report.md").read_text()
+    assert "Design: " in report and "PAY_GROUP" in report and "weibull" in report and "people the fit never saw" in report
+    fitted = tomllib.loads((out / "calibrated.toml").read_text())["attrition"]
+    assert {"start_multiplier", "late_multiplier", "tenure_peak_weeks"} <= set(fitted)
+    best = candidates.iloc[0]
+    assert fitted["late_multiplier"] == pytest.approx(best["attrition.late_multiplier"], rel=1e-5)
+
+
+def test_a_run_too_short_for_the_first_retention_point_is_refused(survival_file):
+    from exsim.calibration.command import within_run
+    from exsim.errors import UserError
+    observed = observed_targets(read(survival_file))
+    assert list(within_run(observed, 4).curve.index) == [3, 6, 12, 24, 36]
+    with pytest.raises(UserError, match="use --years 12"):
+        within_run(observed, 1)
