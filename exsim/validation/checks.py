@@ -329,24 +329,34 @@ def response_curve(runs: Runs, names: list[str], kpi: str = "voluntary_attrition
 def largest_slope_change(x: np.ndarray, y: np.ndarray) -> float:
     """The largest ratio between neighbouring slopes of a rising curve y(x) (inf if it falls).
 
-    `y` holds one row per replicate (or is a single curve); the slopes are those of the mean
-    curve. A step counts as at least its noise (SLOPE_NOISE, or two standard errors of the paired
-    replicate steps if that is more), so noise on a flat stretch is neither a kink nor a fall.
+    `y` holds one row per replicate (or is a single curve). Each step of the mean curve is read
+    give or take one standard error of the paired replicate steps, and as at least SLOPE_NOISE; two
+    neighbouring slopes differ by the smallest ratio those readings allow. Replicate noise is thus
+    neither a kink nor a fall, while a hinge (a step several times its neighbour's) still shows.
     """
     per_replicate = np.atleast_2d(y)
     steps = np.diff(per_replicate, axis=1)
-    mean = steps.mean(axis=0)
-    error = steps.std(axis=0, ddof=1) / np.sqrt(len(steps)) if len(steps) > 1 else np.zeros_like(mean)
-    noise = np.maximum(SLOPE_NOISE, 2.0 * error)
-    if np.any(mean <= -noise):
+    mean, error = steps.mean(axis=0), step_errors(steps)
+    if np.any(mean < -np.maximum(SLOPE_NOISE, 2.0 * error)):
         return float("inf")  # the curve turns down beyond the noise: not monotone
-    slopes = np.maximum(mean, noise) / np.diff(x)
-    return float(np.max(np.maximum(slopes[:-1], slopes[1:]) / np.minimum(slopes[:-1], slopes[1:])))
+    low = np.maximum(mean - error, SLOPE_NOISE) / np.diff(x)
+    high = np.maximum(mean + error, SLOPE_NOISE) / np.diff(x)
+    ratios = np.maximum(low[1:] / high[:-1], low[:-1] / high[1:])
+    return float(np.max(np.maximum(ratios, 1.0)))
+
+
+def step_errors(steps: np.ndarray) -> np.ndarray:
+    """Standard error of each mean step over replicates (rows); zero for a single curve."""
+    if len(steps) < 2:
+        return np.zeros(steps.shape[1])
+    return steps.std(axis=0, ddof=1) / np.sqrt(len(steps))
 
 
 def _smooth(runs: Runs, prefix: str, grid: tuple, x: np.ndarray) -> CheckResult:
     y = response_curve(runs, [f"{prefix}_{v}" for v in grid])
-    note = "attrition " + ", ".join(f"{v}: {a:.1%}" for v, a in zip(grid, y.mean(axis=0)))
+    steps = np.diff(y, axis=1)
+    note = ("attrition " + ", ".join(f"{v}: {a:.1%}" for v, a in zip(grid, y.mean(axis=0)))
+            + "; steps (points) " + ", ".join(f"{100 * m:+.1f}±{100 * e:.1f}" for m, e in zip(steps.mean(axis=0), step_errors(steps))))
     return CheckResult(largest_slope_change(x, y), note=note)
 
 
