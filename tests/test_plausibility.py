@@ -100,7 +100,7 @@ def test_slope_change_treats_replicate_noise_as_flat():
 
 @pytest.mark.parametrize("lever, line, factor", [
     ("policy.pay_level=1.1", "cost_salaries", 1.1),  # also prices managers' hours 10% higher
-    ("managers.hours_for_people=10", "cost_manager_time", 10 / 8),
+    ("managers.hours_for_people=10", "cost_manager_time", None),
     ("policy.perks_eur_per_employee=1000", "cost_perks", None),
     ("policy.development_conversations_per_year=4", "cost_programmes", None),
     ("work.workload=0.8", "cost_salaries", None),
@@ -118,3 +118,18 @@ def test_every_lever_has_its_cost_line(model, lever, line, factor):
         assert more[line] == pytest.approx(base[line] * factor, rel=1e-9)
     moved = {line, "cost_manager_time"} if "pay_level" in lever else {line}
     assert all(more[k] == pytest.approx(base[k]) for k in base if k not in moved)
+
+
+def test_manager_time_costs_only_the_hours_beyond_the_job_so_fewer_managers_save_once(model):
+    """Two more hours a week for people cost 2 hours of each manager's salary; the default hours cost
+    nothing extra (they are in the salary), so a wider span saves manager salaries once, not twice."""
+    staff, is_manager = model.staff, model.org.is_manager
+    exits = np.array([], dtype=int)
+    base = weekly_money(staff, is_manager, exits, model.current, 0.0)
+    assert base["cost_manager_time"] == 0.0
+    costs = model.current.costs
+    managers = float((staff.occupied & is_manager).sum())
+    more = weekly_money(staff, is_manager, exits, load_config(None, ["org.headcount=200", "managers.hours_for_people=10"]), 0.0)
+    assert more["cost_manager_time"] == pytest.approx(managers * 2 * costs.salary_manager_eur / costs.working_hours_per_year)
+    fewer = weekly_money(staff, is_manager, exits, load_config(None, ["org.headcount=200", "managers.hours_for_people=6"]), 0.0)
+    assert fewer["cost_manager_time"] == pytest.approx(-more["cost_manager_time"])

@@ -257,6 +257,7 @@ class Costs(Section):
     follow_up_eur_per_team: float = param(500.0, "EUR per team per followed-up survey", "assumption (manager and team time)", "cost of following up a survey in a team", ge=0, le=1_000_000)
     development_conversation_eur: float = param(150.0, "EUR per conversation", "assumption (an hour of two people)", "cost of a development conversation", ge=0, le=100_000)
     working_hours_per_year: float = param(1_700.0, "hours per year", "assumption (a full-time year in the Netherlands: 36-40 hours a week, about 46 working weeks)", "working hours that a salary pays for; prices managers' hours for people", ge=500, le=3_000)
+    people_hours_in_salary: float = param(8.0, "hours per week", "assumption (the default managers.hours_for_people)", "manager hours a week for people that the job already includes; only hours above (or below) it cost (or free) manager time", ge=0, le=60)
 
 
 class Intervention(Section):

@@ -13,8 +13,10 @@ def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, c
     `exits` are the seats whose holder left this week; `programme_eur` is what EX programmes
     (training, surveys and their follow-up, scheduled interventions) cost. Salaries follow
     `policy.pay_level`; a workload below 1.0 is capacity bought with staff (their salaries count,
-    and an understaffed organisation saves them); managers' hours for people are priced at their
-    hourly cost; development conversations at their cost each.
+    and an understaffed organisation saves them); managers' hours for people beyond those their job
+    already includes (`costs.people_hours_in_salary`) are priced at their hourly cost (fewer hours
+    free time for other work: a negative cost), so removing a manager saves the salary once, not
+    twice; development conversations at their cost each.
     """
     costs, policy = config.costs, config.policy
     salary = np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur) * policy.pay_level
@@ -22,13 +24,14 @@ def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, c
     employees = staff.occupied & ~is_manager
     managers_present = float((staff.occupied & is_manager).sum())
     manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
+    extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary  # the rest is in the salary
     return {
         "cost_salaries": float((salary * staff.occupied).sum() / 52.0 + capacity_cost(employees, salary, config)),
         "cost_turnover": float(replacement[exits].sum()),
         "cost_absence": float(staff.absent_days.sum() * costs.sick_day_eur),
         "cost_vacancy": float((~staff.occupied).sum() * costs.vacancy_week_eur),
         "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / 52.0),
-        "cost_manager_time": managers_present * config.managers.hours_for_people * manager_hour_eur,
+        "cost_manager_time": managers_present * extra_people_hours * manager_hour_eur,
         "cost_programmes": float(programme_eur + staff.occupied.sum() * policy.development_conversations_per_year
                                  * costs.development_conversation_eur / 52.0),
     }
