@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install bench baseline clean browser dashboard
+.PHONY: demo test test-all install bench baseline clean browser dashboard
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "exsim needs Python 3.12 or newer, found " + sys.version'
@@ -22,6 +22,10 @@ demo: $(STAMP)
 	@echo "Open results/baseline/report.md and results/baseline/figures/*.png"
 
 test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+# Everything, including the slow checks (the full 8-replicate validation behind the README's table).
+test-all: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n 2
 
 # Browser tests drive Debian's chromium headless (never a downloaded browser).

@@ -26,7 +26,21 @@ def start_with_workers(out: Path) -> tuple[subprocess.Popen, list[psutil.Process
         workers = [p for p in parent.children(recursive=True) if "resource_tracker" not in " ".join(p.cmdline())]
         psutil.wait_procs([parent], timeout=0.2)
     assert proc.poll() is None, "the run ended before its workers started"
+    while proc.poll() is None and min(_cpu_seconds(w) for w in workers) < BUSY_SECONDS:
+        psutil.wait_procs([parent], timeout=0.2)  # both are simulating: past start-up and its signal set-up
+    assert proc.poll() is None, "the run ended before its workers got busy"
     return proc, workers
+
+
+BUSY_SECONDS = 1.0
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.NoSuchProcess:
+        return float("inf")
+    return times.user + times.system
 
 
 @pytest.mark.parametrize("how", ["ctrl-c to the group", "sigkill to the parent"])

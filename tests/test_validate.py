@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from exsim.validation import load_facts
 
@@ -24,7 +25,9 @@ def test_every_facts_row_is_carried_as_data():
         assert fact.source and fact.published and fact.low < fact.high
 
 
+@pytest.mark.slow
 def test_validate_on_the_shipped_defaults_passes_every_fact(tmp_path):
+    """The README's figures: 8 replicates, every row's figure inside its target (about 4 minutes on 2 cores)."""
     out = tmp_path / "validate"
     done = exsim("validate", "--out", str(out))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
@@ -35,6 +38,24 @@ def test_validate_on_the_shipped_defaults_passes_every_fact(tmp_path):
     assert {"tenure_hazard.png", "teams.png", "time_course.png"} <= figures
     report = (out / "report.md").read_text()
     assert f"{len(load_facts())} of {len(load_facts())} facts inside" in report and "Harter" in report
+
+
+def test_no_fact_is_rejected_on_four_replicates(tmp_path):
+    """Every row inside its target, or its 90% interval over replicates still reaching it: a model
+    change that moves a fact clearly out of range fails here, in `make test` (half the slow test's cost)."""
+    out = tmp_path / "validate"
+    done = exsim("validate", "--replicates", "4", "--out", str(out))
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr[-2000:]
+    table = pd.read_csv(out / "validation.csv")
+    assert len(table) == len(load_facts())
+    facts = {f.id: f for f in load_facts()}
+    reaches = [facts[i].low <= hi and lo <= facts[i].high
+               for i, lo, hi in zip(table["id"], table["model_p05"], table["model_p95"])]
+    rejected = table[~table["inside"] & ~pd.Series(reaches)]
+    assert rejected.empty, rejected[["id", "model", "model_p05", "model_p95", "target"]].to_string()
+    assert table["inside"].mean() >= 0.9  # most rows inside on their point estimate already
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert {"tenure_hazard.png", "teams.png", "time_course.png"} <= figures
 
 
 def test_a_fact_outside_its_range_exits_non_zero(tmp_path):

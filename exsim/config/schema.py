@@ -198,7 +198,7 @@ class Attrition(Section):
     strain_reference: float = param(0.22, "strain 0-1", "assumption (about the baseline's mean strain)", "strain at which the strain effect is neutral", ge=0, le=1)
     involuntary_rate_per_year: float = param(0.06, "share per year", "F1 (SHRM 2016: 8% involuntary of 19% total)", "dismissals, retirements and other involuntary exits", ge=0, le=1)
     max_driver_multiplier: float = param(3.0, "times the settled hazard", "assumption (job search takes time: even the unhappiest do not all leave at once)", "ceiling that the quit hazard's engagement and burnout multiplier approaches smoothly (M^(u/sqrt(1+u^2)), u = x/ln M)", ge=1, le=100)
-    onboarding_effect: float = param(1.1, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
+    onboarding_effect: float = param(1.25, "log-hazard per unit onboarding quality", "F8 (Cable, Gino & Staats 2013: 32% fewer quits in 6 months)", "early quit hazard reduction from good onboarding, in the first 26 weeks", ge=0, le=5)
     contagion_lift: float = param(0.14, "share of hazard", "F7 (Visier 2022: +9.1% measured; set so exsim validate measures about that, net of the depletion of quit-prone teammates)", "mean rise of teammates' hazard over the window after a quit, in a team of 8", ge=0, le=5)
     contagion_size_exponent: float = param(0.74, "exponent", "F7 (+25% in teams of 2)", "how much more contagion bites in small teams", ge=0, le=3)
     contagion_peak_weeks: float = param(10.0, "weeks", "F7 (peak around day 70, window ~135 days)", "weeks after a quit at which teammates' extra hazard peaks", ge=1, le=104)
