@@ -54,8 +54,10 @@ def test_recovers_a_known_quit_rate_within_its_interval_and_resumes(tmp_path):
     params = pd.read_csv(out / "parameters.csv").set_index("parameter").loc["attrition.base_quit_rate_per_year"]
     assert params["low"] - 0.02 <= 0.15 <= params["high"] + 0.02
     assert abs(params["best"] - 0.15) < 0.05  # the default is 0.055: far outside
-    fit = pd.read_csv(out / "fit.csv")
-    assert abs(fit.iloc[0]["difference"]) < 0.05
+    fit = pd.read_csv(out / "fit.csv")  # the winner re-run on fresh seeds: within 15% of the observed attrition
+    assert abs(fit.iloc[0]["difference"]) < 0.15 * fit.iloc[0]["observed"]
+    candidates = pd.read_csv(out / "candidates.csv")
+    assert candidates["loss_mean"].is_monotonic_increasing and len(candidates) == 5
     scenario = (out / "calibrated.toml").read_text()
     assert "base_quit_rate_per_year" in scenario and "headcount = 250" in scenario
     run = subprocess.run([sys.executable, "-m", "exsim.cli", "run", str(out / "calibrated.toml"), "--years", "1",

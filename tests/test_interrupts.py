@@ -19,7 +19,7 @@ RUN = [sys.executable, "-m", "exsim.cli", "run", "configs/baseline.toml", "--yea
 def start_with_workers(out: Path) -> tuple[subprocess.Popen, list[psutil.Process]]:
     """Start a long run in its own process group and wait until its two workers exist."""
     proc = subprocess.Popen([*RUN, "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_as_in_a_terminal)
     parent = psutil.Process(proc.pid)
     workers: list[psutil.Process] = []
     while len(workers) < 2 and proc.poll() is None:
@@ -33,6 +33,12 @@ def start_with_workers(out: Path) -> tuple[subprocess.Popen, list[psutil.Process
 
 
 BUSY_SECONDS = 1.0
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C at its default, as a terminal starts a command: the test process may have inherited it
+    ignored (from a library an earlier test ran in this worker), and an ignored SIGINT is inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _cpu_seconds(process: psutil.Process) -> float:
