@@ -86,7 +86,7 @@ def test_calibrate_a_survival_file_end_to_end(survival_file, tmp_path):
                            "--set", "sim.burn_in_weeks=104", "--workers", "1", "--out", str(out)],
                           capture_output=True, text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr
-    assert "design: " in done.stderr and "survival records" in done.stderr
+    assert "design: " in done.stderr and "survival records" in done.stderr and "300 held out" in done.stderr
     assert "retention after month 60 is not fitted" in done.stderr  # 6 years follow new hires 60 months
     fit = pd.read_csv(out / "fit.csv")
     assert set(fit["sample"]) == {"fitted", "held out"}

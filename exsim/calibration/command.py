@@ -72,6 +72,8 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
     out = claim_calibration_folder(out, settings)
     command = " ".join(["exsim", *sys.argv[1:]])
     _say(records.summary())
+    if held_out is not None:
+        _say(f"holdout: fitting on {records.n_used} people, scoring also on {held_out.n_used} held out ({holdout:.0%})")
     _say(f"design: {records.design_reason}")
     _say(f"observed: {'exits per person-year' if observed.mode == 'survival' else 'attrition'} {observed.attrition:.1%}; {observed.curve_name} "
          + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))

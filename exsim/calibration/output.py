@@ -186,13 +186,17 @@ def loss_figure(result: FitResult):
     return fig
 
 
-def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, command: str, figures: list[str]) -> str:
+def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, command: str, figures: list[str],
+           held_out: EmployeeRecords | None = None) -> str:
     iv = result.intervals
     survival = result.observed.mode == "survival"
     scale = ("(a chi-square: each retention point's miss over its standard error, squared; about 1 per point "
              "at a good fit)" if survival else "(squared misfit: 2 points of attrition or 5 points of the curve count as 1)")
     lines = ["# exsim calibrate", "", f"Command: `{command}`  ", records.summary().replace("\n", "  \n"), "",
              f"Design: {records.design_reason}.", ""]
+    if held_out is not None:
+        lines += [f"Holdout: the parameters were fitted to the {records.n_used} people above; {held_out.n_used} more "
+                  "were held out and scored below as people the fit never saw.", ""]
     if result.observed.all_exits:
         lines += ["The file has no exit reasons, so every exit is compared with every exit of the model "
                   "(voluntary and involuntary).", ""]
@@ -265,5 +269,5 @@ def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, rec
     write_atomically(out / "fit.csv", lambda p: fit.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "parameters.csv", lambda p: result.intervals.to_csv(p, index=False, float_format="%.6g"))
     write_atomically(out / "candidates.csv", lambda p: result.confirmed.to_csv(p, index=False, float_format="%.6g"))
-    write_atomically(out / "report.md", lambda p: p.write_text(report(result, records, fit, command, figures)))
+    write_atomically(out / "report.md", lambda p: p.write_text(report(result, records, fit, command, figures, held_out)))
     write_atomically(out / "calibrated.toml", lambda p: p.write_text(calibrated_toml(base_path, result, data, overrides, out)))
