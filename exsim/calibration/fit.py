@@ -16,7 +16,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import optuna
 import pandas as pd
 
