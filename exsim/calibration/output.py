@@ -129,7 +129,8 @@ def fit_table(result: FitResult, records: EmployeeRecords, held_out: EmployeeRec
 
 def _baselines(records: EmployeeRecords) -> dict:
     try:
-        return fit_baselines(records.survival_frame(voluntary_only=True))
+        frame = records.survival_frame(voluntary_only=True)
+        return fit_baselines(frame, entry="entry_weeks" if "entry_weeks" in frame else None)
     except ValueError:  # no exits at all: nothing for a survival model to fit
         return {}
 

@@ -72,12 +72,14 @@ def observed_targets(records: EmployeeRecords) -> Targets:
 
 def survival_targets(frame: pd.DataFrame, all_exits: bool) -> Targets:
     """Kaplan-Meier retention (with standard errors) where at least MIN_AT_RISK people are at risk."""
-    km = km_retention(frame, months=list(SURVIVAL_MONTHS)).set_index("month")
+    entry = "entry_weeks" if "entry_weeks" in frame else None  # left truncation: at risk only once observed
+    km = km_retention(frame, months=list(SURVIVAL_MONTHS), entry=entry).set_index("month")
     km = km[km["at_risk"] >= MIN_AT_RISK]
     if km.empty:
         raise DataError(f"fewer than {MIN_AT_RISK} people reach {SURVIVAL_MONTHS[0]} months of tenure",
                         expected="survival records with more people or longer tenures")
-    person_years = frame["tenure_weeks"].sum() / (365.25 / 7)
+    exposure = frame["tenure_weeks"] - (frame[entry] if entry else 0.0)
+    person_years = exposure.sum() / (365.25 / 7)
     rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
     return Targets("survival", rate, km["retention"], km["se"], all_exits)
 

@@ -6,7 +6,7 @@ first alias present in a file wins. An explicit mapping always takes precedence.
 
 from __future__ import annotations
 
-RECORD_FIELDS = ("employee_id", "hire_date", "exit_date", "tenure", "left", "team", "manager_id",
+RECORD_FIELDS = ("employee_id", "hire_date", "exit_date", "tenure", "entry_tenure", "left", "team", "manager_id",
                  "department", "overtime", "workload", "engagement", "absence_days", "exit_reason")
 
 RECORD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -18,6 +18,7 @@ RECORD_ALIASES: dict[str, tuple[str, ...]] = {
                   "leaving_date", "separation_date", "date_of_leaving"),
     "tenure": ("tenure", "YearsAtCompany", "tenure_years", "tenure_months", "tenure_weeks", "tenure_days",
                "length_of_service", "years_of_service", "time_spend_company"),
+    "entry_tenure": ("entry_tenure", "tenure_at_start", "tenure_at_entry", "tenure_at_start_of_observation"),
     "left": ("left", "Attrition", "Termd", "terminated", "turnover", "churn", "has_left", "leaver", "exited"),
     "team": ("team", "team_id", "team_name"),
     "manager_id": ("manager_id", "ManagerID", "supervisor_id", "reports_to", "line_manager_id"),

@@ -93,7 +93,10 @@ class EmployeeRecords:
         if voluntary_only and known:
             out["left"] = out["left"] & out["voluntary"].fillna(True).astype(bool)
         if (self.tenure_step_weeks is not None) if midpoint is None else midpoint:
-            out["tenure_weeks"] = out["tenure_weeks"] + (self.tenure_step_weeks or 0.0) / 2
+            half = (self.tenure_step_weeks or 0.0) / 2
+            out["tenure_weeks"] = out["tenure_weeks"] + half
+            if "entry_weeks" in out:
+                out["entry_weeks"] = np.where(out["entry_weeks"] > 0, out["entry_weeks"] + half, 0.0)
         return out
 
 
@@ -273,7 +276,22 @@ def _from_tenure(table, columns, path, unit) -> tuple[pd.DataFrame, str, float |
     whole = bool(np.all(np.mod(tenure.dropna(), 1) == 0)) and unit in ("months", "years")
     frame = pd.DataFrame({"tenure": tenure, "tenure_weeks": tenure * WEEKS_PER_UNIT[unit], "left": left,
                           "skip": skip})
+    if "entry_tenure" in columns:
+        frame["entry_weeks"] = _entry_tenure(table, columns["entry_tenure"], tenure, unit, longest, path) * WEEKS_PER_UNIT[unit]
     return frame, unit, WEEKS_PER_UNIT[unit] if whole else None
+
+
+def _entry_tenure(table, column, tenure, unit, longest, path) -> pd.Series:
+    """Tenure when observation began (left truncation), in the tenure's unit; empty means from hire."""
+    entry = parse_numbers(table[column], column, path, minimum=0, maximum=longest,
+                          expected=f"a tenure of 0 or more {unit} at the start of observation").fillna(0.0)
+    late = entry > tenure
+    if late.any():
+        row = int(np.flatnonzero(late.to_numpy())[0])
+        raise DataError(f"tenure at the start of observation ({entry.iloc[row]:g}) is after the tenure at exit or "
+                        f"at the end ({tenure.iloc[row]:g})", file=path, row=spreadsheet_row(table.index[row]),
+                        column=column, expected="an entry tenure no larger than the tenure")
+    return entry
 
 
 def _unit_from_name(column: str, path: Path) -> str:
