@@ -136,3 +136,34 @@ def test_an_entry_tenure_after_the_exit_names_the_row(tmp_path):
     with pytest.raises(DataError, match="start of observation") as err:
         read_employee_records(path, {"tenure": "TENURE", "left": "LEFT", "entry_tenure": "START"}, tenure_unit="months")
     assert "row 3" in str(err.value)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="known defect (issue 11, honest intervals): the interval from near-best "
+                   "trials undercovers; measured: late level 0.5 fitted as 0.67 [0.58, 0.72]")
+def test_recovers_a_known_tenure_shape_from_censored_model_data(tmp_path):
+    """Survival records drawn from the model itself (a quiet start and a low late level, censored at
+    the end of the run): calibration puts the known values inside its intervals."""
+    from exsim import OrgModel, load_config
+    truth = {"attrition.start_multiplier": 0.3, "attrition.late_multiplier": 0.5}
+    setting = ["org.headcount=1000", "sim.burn_in_weeks=104", "attrition.late_decline_weeks=52"]
+    model = OrgModel(load_config(None, [*setting, *(f"{k}={v}" for k, v in truth.items())]), rng=21)
+    model.run(52 * 8)
+    spells = model.tables()["spells"]
+    hired = spells[spells["hire_week"] >= 1]
+    path = tmp_path / "model-people.csv"
+    pd.DataFrame({"TENURE": hired["tenure_weeks"] / (365.25 / 7 / 12), "LEFT": hired["exit_week"].notna().astype(int)}
+                 ).to_csv(path, index=False)
+    out = tmp_path / "cal"
+    done = subprocess.run([sys.executable, "-m", "exsim.cli", "calibrate", str(path), "--map", "tenure=TENURE",
+                           "--map", "left=LEFT", "--tenure-unit", "months", "--design", "survival",
+                           "--params", "attrition.start_multiplier:0.1:1.5,attrition.late_multiplier:0.2:1.5",
+                           "--trials", "20", "--years", "8", *(a for s in setting for a in ("--set", s)),
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(out / "parameters.csv").set_index("parameter")
+    for key, value in truth.items():
+        row = table.loc[key]
+        width = row["search_high"] - row["search_low"]
+        assert row["low"] - 0.05 * width <= value <= row["high"] + 0.05 * width, (key, row.to_dict())
+        assert row["high"] - row["low"] < 0.6 * width, (key, row.to_dict())  # the data say something
