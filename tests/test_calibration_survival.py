@@ -167,3 +167,15 @@ def test_recovers_a_known_tenure_shape_from_censored_model_data(tmp_path):
         width = row["search_high"] - row["search_low"]
         assert row["low"] - 0.05 * width <= value <= row["high"] + 0.05 * width, (key, row.to_dict())
         assert row["high"] - row["low"] < 0.6 * width, (key, row.to_dict())  # the data say something
+
+
+def test_a_holdout_too_small_to_score_is_refused_before_any_trial(tmp_path):
+    frame = draw_survival_file(60, BANDS, HAZARDS, max_tenure_months=180, seed=2)
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "cal"
+    done = subprocess.run([sys.executable, "-m", "exsim.cli", "calibrate", str(path), "--map", "tenure=TENURE",
+                           "--map", "left=LEFT", "--tenure-unit", "months", "--design", "survival", "--holdout", "0.1",
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 2 and "--holdout 0.1" in done.stderr and "held-out people are too few" in done.stderr
+    assert "Traceback" not in done.stderr and "trial" not in done.stderr and not out.exists()

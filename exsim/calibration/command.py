@@ -9,12 +9,14 @@ rerunning the same command resumes the study.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 import numpy as np
 
 from exsim.config import config_to_dict, load_config
+from exsim.data.errors import DataError
 from exsim.errors import UserError
 
 INTERRUPTED_EXIT = 130
@@ -62,6 +64,8 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
                                     design=design)
     records, held_out = split_records(records, holdout, seed) if holdout else (records, None)
     observed = observed_targets(records)
+    if held_out is not None:
+        _check_held_out(held_out, holdout)
     years = years or default_years(observed)
     observed = within_run(observed, years)
     base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
@@ -91,15 +95,22 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
 
 def split_records(records, share: float, seed: int):
     """(fitted, held out): the same random `share` of the people held out for the same seed."""
-    from dataclasses import replace
-
     from exsim.analysis.baselines import holdout_split
-    from exsim.data.errors import DataError
     try:
         train, test = holdout_split(records.frame, share, seed)
     except ValueError as exc:
         raise DataError(f"--holdout {share}: {exc}", file=records.source) from None
     return replace(records, frame=train.reset_index(drop=True)), replace(records, frame=test.reset_index(drop=True))
+
+
+def _check_held_out(held_out, share: float) -> None:
+    """The held-out people must give targets too: said now, not after the fit."""
+    from exsim.calibration.targets import observed_targets
+    try:
+        observed_targets(held_out)
+    except DataError as exc:
+        raise DataError(f"--holdout {share}: the {held_out.n_used} held-out people are too few to score the fit "
+                        f"({exc.problem})", file=held_out.source, expected="a larger --holdout share, or no --holdout") from None
 
 
 def default_years(observed) -> int:
@@ -112,7 +123,6 @@ def default_years(observed) -> int:
 
 def within_run(observed, years: int):
     """Survival targets the run can follow: new hires of year 1 reach at most (years - 1) x 12 months."""
-    from dataclasses import replace
     if observed.mode != "survival":
         return observed
     reach = (years - 1) * 12

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from exsim.analysis.survival import (annual_voluntary_attrition, km_retention, snapshot_life_table,
+from exsim.analysis.survival import (WEEKS_PER_YEAR, annual_voluntary_attrition, km_retention, snapshot_life_table,
                                      spells_snapshot_frame, spells_to_survival_frame)
 from exsim.data.errors import DataError
 from exsim.data.records import EmployeeRecords
@@ -72,16 +72,24 @@ def observed_targets(records: EmployeeRecords) -> Targets:
 
 def survival_targets(frame: pd.DataFrame, all_exits: bool) -> Targets:
     """Kaplan-Meier retention (with standard errors) where at least MIN_AT_RISK people are at risk."""
-    entry = "entry_weeks" if "entry_weeks" in frame else None  # left truncation: at risk only once observed
-    km = km_retention(frame, months=list(SURVIVAL_MONTHS), entry=entry).set_index("month")
+    km, rate = _km_table(frame, SURVIVAL_MONTHS)
     km = km[km["at_risk"] >= MIN_AT_RISK]
     if km.empty:
         raise DataError(f"fewer than {MIN_AT_RISK} people reach {SURVIVAL_MONTHS[0]} months of tenure",
                         expected="survival records with more people or longer tenures")
-    exposure = frame["tenure_weeks"] - (frame[entry] if entry else 0.0)
-    person_years = exposure.sum() / (365.25 / 7)
-    rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
     return Targets("survival", rate, km["retention"], km["se"], all_exits)
+
+
+def _km_table(frame: pd.DataFrame, months) -> tuple[pd.DataFrame, float]:
+    """KM retention, standard errors and people at risk by month, and exits per person-year observed.
+
+    A frame with `entry_weeks` is left-truncated: people count from the tenure they came under observation.
+    """
+    entry = "entry_weeks" if "entry_weeks" in frame else None
+    km = km_retention(frame, months=list(months), entry=entry).set_index("month")
+    person_years = (frame["tenure_weeks"] - (frame[entry] if entry else 0.0)).sum() / WEEKS_PER_YEAR
+    rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
+    return km, rate
 
 
 def observed_from(frame: pd.DataFrame) -> pd.Timestamp:
@@ -95,9 +103,7 @@ def simulated_targets(spells: pd.DataFrame, timeseries: pd.DataFrame, observed: 
     """The same figures from the model's spells, on the observed grid."""
     if observed.mode == "survival":
         frame = spells_to_survival_frame(spells, hired_during_run=True, voluntary_only=not observed.all_exits)
-        km = km_retention(frame, months=list(observed.curve.index)).set_index("month")
-        person_years = frame["tenure_weeks"].sum() / (365.25 / 7)
-        rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
+        km, rate = _km_table(frame, observed.curve.index)
         return Targets("survival", rate, km["retention"], km["se"], observed.all_exits)
     if observed.mode == "dates":
         frame = spells_to_survival_frame(spells, hired_during_run=True, voluntary_only=True)
