@@ -39,6 +39,7 @@ def export_as_hr_file(path: Path, base_quit_rate: float) -> None:
                   "Reason": spells["exit_reason"].fillna("")}).to_csv(path, index=False)
 
 
+@pytest.mark.slow  # about a minute; resuming is also covered by tests/test_calibration_resume.py
 def test_recovers_a_known_quit_rate_within_its_interval_and_resumes(tmp_path):
     data = tmp_path / "export.csv"
     export_as_hr_file(data, base_quit_rate=0.15)
