@@ -15,7 +15,7 @@ from exsim.calibration.output import calibrated_toml, toml_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-SMALL = ["--set", "org.headcount=250", "--set", "sim.burn_in_weeks=150", "--workers", "2"]
+SMALL = ["--set", "org.headcount=250", "--set", "sim.burn_in_weeks=150", "--workers", "2", "--candidates", "2"]
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared datasets not found at {SHARED}")
 
 

@@ -33,7 +33,7 @@ def tenure_file(tmp_path) -> Path:
 def command(data: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "exsim.cli", "calibrate", str(data), "--set", "org.headcount=60",
             "--set", "sim.burn_in_weeks=20", "--years", "1", "--replicates", "1", "--workers", "1",
-            "--trials", str(TRIALS), "--params", PARAMS, "--out", str(out), *extra]
+            "--trials", str(TRIALS), "--candidates", "2", "--params", PARAMS, "--out", str(out), *extra]
 
 
 def trial_states(db: Path) -> dict[str, int]:

@@ -81,7 +81,7 @@ def test_holdout_split_is_reproducible_and_disjoint(survival_file):
 def test_calibrate_a_survival_file_end_to_end(survival_file, tmp_path):
     out = tmp_path / "cal"
     done = subprocess.run([sys.executable, "-m", "exsim.cli", "calibrate", str(survival_file), "--map", "tenure=TENURE",
-                           "--map", "left=LEFT", "--tenure-unit", "months", "--holdout", "0.3", "--trials", "6",
+                           "--map", "left=LEFT", "--tenure-unit", "months", "--holdout", "0.3", "--trials", "6", "--candidates", "3",
                            "--replicates", "1", "--years", "6", "--set", "org.headcount=150",
                            "--set", "sim.burn_in_weeks=104", "--workers", "1", "--out", str(out)],
                           capture_output=True, text=True, cwd=ROOT, check=False)
@@ -94,9 +94,11 @@ def test_calibrate_a_survival_file_end_to_end(survival_file, tmp_path):
     curve = fit[fit["target"].str.startswith("retention")]
     assert curve["weibull"].between(0, 1).all() and curve["observed_se"].gt(0).all()
     candidates = pd.read_csv(out / "candidates.csv")
-    assert len(candidates) == 5 and candidates["loss_mean"].is_monotonic_increasing
+    assert len(candidates) == 3 and candidates["loss_mean"].is_monotonic_increasing
     report = (out / "report.md").read_text()
     assert "Design: " in report and "PAY_GROUP" in report and "weibull" in report and "people the fit never saw" in report
+    assert "No intervals: 6 trials are too few for an emulator of 5 parameters (at least 22)" in report
+    assert pd.read_csv(out / "parameters.csv")["low"].isna().all()  # no interval rather than a made-up one
     fitted = tomllib.loads((out / "calibrated.toml").read_text())["attrition"]
     assert {"start_multiplier", "late_multiplier", "tenure_peak_weeks"} <= set(fitted)
     best = candidates.iloc[0]
@@ -139,11 +141,10 @@ def test_an_entry_tenure_after_the_exit_names_the_row(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="known defect (issue 11, honest intervals): the interval from near-best "
-                   "trials undercovers; measured: late level 0.5 fitted as 0.67 [0.58, 0.72]")
 def test_recovers_a_known_tenure_shape_from_censored_model_data(tmp_path):
     """Survival records drawn from the model itself (a quiet start and a low late level, censored at
-    the end of the run): calibration puts the known values inside its intervals."""
+    the end of the run): calibration puts the known values inside its 95% bootstrap intervals.
+    (The range of near-best trials used before put the late level 0.5 outside [0.58, 0.72].)"""
     from exsim import OrgModel, load_config
     truth = {"attrition.start_multiplier": 0.3, "attrition.late_multiplier": 0.5}
     setting = ["org.headcount=1000", "sim.burn_in_weeks=104", "attrition.late_decline_weeks=52"]
@@ -165,7 +166,7 @@ def test_recovers_a_known_tenure_shape_from_censored_model_data(tmp_path):
     for key, value in truth.items():
         row = table.loc[key]
         width = row["search_high"] - row["search_low"]
-        assert row["low"] - 0.05 * width <= value <= row["high"] + 0.05 * width, (key, row.to_dict())
+        assert row["low"] <= value <= row["high"], (key, row.to_dict())
         assert row["high"] - row["low"] < 0.6 * width, (key, row.to_dict())  # the data say something
 
 

@@ -38,6 +38,8 @@ INTERRUPTED_EXIT = 130
 @click.option("--holdout", type=click.FloatRange(0.05, 0.5), metavar="SHARE",
               help="Hold out this share of the people (e.g. 0.3): fit on the rest, report the fit on them too.")
 @click.option("--trials", type=click.IntRange(1, 10_000), default=40, show_default=True, help="Optuna trials in total.")
+@click.option("--candidates", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Best trials re-run on fresh seeds before a winner is named (the luckiest trial is not the best).")
 @click.option("--replicates", type=click.IntRange(1, 100), default=2, show_default=True, help="Replicates averaged per trial.")
 @click.option("--years", type=click.IntRange(1, 50),
               help="Simulated years per run (default: 4 for dated data, 3 for snapshots; survival records: long "
@@ -49,13 +51,14 @@ INTERRUPTED_EXIT = 130
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
               show_default=True, help="Output folder; rerunning with the same --out and options resumes the study.")
-def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design, params, holdout, trials, replicates,
+def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design, params, holdout, trials, candidates, replicates,
               years, seed, workers, parallel_trials, overrides, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
     from exsim.calibration.fit import complete_trials, fit, parse_parameters
     from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
     from exsim.calibration.output import write_outputs
-    from exsim.calibration.targets import observed_targets
+    from exsim.calibration.targets import observed_targets, resampled_targets
+    from exsim.calibration.uncertainty import RESAMPLES
     from exsim.data.orgchart import read_org_chart
     from exsim.data.records import read_employee_records
 
@@ -83,8 +86,9 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
          + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
     with calibration_folder(out, settings, command) as study_path:
         try:
+            resamples = resampled_targets(records, observed, RESAMPLES, seed)
             result = fit(base, observed, parameters, trials, study_path, seed, workers, say=_say,
-                         parallel_trials=parallel_trials)
+                         parallel_trials=parallel_trials, resamples=resamples, candidates=candidates)
             write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base),
                           held_out)
             write_manifest(out, settings, command, trials=len(complete_trials(result.study)))
@@ -154,7 +158,8 @@ def _print_result(result, observed, out: Path) -> None:
     """Fitted values with their intervals, attrition observed and simulated, where the outputs are."""
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
-        click.echo(f"{row['parameter']} = {row['best']:.4g} [{row['low']:.4g}, {row['high']:.4g}]{note}")
+        interval = "" if row["low"] != row["low"] else f" [{row['low']:.4g}, {row['high']:.4g}]"  # NaN: too few trials
+        click.echo(f"{row['parameter']} = {row['best']:.4g}{interval}{note}")
     sim = result.best_simulated
     if observed.mode == "survival":
         points = ", ".join(f"{m}: {observed.curve[m]:.0%} vs {sim.curve.get(m, float('nan')):.0%}" for m in observed.curve.index)

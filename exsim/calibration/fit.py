@@ -16,10 +16,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 
-from exsim.calibration.targets import Targets, loss, simulated_targets
+from exsim.calibration import uncertainty
+from exsim.calibration.targets import Targets, compared_points, loss, misfit_scales, simulated_targets
 from exsim.config import ConfigError, ScenarioConfig, validate_config
 from exsim.config.schema import parameter_sections
 from exsim.results import combine
@@ -46,7 +48,7 @@ SURVIVAL_PARAMETERS = {  # a survival file shows the whole tenure curve: fit its
     "attrition.late_multiplier": (0.2, 1.5),
 }
 NOT_FITTED_SECTIONS = ("sim", "lesson", "interventions")  # run settings, texts and schedules, not model parameters
-IDENTIFIED_SHARE = 0.5  # an interval wider than half the search range: the data cannot pin it down
+IDENTIFIED_SHARE = 0.5  # a 95% interval wider than half the search range: the data cannot pin it down
 BOUND_SHARE = 0.02  # an interval within 2% of a search bound sits on it: the optimum may lie beyond
 CANDIDATES = 5  # the best trials re-run on fresh seeds before a winner is named
 FRESH_SEED_OFFSET = 1_000_003  # fresh seeds: the run seed plus this
@@ -239,8 +241,12 @@ def complete_trials(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
 
 
 def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[float, float]], trials: int,
-        storage: Path, seed: int, workers: int | None, say=print, parallel_trials: int = 1) -> FitResult:
+        storage: Path, seed: int, workers: int | None, say=print, parallel_trials: int = 1,
+        resamples: list[Targets] = (), candidates: int = CANDIDATES) -> FitResult:
     """Run (or resume) the study in `storage` until it has `trials` complete trials.
+
+    resamples: observed targets of bootstrap resamples of the people, for the parameter intervals.
+    candidates: how many of the best trials are re-run on fresh seeds before a winner is named.
 
     parallel_trials > 1 runs that many trials at once (sharing the worker processes); the sampler
     then sees results in the order they finish, so the study is no longer a pure function of the
@@ -266,23 +272,24 @@ def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[flo
                     f"(best {study.best_value:.2f})")
 
         study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
-        say(f"re-running the best {min(CANDIDATES, len(complete_trials(study)))} trials on fresh seeds")
-        confirmed, best = confirm_best(study, base, observed, pool)
+        say(f"re-running the best {min(candidates, len(complete_trials(study)))} trials on fresh seeds")
+        confirmed, best = confirm_best(study, base, observed, pool, candidates)
     winner = study.trials[int(confirmed["trial"].iloc[0])]
-    noise = float(max(confirmed["rerun_noise"].iloc[0], 1.0))
-    table = intervals(study, parameters, winner, float(confirmed["loss_mean"].iloc[0]), noise)
+    if resamples:
+        say(f"intervals: fitting {len(resamples)} resamples of the people through an emulator of the trials")
+    table = intervals(study, parameters, winner, best, list(resamples), seed)
     return FitResult(study, parameters, observed, best, table, dict(winner.params), confirmed)
 
 
-def confirm_best(study: optuna.Study, base: ScenarioConfig, observed: Targets,
-                 pool: ReplicatePool) -> tuple[pd.DataFrame, Targets]:
-    """Re-run the CANDIDATES best trials on fresh seeds; rank them by the mean of both losses.
+def confirm_best(study: optuna.Study, base: ScenarioConfig, observed: Targets, pool: ReplicatePool,
+                 candidates: int = CANDIDATES) -> tuple[pd.DataFrame, Targets]:
+    """Re-run the `candidates` best trials on fresh seeds; rank them by the mean of both losses.
 
     The luckiest trial of a noisy search is not the best parameter set: the winner is the one that
     stays good on seeds it was not chosen on. Returns the ranked table and the winner's fresh targets.
     """
     fresh = base.model_copy(update={"sim": base.sim.model_copy(update={"seed": base.sim.seed + FRESH_SEED_OFFSET})})
-    ranked = sorted(complete_trials(study), key=lambda t: t.value)[:CANDIDATES]
+    ranked = sorted(complete_trials(study), key=lambda t: t.value)[:candidates]
     rows, targets = [], {}
     for trial in ranked:
         targets[trial.number] = simulate_targets(fresh, trial.params, observed, pool)
@@ -332,22 +339,31 @@ def _targets_from_json(data: dict | None) -> Targets | None:
 
 
 def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]], winner: optuna.trial.FrozenTrial,
-              best_loss: float, noise: float) -> pd.DataFrame:
-    """Per parameter: the winner's value and the range over trials whose loss is within `noise` of `best_loss`.
+              winner_targets: Targets, resamples: list[Targets], seed: int) -> pd.DataFrame:
+    """Per parameter: the winner's value and a 95% bootstrap interval (see `exsim.calibration.uncertainty`).
 
-    `noise` is how much a trial's loss moves when it is re-run on fresh seeds (at least 1), so the
-    range holds every value the search cannot tell from the winner. A parameter is identified when
-    that range is narrower than IDENTIFIED_SHARE of its search range and touches neither bound.
+    `resamples` are the observed targets of resamples of the people; each is fitted through an emulator
+    of the trials. A parameter is identified when its interval is narrower than IDENTIFIED_SHARE of its
+    search range and touches neither bound; with too few trials for an emulator there is no interval.
     """
-    near = [t for t in complete_trials(study) if t.value <= best_loss + noise] or [winner]
+    trials = [t for t in complete_trials(study) if "simulated" in t.user_attrs]
+    low = np.array([lo for lo, _ in parameters.values()])
+    width = np.array([hi - lo for lo, hi in parameters.values()])
+    u = np.array([[t.params[key] for key in parameters] for t in trials]).reshape(-1, len(parameters))
+    u = (u - low) / width
+    figures = np.array([compared_points(_targets_from_json(t.user_attrs["simulated"])).to_numpy() for t in trials])
+    scaled = [(compared_points(r).to_numpy(), misfit_scales(r, winner_targets)) for r in resamples]
+    start = (np.array([winner.params[key] for key in parameters]) - low) / width
+    enough = len(trials) >= uncertainty.min_trials(len(parameters)) and resamples
+    points = uncertainty.bootstrap_points(u, figures, scaled, start, seed) if enough else np.empty((0, len(parameters)))
+    lows, highs = uncertainty.percentile_interval(points) if len(points) else (np.full(len(parameters), np.nan),) * 2
     rows = []
-    for key, (low, high) in parameters.items():
-        seen = [t.params[key] for t in near] + [winner.params[key]]
-        lo, hi = min(seen), max(seen)
-        edge = BOUND_SHARE * (high - low)
-        on_bound = lo <= low + edge or hi >= high - edge
+    for i, (key, (search_low, search_high)) in enumerate(parameters.items()):
+        lo, hi = low[i] + width[i] * lows[i], low[i] + width[i] * highs[i]
+        edge = BOUND_SHARE * width[i]
+        on_bound = bool(lo <= search_low + edge or hi >= search_high - edge)
         rows.append({"parameter": key, "best": winner.params[key], "low": lo, "high": hi,
-                     "search_low": low, "search_high": high, "trials_near_best": len(near),
+                     "search_low": search_low, "search_high": search_high, "resamples": len(points),
                      "on_bound": on_bound,
-                     "identified": (hi - lo) <= IDENTIFIED_SHARE * (high - low) and not on_bound})
+                     "identified": bool((hi - lo) <= IDENTIFIED_SHARE * width[i] and not on_bound)})
     return pd.DataFrame(rows)

@@ -18,8 +18,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from exsim.analysis.baselines import fit_baselines  # noqa: E402
-from exsim.calibration.fit import FitResult  # noqa: E402
+from exsim.calibration.fit import IDENTIFIED_SHARE, FitResult, complete_trials  # noqa: E402
 from exsim.calibration.targets import Targets, observed_targets  # noqa: E402
+from exsim.calibration.uncertainty import min_trials  # noqa: E402
 from exsim.data.records import EmployeeRecords  # noqa: E402
 
 BASELINES = ("weibull", "exponential", "piecewise")
@@ -209,20 +210,44 @@ def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, comma
               f"{confirmed['loss_fresh_seeds']:.2f} on fresh seeds {scale}. A re-run moves the loss by "
               f"{confirmed['rerun_noise']:.2f} on average: trials closer than that cannot be told apart.", "",
               "## Fitted parameters", "",
-              "Interval: the range over trials whose loss is within the noise of the best.", "",
-              "| parameter | fitted | interval | search range | identified by these data |", "|---|---|---|---|---|"]
+              _interval_method(iv, len(complete_trials(result.study))), "",
+              "| parameter | fitted | 95% interval | search range | identified by these data |", "|---|---|---|---|---|"]
     for _, row in iv.iterrows():
-        verdict = ("yes" if row["identified"] else "**no**: the interval sits on a search bound" if row["on_bound"]
-                   else "**no**: the interval spans most of the range")
-        lines.append(f"| {row['parameter']} | {row['best']:.4g} | {row['low']:.4g} to {row['high']:.4g} | "
-                     f"{row['search_low']:.4g} to {row['search_high']:.4g} | {verdict} |")
+        lines.append(f"| {row['parameter']} | {row['best']:.4g} | {_interval_text(row)} | "
+                     f"{row['search_low']:.4g} to {row['search_high']:.4g} | {_verdict(row)} |")
     unidentified = iv.loc[~iv["identified"], "parameter"].tolist()
     if unidentified:
-        lines += ["", f"The data cannot identify {', '.join(unidentified)}: many values fit equally well. "
-                      "Keep the default or fix it from other evidence."]
+        lines += ["", f"These data do not pin down {', '.join(unidentified)}: a wide range of values fits about as well, "
+                      "or the interval reaches a search bound. Widen a range the interval reaches (--params "
+                      "section.key:low:high), or keep the default and fix it from other evidence."]
     lines += ["", "## Fit", ""] + _fit_lines(fit)
     lines += ["", "## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"
+
+
+def _interval_method(iv: pd.DataFrame, trials: int) -> str:
+    resamples = int(iv["resamples"].iloc[0]) if len(iv) else 0
+    if not resamples:
+        return (f"No intervals: {trials} trials are too few for an emulator of {len(iv)} parameters "
+                f"(at least {min_trials(len(iv))}); rerun with more --trials (the study resumes).")
+    return (f"Interval: 95% bootstrap. The people were resampled {resamples} times; each resample was fitted "
+            f"through a quadratic emulator of the model refitted to a resample of the {trials} trials, so both "
+            "the data's noise and the model's count. Values inside the interval fit these data about as well "
+            "as the fitted value.")
+
+
+def _interval_text(row) -> str:
+    return "none" if pd.isna(row["low"]) else f"{row['low']:.4g} to {row['high']:.4g}"
+
+
+def _verdict(row) -> str:
+    if row["identified"]:
+        return "yes"
+    if pd.isna(row["low"]):
+        return "**no**: too few trials for an interval"
+    if row["high"] - row["low"] > IDENTIFIED_SHARE * (row["search_high"] - row["search_low"]):
+        return "**no**: the interval spans most of the search range"
+    return "**no**: the interval reaches a search bound (the best value may lie beyond it)"
 
 
 def _fit_lines(fit: pd.DataFrame) -> list[str]:

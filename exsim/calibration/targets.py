@@ -10,7 +10,7 @@ followed to the end of the run; the data's own noise sets the scale of the misfi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -70,6 +70,22 @@ def observed_targets(records: EmployeeRecords) -> Targets:
     return Targets("tenure", float(frame["left"].mean()), table)
 
 
+def resampled_targets(records: EmployeeRecords, observed: Targets, resamples: int, seed: int) -> list[Targets]:
+    """Observed targets of `resamples` bootstrap resamples of the people, on `observed`'s grid.
+
+    A point a resample cannot estimate (too few at risk) is NaN and skipped by the loss.
+    """
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(resamples):
+        rows = rng.integers(0, len(records.frame), len(records.frame))
+        targets = observed_targets(replace(records, frame=records.frame.iloc[rows].reset_index(drop=True)))
+        grid = observed.curve.index
+        out.append(replace(targets, curve=targets.curve.reindex(grid),
+                           se=None if targets.se is None else targets.se.reindex(grid)))
+    return out
+
+
 def survival_targets(frame: pd.DataFrame, all_exits: bool) -> Targets:
     """Kaplan-Meier retention (with standard errors) where at least MIN_AT_RISK people are at risk."""
     km, rate = _km_table(frame, SURVIVAL_MONTHS)
@@ -116,15 +132,28 @@ def simulated_targets(spells: pd.DataFrame, timeseries: pd.DataFrame, observed: 
     return Targets("tenure", float(frame["left"].mean()), table)
 
 
-def loss(observed: Targets, simulated: Targets) -> float:
-    """Weighted squared misfit of attrition and the curve (missing curve points are skipped).
+def compared_points(targets: Targets) -> pd.Series:
+    """The figures a fit compares, by name: the curve's points, and attrition outside survival designs."""
+    curve = pd.Series(targets.curve.to_numpy(dtype=float), index=[f"{targets.curve_name} {k}" for k in targets.curve.index])
+    if targets.mode == "survival":
+        return curve
+    return pd.concat([pd.Series({"attrition": float(targets.attrition)}), curve])
 
-    Survival: the curve alone, each point scaled by the data's and the model's standard errors
-    (a chi-square: about one per point at a good fit).
+
+def misfit_scales(observed: Targets, simulated: Targets | None = None) -> np.ndarray:
+    """How large a miss at each compared point is: one unit of the loss.
+
+    Survival: the data's and the model's standard errors (with a floor), so the loss is a chi-square,
+    about one per point at a good fit. Otherwise a 2-point miss in attrition weighs as much as a
+    5-point miss at one point of the curve.
     """
     if observed.mode == "survival":
-        sim_se = simulated.se if simulated.se is not None else 0.0
-        scale = np.sqrt(observed.se ** 2 + sim_se ** 2 + SE_FLOOR ** 2)
-        return float(np.nansum(((simulated.curve - observed.curve) / scale) ** 2))
-    curve = ((simulated.curve - observed.curve) / CURVE_SCALE) ** 2
-    return float(((simulated.attrition - observed.attrition) / ATTRITION_SCALE) ** 2 + np.nansum(curve))
+        sim_se = simulated.se.to_numpy() if simulated is not None and simulated.se is not None else 0.0
+        return np.sqrt(observed.se.to_numpy() ** 2 + sim_se ** 2 + SE_FLOOR ** 2)
+    return np.array([ATTRITION_SCALE] + [CURVE_SCALE] * len(observed.curve))
+
+
+def loss(observed: Targets, simulated: Targets) -> float:
+    """Sum of squared misfits in units of `misfit_scales` (points missing on either side are skipped)."""
+    misfit = (compared_points(simulated).to_numpy() - compared_points(observed).to_numpy()) / misfit_scales(observed, simulated)
+    return float(np.nansum(misfit ** 2))
