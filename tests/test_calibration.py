@@ -58,7 +58,8 @@ def test_recovers_a_known_quit_rate_within_its_interval_and_resumes(tmp_path):
     fit = pd.read_csv(out / "fit.csv")  # the winner re-run on fresh seeds: within 15% of the observed attrition
     assert abs(fit.iloc[0]["difference"]) < 0.15 * fit.iloc[0]["observed"]
     candidates = pd.read_csv(out / "candidates.csv")
-    assert candidates["loss_mean"].is_monotonic_increasing and len(candidates) == 5
+    assert len(candidates) == 6 and "emulator optimum" in set(candidates["candidate"])  # 5 trials and the emulator's
+    assert candidates["winner"].iloc[0] and candidates["winner"].sum() == 1
     scenario = (out / "calibrated.toml").read_text()
     assert "base_quit_rate_per_year" in scenario and "headcount = 250" in scenario
     run = subprocess.run([sys.executable, "-m", "exsim.cli", "run", str(out / "calibrated.toml"), "--years", "1",

@@ -94,7 +94,8 @@ def test_calibrate_a_survival_file_end_to_end(survival_file, tmp_path):
     curve = fit[fit["target"].str.startswith("retention")]
     assert curve["weibull"].between(0, 1).all() and curve["observed_se"].gt(0).all()
     candidates = pd.read_csv(out / "candidates.csv")
-    assert len(candidates) == 3 and candidates["loss_mean"].is_monotonic_increasing
+    assert len(candidates) == 3 and candidates["loss_mean"].is_monotonic_increasing  # too few trials for an emulator
+    assert candidates["winner"].tolist() == [True, False, False]
     report = (out / "report.md").read_text()
     assert "Design: " in report and "PAY_GROUP" in report and "weibull" in report and "people the fit never saw" in report
     assert "No intervals: 6 trials are too few for an emulator of 5 parameters (at least 22)" in report

@@ -87,7 +87,7 @@ def _study_of_toy_trials(n: int, rng) -> tuple:
 def test_fit_intervals_hold_the_truth_in_the_parameters_own_units_and_say_when_trials_are_too_few():
     import pandas as pd
 
-    from exsim.calibration.fit import _targets_from_json, intervals
+    from exsim.calibration.fit import _targets_from_json, intervals, trial_points
     from exsim.calibration.targets import Targets
     rng = np.random.default_rng(5)
     study, parameters, key = _study_of_toy_trials(30, rng)
@@ -99,11 +99,13 @@ def test_fit_intervals_hold_the_truth_in_the_parameters_own_units_and_say_when_t
         return Targets("survival", 0.1, pd.Series(share, index=MONTHS), pd.Series(np.sqrt(share * (1 - share) / people), index=MONTHS))
     winner = min(study.trials, key=lambda t: abs(t.params[key] - truth))
     winner_targets = _targets_from_json(winner.user_attrs["simulated"])
-    row = intervals(study, parameters, winner, winner_targets, [observed(800) for _ in range(100)], seed=1).iloc[0]
+    u, figures = trial_points(study, parameters)
+    best = {key: winner.params[key]}
+    row = intervals(u, figures, parameters, best, winner_targets, [observed(800) for _ in range(100)], seed=1).iloc[0]
     assert row["low"] < truth < row["high"] and row["identified"] and not row["on_bound"]
     assert row["high"] - row["low"] < 0.5  # a quarter of the search range: 800 people say a lot
-    vague = intervals(study, parameters, winner, winner_targets, [observed(15) for _ in range(100)], seed=1).iloc[0]
+    vague = intervals(u, figures, parameters, best, winner_targets, [observed(15) for _ in range(100)], seed=1).iloc[0]
     assert vague["high"] - vague["low"] > row["high"] - row["low"]  # fewer people, a wider interval
     few, _, _ = _study_of_toy_trials(5, rng)  # an emulator of one parameter needs 6 trials
-    none = intervals(few, parameters, few.trials[0], winner_targets, [observed(800)], seed=1).iloc[0]
+    none = intervals(*trial_points(few, parameters), parameters, best, winner_targets, [observed(800)], seed=1).iloc[0]
     assert np.isnan(none["low"]) and not none["identified"] and none["resamples"] == 0

@@ -69,7 +69,7 @@ class FitResult:
     best_simulated: Targets  # the winner re-run on fresh seeds
     intervals: pd.DataFrame
     best_params: dict[str, float]  # the winner after the re-runs, not merely the luckiest trial
-    confirmed: pd.DataFrame  # the best candidates: trial, loss in the search, loss on fresh seeds
+    confirmed: pd.DataFrame  # the candidates: loss in the search, loss on fresh seeds, which one won
 
 
 # ---- --params ----------------------------------------------------------------------------------
@@ -272,33 +272,86 @@ def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[flo
                     f"(best {study.best_value:.2f})")
 
         study.optimize(objective, n_trials=max(trials - done, 0), n_jobs=parallel_trials, callbacks=[report])
-        say(f"re-running the best {min(candidates, len(complete_trials(study)))} trials on fresh seeds")
-        confirmed, best = confirm_best(study, base, observed, pool, candidates)
-    winner = study.trials[int(confirmed["trial"].iloc[0])]
+        u, figures = trial_points(study, parameters)
+        emulated = emulated_optimum(u, figures, study, parameters, observed)
+        say(f"re-running the best {min(candidates, len(complete_trials(study)))} trials"
+            f"{' and the optimum of an emulator of all trials' if emulated else ''} on fresh seeds")
+        confirmed, best = confirm_best(study, base, observed, pool, candidates, emulated)
+    best_params = {key: float(confirmed.loc[confirmed["winner"], key].iloc[0]) for key in parameters}
     if resamples:
         say(f"intervals: fitting {len(resamples)} resamples of the people through an emulator of the trials")
-    table = intervals(study, parameters, winner, best, list(resamples), seed)
-    return FitResult(study, parameters, observed, best, table, dict(winner.params), confirmed)
+    table = intervals(u, figures, parameters, best_params, best, list(resamples), seed)
+    return FitResult(study, parameters, observed, best, table, best_params, confirmed)
+
+
+def trial_points(study: optuna.Study, parameters: dict[str, tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every complete trial's parameters scaled to the unit box, and the figures its run gave."""
+    trials = [t for t in complete_trials(study) if "simulated" in t.user_attrs]
+    low, width = _box(parameters)
+    u = np.array([[t.params[key] for key in parameters] for t in trials], dtype=float).reshape(-1, len(parameters))
+    figures = [compared_points(_targets_from_json(t.user_attrs["simulated"])).to_numpy() for t in trials]
+    return (u - low) / width, np.array(figures, dtype=float).reshape(len(trials), -1)
+
+
+def _box(parameters: dict[str, tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    low = np.array([lo for lo, _ in parameters.values()], dtype=float)
+    return low, np.array([hi for _, hi in parameters.values()], dtype=float) - low
+
+
+def emulated_optimum(u: np.ndarray, figures: np.ndarray, study: optuna.Study, parameters: dict[str, tuple[float, float]],
+                     observed: Targets) -> dict[str, float] | None:
+    """Where an emulator of all trials misses the data least, or None with too few trials for one.
+
+    It smooths over every trial's noise, where the best trial is partly the luckiest draw.
+    """
+    emulator = uncertainty.fit_emulator(u, figures) if len(u) >= uncertainty.min_trials(len(parameters)) else None
+    if emulator is None:
+        return None
+    best = min(complete_trials(study), key=lambda t: t.value)
+    scale = misfit_scales(observed, _targets_from_json(best.user_attrs.get("simulated")))
+    low, width = _box(parameters)
+    start = (np.array([best.params[key] for key in parameters]) - low) / width
+    point = uncertainty.best_point(emulator, compared_points(observed).to_numpy(), scale, start)
+    return dict(zip(parameters, (low + width * point).tolist()))
 
 
 def confirm_best(study: optuna.Study, base: ScenarioConfig, observed: Targets, pool: ReplicatePool,
-                 candidates: int = CANDIDATES) -> tuple[pd.DataFrame, Targets]:
-    """Re-run the `candidates` best trials on fresh seeds; rank them by the mean of both losses.
+                 candidates: int = CANDIDATES, emulated: dict[str, float] | None = None) -> tuple[pd.DataFrame, Targets]:
+    """Re-run the `candidates` best trials on fresh seeds and rank them by the mean of both losses.
 
-    The luckiest trial of a noisy search is not the best parameter set: the winner is the one that
-    stays good on seeds it was not chosen on. Returns the ranked table and the winner's fresh targets.
+    The luckiest trial of a noisy search is not the best parameter set: a trial must stay good on
+    seeds it was not chosen on. The `emulated` optimum, run on the search seeds and the fresh ones,
+    wins unless its mean loss exceeds the best trial's by more than a re-run's noise (then the
+    emulator has misled). Returns the table (a `winner` column marks the winner) and the winner's
+    targets on fresh seeds.
     """
     fresh = base.model_copy(update={"sim": base.sim.model_copy(update={"seed": base.sim.seed + FRESH_SEED_OFFSET})})
     ranked = sorted(complete_trials(study), key=lambda t: t.value)[:candidates]
     rows, targets = [], {}
     for trial in ranked:
-        targets[trial.number] = simulate_targets(fresh, trial.params, observed, pool)
-        rerun = loss(observed, targets[trial.number])
-        rows.append({"trial": trial.number, "loss_search": trial.value, "loss_fresh_seeds": rerun,
-                     "loss_mean": (trial.value + rerun) / 2, **trial.params})
+        name = f"trial {trial.number}"
+        targets[name] = simulate_targets(fresh, trial.params, observed, pool)
+        rows.append(_candidate_row(name, trial.value, loss(observed, targets[name]), trial.params))
     table = pd.DataFrame(rows).sort_values("loss_mean", kind="stable").reset_index(drop=True)
     table["rerun_noise"] = float((table["loss_fresh_seeds"] - table["loss_search"]).abs().mean())
-    return table, targets[int(table["trial"].iloc[0])]
+    winner = table["candidate"].iloc[0]
+    if emulated is not None:
+        name = "emulator optimum"
+        searched = loss(observed, simulate_targets(base, emulated, observed, pool))
+        targets[name] = simulate_targets(fresh, emulated, observed, pool)
+        row = _candidate_row(name, searched, loss(observed, targets[name]), emulated)
+        if row["loss_mean"] <= table["loss_mean"].iloc[0] + table["rerun_noise"].iloc[0]:
+            winner = name
+        table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
+        table["rerun_noise"] = table["rerun_noise"].max()
+    table["winner"] = table["candidate"] == winner
+    table = table.sort_values(["winner", "loss_mean"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return table, targets[winner]
+
+
+def _candidate_row(name: str, searched: float, fresh: float, params: dict[str, float]) -> dict:
+    return {"candidate": name, "loss_search": searched, "loss_fresh_seeds": fresh, "loss_mean": (searched + fresh) / 2,
+            **params}
 
 
 class _stop_on_interrupt:
@@ -338,23 +391,19 @@ def _targets_from_json(data: dict | None) -> Targets | None:
     return Targets(data["mode"], float(data["attrition"]), curve, se, bool(data.get("all_exits", False)))
 
 
-def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]], winner: optuna.trial.FrozenTrial,
-              winner_targets: Targets, resamples: list[Targets], seed: int) -> pd.DataFrame:
+def intervals(u: np.ndarray, figures: np.ndarray, parameters: dict[str, tuple[float, float]],
+              best_params: dict[str, float], winner_targets: Targets, resamples: list[Targets], seed: int) -> pd.DataFrame:
     """Per parameter: the winner's value and a 95% bootstrap interval (see `exsim.calibration.uncertainty`).
 
-    `resamples` are the observed targets of resamples of the people; each is fitted through an emulator
-    of the trials. A parameter is identified when its interval is narrower than IDENTIFIED_SHARE of its
-    search range and touches neither bound; with too few trials for an emulator there is no interval.
+    `u` and `figures` are the trials (`trial_points`); `resamples` the observed targets of resamples
+    of the people, each fitted through an emulator of a resample of the trials. A parameter is
+    identified when its interval is narrower than IDENTIFIED_SHARE of its search range and touches
+    neither bound; with too few trials for an emulator there is no interval.
     """
-    trials = [t for t in complete_trials(study) if "simulated" in t.user_attrs]
-    low = np.array([lo for lo, _ in parameters.values()])
-    width = np.array([hi - lo for lo, hi in parameters.values()])
-    u = np.array([[t.params[key] for key in parameters] for t in trials]).reshape(-1, len(parameters))
-    u = (u - low) / width
-    figures = np.array([compared_points(_targets_from_json(t.user_attrs["simulated"])).to_numpy() for t in trials])
+    low, width = _box(parameters)
     scaled = [(compared_points(r).to_numpy(), misfit_scales(r, winner_targets)) for r in resamples]
-    start = (np.array([winner.params[key] for key in parameters]) - low) / width
-    enough = len(trials) >= uncertainty.min_trials(len(parameters)) and resamples
+    start = (np.array([best_params[key] for key in parameters]) - low) / width
+    enough = len(u) >= uncertainty.min_trials(len(parameters)) and scaled
     points = uncertainty.bootstrap_points(u, figures, scaled, start, seed) if enough else np.empty((0, len(parameters)))
     lows, highs = uncertainty.percentile_interval(points) if len(points) else (np.full(len(parameters), np.nan),) * 2
     rows = []
@@ -362,7 +411,7 @@ def intervals(study: optuna.Study, parameters: dict[str, tuple[float, float]], w
         lo, hi = low[i] + width[i] * lows[i], low[i] + width[i] * highs[i]
         edge = BOUND_SHARE * width[i]
         on_bound = bool(lo <= search_low + edge or hi >= search_high - edge)
-        rows.append({"parameter": key, "best": winner.params[key], "low": lo, "high": hi,
+        rows.append({"parameter": key, "best": best_params[key], "low": lo, "high": hi,
                      "search_low": search_low, "search_high": search_high, "resamples": len(points),
                      "on_bound": on_bound,
                      "identified": bool((hi - lo) <= IDENTIFIED_SHARE * width[i] and not on_bound)})

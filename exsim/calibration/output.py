@@ -204,11 +204,7 @@ def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, comma
                   "(voluntary and involuntary).", ""]
     if records.extra_columns:
         lines += [f"Other columns kept for segmenting: {', '.join(map(str, records.extra_columns))}.", ""]
-    confirmed = result.confirmed.iloc[0]
-    lines += [f"{len(result.study.trials)} trials. The best {len(result.confirmed)} were re-run on fresh seeds; the "
-              f"winner (trial {int(confirmed['trial'])}) has loss {confirmed['loss_search']:.2f} in the search and "
-              f"{confirmed['loss_fresh_seeds']:.2f} on fresh seeds {scale}. A re-run moves the loss by "
-              f"{confirmed['rerun_noise']:.2f} on average: trials closer than that cannot be told apart.", "",
+    lines += [*_candidate_lines(result.confirmed, len(result.study.trials), scale), "",
               "## Fitted parameters", "",
               _interval_method(iv, len(complete_trials(result.study))), "",
               "| parameter | fitted | 95% interval | search range | identified by these data |", "|---|---|---|---|---|"]
@@ -223,6 +219,22 @@ def report(result: FitResult, records: EmployeeRecords, fit: pd.DataFrame, comma
     lines += ["", "## Fit", ""] + _fit_lines(fit)
     lines += ["", "## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"
+
+
+def _candidate_lines(confirmed: pd.DataFrame, trials: int, scale: str) -> list[str]:
+    """How the winner was chosen among the re-run candidates."""
+    winner = confirmed.iloc[0]
+    trial_rows = confirmed[confirmed["candidate"].str.startswith("trial")]
+    emulated = (confirmed["candidate"] == "emulator optimum").any()
+    lines = [f"{trials} trials. The best {len(trial_rows)} were re-run on fresh seeds"
+             + (", and so was the optimum of a quadratic emulator fitted to every trial (it smooths over each "
+                "trial's noise, where the best trial is partly the luckiest draw)" if emulated else "") + ". "
+             f"The winner ({winner['candidate']}) has loss {winner['loss_search']:.2f} on the search's seeds and "
+             f"{winner['loss_fresh_seeds']:.2f} on fresh seeds {scale}. A re-run moves the loss by "
+             f"{winner['rerun_noise']:.2f} on average: candidates closer than that cannot be told apart."]
+    if emulated and winner["candidate"] != "emulator optimum":
+        lines.append("The emulator's optimum fitted worse than the best trial by more than that noise, so the trial won.")
+    return [" ".join(lines)]
 
 
 def _interval_method(iv: pd.DataFrame, trials: int) -> str:
