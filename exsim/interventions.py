@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exsim.config.schema import Intervention, ScenarioConfig
+from exsim.config.timebase import WEEKS_PER_YEAR
 
 PROGRAMMES: dict[str, dict[str, Any]] = {
     "manager_training": {"training.share": 1.0},
@@ -78,7 +79,7 @@ class Schedule:
         total = 0.0
         for item in self.base.interventions:
             total += item.cost_eur if week == item.start_week else 0.0
-            total += item.cost_eur_per_year / 52.0 if weight(item, week) > 0 else 0.0
+            total += item.cost_eur_per_year / WEEKS_PER_YEAR if weight(item, week) > 0 else 0.0
         return total
 
     def _blend(self, weights: tuple[float, ...]) -> ScenarioConfig:
@@ -124,7 +125,7 @@ def intervention_problems(config: ScenarioConfig) -> list[tuple[tuple, str]]:
 
 def _timing_problems(item: Intervention, years: int) -> list[str]:
     """An intervention must start inside the run and end after it starts."""
-    last_week = years * 52
+    last_week = years * WEEKS_PER_YEAR
     problems = []
     if item.start_week > last_week:
         problems.append(f"start_week {item.start_week} is after the run ends in week {last_week} "

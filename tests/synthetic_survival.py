@@ -16,7 +16,7 @@ import pandas as pd
 from scipy.integrate import quad
 from scipy.optimize import brentq
 
-from exsim.analysis.survival import WEEKS_PER_MONTH
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH as WEEKS_PER_MONTH
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from exsim import OrgModel, load_config
 from exsim.analysis import (annual_voluntary_attrition, attrition_by_group, attrition_by_year, hazard_by_band,
                             kaplan_meier, km_retention, snapshot_life_table, spells_snapshot_frame,
                             spells_to_survival_frame)
-from exsim.analysis.survival import WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH as WEEKS_PER_MONTH, CALENDAR_WEEKS_PER_YEAR as WEEKS_PER_YEAR
 from exsim.data import read_employee_records
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

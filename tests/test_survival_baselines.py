@@ -7,7 +7,8 @@ from scipy import stats
 
 from exsim.analysis.baselines import (fit_baselines, fit_exponential, fit_piecewise, fit_weibull, holdout_split,
                                       model_table, retention_table)
-from exsim.analysis.survival import WEEKS_PER_MONTH, hazard_by_band, kaplan_meier, km_retention, nelson_aalen
+from exsim.analysis.survival import hazard_by_band, kaplan_meier, km_retention, nelson_aalen
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH as WEEKS_PER_MONTH
 from tests.synthetic_survival import PiecewiseHazard, Weibull, draw_file, draw_survival_file, survival_frame
 
 BANDS = (0, 3, 12, 36, np.inf)

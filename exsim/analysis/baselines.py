@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from exsim.analysis.survival import (TENURE_BANDS_MONTHS, WEEKS_PER_MONTH, _durations_events, _entry_column,
-                                     hazard_by_band, km_retention)
+from exsim.analysis.survival import TENURE_BANDS_MONTHS, _durations_events, _entry_column, hazard_by_band, km_retention
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH
 
 RETENTION_CHECK_MONTHS = (12, 24, 36, 60)
-WEIBULL_MIN_MONTHS = 0.5 / WEEKS_PER_MONTH  # a tenure of 0 is taken as half a week (log t must be finite)
+WEIBULL_MIN_MONTHS = 0.5 / CALENDAR_WEEKS_PER_MONTH  # a tenure of 0 is taken as half a week (log t must be finite)
 WEIBULL_SHAPE_BOUNDS = (0.02, 50.0)
 
 
@@ -192,7 +192,7 @@ def _months(frame: pd.DataFrame, duration: str, event: str,
         raise ValueError(f"no exits in column {event!r} ({d.size} rows): a survival model needs at least one")
     if not (d > a).any():
         raise ValueError("no time at risk: every duration equals its entry tenure")
-    return d / WEEKS_PER_MONTH, a / WEEKS_PER_MONTH, e
+    return d / CALENDAR_WEEKS_PER_MONTH, a / CALENDAR_WEEKS_PER_MONTH, e
 
 
 def _weibull_information(t: np.ndarray, a: np.ndarray, e: np.ndarray, shape: float, scale: float) -> np.ndarray:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-WEEKS_PER_MONTH = 52 / 12
+from exsim.config.timebase import WEEKS_PER_MONTH
+
 SAVINGS = {"saved_turnover": "cost_turnover", "saved_absence": "cost_absence", "saved_vacancies": "cost_vacancy",
            "saved_salaries": "cost_salaries"}
 PROGRAMME_COSTS = {"perks_cost": "cost_perks", "manager_time_cost": "cost_manager_time",

@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 
 from exsim.analysis.business_case import business_case, business_case_markdown, weekly_gains  # noqa: E402
 from exsim.config import ScenarioConfig  # noqa: E402
+from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.results import combine, yearly_kpis  # noqa: E402
 from exsim.runs import run_replicates  # noqa: E402
 
@@ -76,7 +77,7 @@ def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]]):
     for i, name in enumerate(names[1:], start=1):
         gains = weekly_gains(runs[name]["timeseries"], runs[names[0]]["timeseries"])
         wide = gains.pivot(index="week", columns="replicate", values="net_benefit").cumsum() / 1e6
-        years = wide.index / 52.0
+        years = wide.index / WEEKS_PER_YEAR
         ax.plot(years, wide.median(axis=1), color=f"C{i}", label=name)
         ax.fill_between(years, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1), color=f"C{i}", alpha=0.2, lw=0)
     ax.axhline(0, color="0.3", lw=0.8)

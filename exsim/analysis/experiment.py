@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from exsim.config import ConfigError, ScenarioConfig, load_config, validate_config
 from exsim.config.loading import read_toml
 from exsim.config.schema import parameter_sections
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.errors import UserError
 from exsim.results.summary import COST_COLUMNS, HEADLINE_KPIS, KEYS
 
@@ -211,7 +212,7 @@ class Experiment:
 
     def estimate_seconds(self, workers: int | None = None) -> float:
         """A rough wall-clock estimate for all runs on `workers` parallel workers (default: all cores)."""
-        weeks = self.spec.years * 52 + self.base.sim.burn_in_weeks
+        weeks = self.spec.years * WEEKS_PER_YEAR + self.base.sim.burn_in_weeks
         per_run = self.base.org.headcount * weeks / EMPLOYEE_WEEKS_PER_S
         return per_run * self.run_count() / max(1, workers or os.cpu_count() or 1)
 

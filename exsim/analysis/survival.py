@@ -18,8 +18,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-WEEKS_PER_YEAR = 365.25 / 7
-WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH, CALENDAR_WEEKS_PER_YEAR, WEEKS_PER_YEAR
+
 TENURE_BANDS_MONTHS = (0, 3, 6, 12, 24, 60, np.inf)
 SPELL_COLUMNS = ("hire_week", "exit_week", "exit_reason", "tenure_weeks")
 
@@ -86,8 +86,8 @@ def km_retention(frame: pd.DataFrame, months: Sequence[float] | None = None, dur
     d, e = _durations_events(frame, duration, event)
     start = _entry_column(frame, entry, d)
     curve = kaplan_meier(d, e, start)
-    grid = np.arange(int(d.max() // WEEKS_PER_MONTH) + 1 if d.size else 1) if months is None else np.asarray(months)
-    weeks = grid * WEEKS_PER_MONTH
+    grid = np.arange(int(d.max() // CALENDAR_WEEKS_PER_MONTH) + 1 if d.size else 1) if months is None else np.asarray(months)
+    weeks = grid * CALENDAR_WEEKS_PER_MONTH
     idx = np.searchsorted(curve["time"].to_numpy(), weeks, side="right") - 1
     observed = weeks <= (d.max() if d.size else 0.0)
     retention = np.concatenate([[1.0], curve["survival"].to_numpy()])[idx + 1]  # 1 before the first event
@@ -111,11 +111,11 @@ def hazard_by_band(frame: pd.DataFrame, bands_months: Sequence[float] = TENURE_B
     a = _entry_column(frame, entry, d)
     a = np.zeros_like(d) if a is None else a
     edges = np.asarray(bands_months, dtype=float)
-    start, end = edges[:-1] * WEEKS_PER_MONTH, edges[1:] * WEEKS_PER_MONTH
+    start, end = edges[:-1] * CALENDAR_WEEKS_PER_MONTH, edges[1:] * CALENDAR_WEEKS_PER_MONTH
     exposure = (np.clip(d[:, None], start, end) - np.clip(a[:, None], start, end)).sum(axis=0)
     band = np.searchsorted(end, d[e], side="right")
     events = np.bincount(band[band < start.size], minlength=start.size)
-    person_years = exposure / WEEKS_PER_YEAR
+    person_years = exposure / CALENDAR_WEEKS_PER_YEAR
     with np.errstate(divide="ignore", invalid="ignore"):
         hazard = np.where(person_years > 0, events / person_years, np.nan)
         hazard_se = np.where(person_years > 0, np.sqrt(events) / person_years, np.nan)
@@ -181,7 +181,7 @@ def attrition_by_group(frame: pd.DataFrame, by: str, bins: int | Sequence[float]
         groups = pd.qcut(groups, bins, duplicates="drop")
     elif bins is not None:
         groups = pd.cut(groups, bins)
-    data = pd.DataFrame({"group": groups.to_numpy(), "left": e, "years": d / WEEKS_PER_YEAR})
+    data = pd.DataFrame({"group": groups.to_numpy(), "left": e, "years": d / CALENDAR_WEEKS_PER_YEAR})
     table = data.groupby("group", observed=True, dropna=True).agg(
         n=("left", "size"), leavers=("left", "sum"), person_years=("years", "sum"))
     table["share_left"] = table["leavers"] / table["n"]
@@ -213,7 +213,7 @@ def spells_to_survival_frame(spells: pd.DataFrame, hired_during_run: bool = True
     return out.reset_index(drop=True)
 
 
-def snapshot_life_table(frame: pd.DataFrame, step_weeks: float = WEEKS_PER_YEAR, duration: str = "tenure_weeks",
+def snapshot_life_table(frame: pd.DataFrame, step_weeks: float = CALENDAR_WEEKS_PER_YEAR, duration: str = "tenure_weeks",
                         event: str = "left") -> pd.DataFrame:
     """Exit share by whole tenure interval, for a snapshot where `event` marks exits in the past interval.
 
@@ -229,12 +229,12 @@ def snapshot_life_table(frame: pd.DataFrame, step_weeks: float = WEEKS_PER_YEAR,
     table = counts.reindex(pd.RangeIndex(interval.max() + 1 if d.size else 0, name="interval"))
     table["exit_share"] = table["leavers"] / table["n"]
     table["retention_end"] = (1.0 - table["exit_share"]).cumprod(skipna=False)
-    table.insert(0, "end_month", (table.index + 1) * step_weeks / WEEKS_PER_MONTH)
-    table.insert(0, "start_month", table.index * step_weeks / WEEKS_PER_MONTH)
+    table.insert(0, "end_month", (table.index + 1) * step_weeks / CALENDAR_WEEKS_PER_MONTH)
+    table.insert(0, "start_month", table.index * step_weeks / CALENDAR_WEEKS_PER_MONTH)
     return table.reset_index().astype({"n": "Int64", "leavers": "Int64"})
 
 
-def spells_snapshot_frame(spells: pd.DataFrame, window_weeks: int = 52, end_week: int | None = None,
+def spells_snapshot_frame(spells: pd.DataFrame, window_weeks: int = WEEKS_PER_YEAR, end_week: int | None = None,
                           voluntary_only: bool = True) -> pd.DataFrame:
     """exsim spells seen the way a cross-sectional HR file sees people: everyone employed at some
     point in the last `window_weeks` of the run, `left` = exited within that window.

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from exsim.analysis.survival import (WEEKS_PER_YEAR, annual_voluntary_attrition, km_retention, snapshot_life_table,
-                                     spells_snapshot_frame, spells_to_survival_frame)
+from exsim.analysis.survival import (annual_voluntary_attrition, km_retention, snapshot_life_table, spells_snapshot_frame,
+                                     spells_to_survival_frame)
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH, CALENDAR_WEEKS_PER_YEAR
 from exsim.data.errors import DataError
 from exsim.data.records import EmployeeRecords
 
@@ -58,7 +59,7 @@ def observed_targets(records: EmployeeRecords) -> Targets:
         attrition = annual_voluntary_attrition(frame, start=start).rate
         cohort = frame[pd.to_datetime(frame["hire_date"]) >= start]  # hired while exits were recorded, as in the model
         cohort = cohort if len(cohort) >= 20 else frame
-        months = [m for m in RETENTION_MONTHS if m * 4.345 <= cohort["tenure_weeks"].max()]
+        months = [m for m in RETENTION_MONTHS if m * CALENDAR_WEEKS_PER_MONTH <= cohort["tenure_weeks"].max()]
         if not months or not np.isfinite(attrition):
             raise DataError(f"the records span less than {RETENTION_MONTHS[0]} months of tenure (hire dates "
                             f"{frame['hire_date'].min():%Y-%m-%d} to {frame['hire_date'].max():%Y-%m-%d}, as of "
@@ -103,7 +104,7 @@ def _km_table(frame: pd.DataFrame, months) -> tuple[pd.DataFrame, float]:
     """
     entry = "entry_weeks" if "entry_weeks" in frame else None
     km = km_retention(frame, months=list(months), entry=entry).set_index("month")
-    person_years = (frame["tenure_weeks"] - (frame[entry] if entry else 0.0)).sum() / WEEKS_PER_YEAR
+    person_years = (frame["tenure_weeks"] - (frame[entry] if entry else 0.0)).sum() / CALENDAR_WEEKS_PER_YEAR
     rate = float(frame["left"].sum() / person_years) if person_years > 0 else float("nan")
     return km, rate
 

@@ -13,6 +13,7 @@ import solara  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
+from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.dashboard.model import BASELINE, DashboardModel, lesson_values  # noqa: E402
 from exsim.lessons import list_lessons  # noqa: E402
 from exsim.report.figures import tree_layout  # noqa: E402
@@ -37,7 +38,7 @@ def LessonCard(model: DashboardModel):
     by_title = {v: k for k, v in titles.items()}
     week = max(model.week, 0)
     with solara.Card():
-        solara.Markdown(f"## Week {week} · year {week // 52 + 1}, week {week % 52 + 1} of the year")
+        solara.Markdown(f"## Week {week} · year {week // WEEKS_PER_YEAR + 1}, week {week % WEEKS_PER_YEAR + 1} of the year")
         solara.Select(label="Lesson", value=titles[lesson.value], values=list(titles.values()),
                       on_value=lambda title: lesson.set(by_title[title]))
         if lesson.value == BASELINE:
@@ -107,7 +108,7 @@ def kpi_figure(model: DashboardModel):
         ax.set_title(label, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        ax.set_xlim(0, max(52, len(weeks) + 1))  # at least a year on the axis, so the first weeks read well
+        ax.set_xlim(0, max(WEEKS_PER_YEAR, len(weeks) + 1))  # at least a year on the axis, so the first weeks read well
         if not weeks:
             ax.set_yticks([])
         ax.set_xlabel("week", fontsize=7)

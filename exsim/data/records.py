@@ -23,14 +23,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH, CALENDAR_WEEKS_PER_YEAR
 from exsim.data.errors import DataError
 from exsim.data.fields import RECORD_ALIASES, RECORD_FIELDS
 from exsim.data.mapping import check_tenure_unit
 from exsim.data.tables import (check_date_format, is_flag_column, normalise_ids, parse_dates, parse_flags, parse_numbers, read_table,
                                require_fields, resolve_columns, rows_text, spreadsheet_row)
 
-WEEKS_PER_YEAR = 365.25 / 7
-WEEKS_PER_UNIT = {"days": 1 / 7, "weeks": 1.0, "months": WEEKS_PER_YEAR / 12, "years": WEEKS_PER_YEAR}
+WEEKS_PER_UNIT = {"days": 1 / 7, "weeks": 1.0, "months": CALENDAR_WEEKS_PER_MONTH, "years": CALENDAR_WEEKS_PER_YEAR}
 
 STILL_EMPLOYED = re.compile(r"^(?:active|current|employed|n/?a\b)|still employed|not terminated|leave of absence")
 INVOLUNTARY = re.compile(r"involuntar|cause|dismiss|fired|terminat|lay-?off|laid off|redundan|discharg|misconduct"
@@ -266,7 +266,7 @@ def _from_tenure(table, columns, path, unit) -> tuple[pd.DataFrame, str, float |
     """tenure, tenure_weeks, left and skip reasons from a tenure column and a left flag."""
     column = columns["tenure"]
     unit = unit or _unit_from_name(column, path)
-    longest = MAX_TENURE_YEARS * WEEKS_PER_YEAR / WEEKS_PER_UNIT[unit]
+    longest = MAX_TENURE_YEARS * CALENDAR_WEEKS_PER_YEAR / WEEKS_PER_UNIT[unit]
     tenure = parse_numbers(table[column], column, path, minimum=0, maximum=longest,
                            expected=f"a tenure of 0 or more {unit}, at most {MAX_TENURE_YEARS} years")
     left = parse_flags(table[columns["left"]], columns["left"], path)

@@ -12,6 +12,7 @@ import numpy as np
 
 from exsim.config import ScenarioConfig
 from exsim.config.schema import Attrition
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import saturating_multiplier, weekly_probability
 from exsim.model.state import StaffState
 
@@ -44,7 +45,7 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
                + onboarding)
     referral = np.where(staff.referral, att.referral_hazard_ratio, 1.0)
     market_factor = market.tightness ** market.quit_elasticity
-    base = att.base_quit_rate_per_year / 52.0
+    base = att.base_quit_rate_per_year / WEEKS_PER_YEAR
     multiplier = saturating_multiplier(drivers, att.max_driver_multiplier)
     hazard = (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
               * referral * market_factor * staff.occupied)
@@ -58,11 +59,11 @@ def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> n
     attrition a share of staff a year at any allowed setting; the shipped scenarios never reach them,
     and a hazard under both caps is returned unchanged.
     """
-    person_cap = att.max_quit_rate_per_year / 52.0
+    person_cap = att.max_quit_rate_per_year / WEEKS_PER_YEAR
     if hazard.max(initial=0.0) > person_cap:
         hazard = np.minimum(hazard, person_cap)
     heads = int(np.count_nonzero(occupied))
-    mean_cap = att.max_mean_quit_rate_per_year / 52.0
+    mean_cap = att.max_mean_quit_rate_per_year / WEEKS_PER_YEAR
     if heads and hazard.sum() > mean_cap * heads:
         hazard = hazard * (mean_cap * heads / hazard.sum())
     return hazard
@@ -73,6 +74,6 @@ def draw_exits(staff: StaffState, hazard: np.ndarray, config: ScenarioConfig,
     """Seats whose holder quits (at the weekly `hazard`) and seats with an involuntary exit this week."""
     n = len(staff.occupied)
     quits = rng.random(n) < weekly_probability(hazard)
-    involuntary_rate = config.attrition.involuntary_rate_per_year / 52.0
+    involuntary_rate = config.attrition.involuntary_rate_per_year / WEEKS_PER_YEAR
     involuntary = staff.occupied & ~quits & (rng.random(n) < weekly_probability(involuntary_rate))
     return np.flatnonzero(quits), np.flatnonzero(involuntary)

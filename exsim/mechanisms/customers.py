@@ -3,6 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Customers
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import relax, sigmoid, weekly_probability
 from exsim.model.state import CustomerState, StaffState
 
@@ -40,7 +41,7 @@ def update_satisfaction(customers: CustomerState, staff: StaffState, cust: Custo
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
     """Rows of customers who leave this week."""
-    hazard = cust.base_churn_per_year / 52.0 * np.exp(cust.churn_sensitivity * (cust.satisfaction_reference - customers.satisfaction))
+    hazard = cust.base_churn_per_year / WEEKS_PER_YEAR * np.exp(cust.churn_sensitivity * (cust.satisfaction_reference - customers.satisfaction))
     leave = customers.active & (rng.random(customers.capacity) < weekly_probability(hazard))
     return np.flatnonzero(leave)
 
@@ -49,7 +50,7 @@ def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np
     """Customers won this week: a base flow, more when satisfied customers spread the word."""
     word_of_mouth = np.exp(cust.word_of_mouth * ((csat if np.isfinite(csat) else cust.satisfaction_reference)
                                                  - cust.satisfaction_reference))
-    return int(rng.poisson(cust.acquisition_per_year / 52.0 * starting_book * word_of_mouth))
+    return int(rng.poisson(cust.acquisition_per_year / WEEKS_PER_YEAR * starting_book * word_of_mouth))
 
 
 def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:

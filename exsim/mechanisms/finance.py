@@ -3,6 +3,7 @@
 import numpy as np
 
 from exsim.config import ScenarioConfig
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.model.state import StaffState
 
 
@@ -26,17 +27,17 @@ def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, c
     manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
     extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary  # the rest is in the salary
     return {
-        "cost_salaries": float((salary * staff.occupied).sum() / 52.0 + capacity_cost(employees, salary, config)),
+        "cost_salaries": float((salary * staff.occupied).sum() / WEEKS_PER_YEAR + capacity_cost(employees, salary, config)),
         "cost_turnover": float(replacement[exits].sum()),
         "cost_absence": float(staff.absent_days.sum() * costs.sick_day_eur),
         "cost_vacancy": float((~staff.occupied).sum() * costs.vacancy_week_eur),
-        "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / 52.0),
+        "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / WEEKS_PER_YEAR),
         "cost_manager_time": managers_present * extra_people_hours * manager_hour_eur,
         "cost_programmes": float(programme_eur + staff.occupied.sum() * policy.development_conversations_per_year
-                                 * costs.development_conversation_eur / 52.0),
+                                 * costs.development_conversation_eur / WEEKS_PER_YEAR),
     }
 
 
 def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:
     """Weekly salaries of the capacity a workload below 1.0 implies (negative above 1.0: staff not hired)."""
-    return float((salary * employees).sum() * (1.0 / config.work.workload - 1.0) / 52.0)
+    return float((salary * employees).sum() * (1.0 / config.work.workload - 1.0) / WEEKS_PER_YEAR)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Listening
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.model.state import StaffState
 from exsim.org import OrgStructure
 
@@ -11,7 +12,7 @@ def is_survey_week(week: int, listening: Listening) -> bool:
     """Surveys fall every 52 / surveys_per_year weeks (none when the cadence is 0)."""
     if listening.surveys_per_year <= 0 or week < 1:
         return False
-    interval = max(int(round(52 / listening.surveys_per_year)), 1)
+    interval = max(int(round(WEEKS_PER_YEAR / listening.surveys_per_year)), 1)
     return week % interval == 0
 
 

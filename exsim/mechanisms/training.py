@@ -3,10 +3,9 @@
 import numpy as np
 
 from exsim.config.schema import Training
+from exsim.config.timebase import WEEKS_PER_MONTH
 from exsim.model.state import StaffState
 from exsim.org import OrgStructure
-
-WEEKS_PER_MONTH = 52 / 12
 
 
 def training_gain(staff: StaffState, week: int, training: Training) -> np.ndarray:

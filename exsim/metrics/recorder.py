@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import team_sum
 from exsim.mechanisms.engagement import enps
 
 if TYPE_CHECKING:
     from exsim.model.model import OrgModel
 
-WEEKS_PER_YEAR = 52
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
 

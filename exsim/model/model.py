@@ -8,6 +8,7 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from exsim.config import ScenarioConfig, load_config
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.interventions import Schedule, concurrent_changes
 from exsim.mechanisms import absence, attrition, brand, burnout, contagion, customers, drivers, engagement, finance
 from exsim.mechanisms import hiring, listening, manager_support, peers, perks, training, trust, workload
@@ -18,7 +19,7 @@ from exsim.model.state import CustomerState, StaffState
 from exsim.model.streams import Streams, entropy_from
 from exsim.org import OrgStructure, organisation
 
-MAX_TENURE_WEEKS = 40 * 52  # careers longer than 40 years are not drawn at the start (assumption)
+MAX_TENURE_WEEKS = 40 * WEEKS_PER_YEAR  # careers longer than 40 years are not drawn at the start (assumption)
 ALUMNI_MEMORY = 0.02  # each leaver moves the alumni sentiment 2% of the way to their own (assumption)
 
 
@@ -142,7 +143,7 @@ class OrgModel(mesa.Model):
         absence.update_absence(staff, cfg.absence, self.streams["absence"])
         fills = hiring.draw_fills(staff, cfg.policy, self._time_to_fill(cfg), self.streams["hiring"])
         hazard = attrition.quit_hazard(staff, cfg)
-        self.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * 52.0)
+        self.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * WEEKS_PER_YEAR)
         quits, involuntary = attrition.draw_exits(staff, hazard, cfg, self.streams["attrition"])
         contagion.shock_teams(org, staff, quits, cfg.attrition)
         self._remember_leavers(np.concatenate([quits, involuntary]))
@@ -155,7 +156,7 @@ class OrgModel(mesa.Model):
         staff.tenure_weeks += staff.occupied
         churned_seats, won = self._customer_week(cfg)
         self._update_brand(cfg)
-        money["revenue"] = self.customers.active.sum() * cfg.costs.revenue_per_customer_eur / 52.0
+        money["revenue"] = self.customers.active.sum() * cfg.costs.revenue_per_customer_eur / WEEKS_PER_YEAR
         events = {"quits": quits, "involuntary": involuntary, "hires": hires, "churned_seats": churned_seats,
                   "new_customers": won, "promotions": promoted, "referral_hires": referrals,
                   "changes_active": concurrent_changes(self.config, self.week)}
@@ -238,7 +239,7 @@ class OrgModel(mesa.Model):
         manager_seats = seats[self.org.is_manager[seats]]
         internal = manager_seats[self.streams["promotion"].random(len(manager_seats)) < cfg.managers.internal_promotion_share]
         promoted = sum(self._promote_into(seat, cfg) for seat in internal)
-        self.promotions_last_year += promoted - self.promotions_last_year / 52.0
+        self.promotions_last_year += promoted - self.promotions_last_year / WEEKS_PER_YEAR
         external = np.setdiff1d(seats, internal[self.staff.occupied[internal]])
         fit = brand.hire_fit(self.applicants_per_vacancy, cfg.brand)
         referrals = self._hire(external, fit, brand.referral_probability(self.current_enps(), cfg.brand))
@@ -365,6 +366,6 @@ def _steady_state_tenures(config: ScenarioConfig, n: int, rng: np.random.Generat
     """Tenures (weeks) drawn in proportion to survival under the settled hazards."""
     weeks = np.arange(MAX_TENURE_WEEKS, dtype=np.float64)
     att = config.attrition
-    hazard = att.base_quit_rate_per_year / 52.0 * attrition.tenure_curve(weeks, att) + att.involuntary_rate_per_year / 52.0
+    hazard = att.base_quit_rate_per_year / WEEKS_PER_YEAR * attrition.tenure_curve(weeks, att) + att.involuntary_rate_per_year / WEEKS_PER_YEAR
     survival = np.exp(-np.cumsum(hazard))
     return rng.choice(weeks, size=n, p=survival / survival.sum())

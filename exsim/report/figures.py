@@ -12,6 +12,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from exsim.config import ScenarioConfig  # noqa: E402
+from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.org import organisation  # noqa: E402
 from exsim.model.streams import Streams  # noqa: E402
 
@@ -49,17 +50,17 @@ def _save(fig, path: Path) -> str:
 def _mark_interventions(ax, marks: list[tuple[str, int, int | None]]) -> None:
     """Shade each intervention's active weeks and label its start."""
     for i, (name, start, end) in enumerate(marks):
-        ax.axvline(start / 52.0, color="0.35", ls="--", lw=0.9)
+        ax.axvline(start / WEEKS_PER_YEAR, color="0.35", ls="--", lw=0.9)
         if end is not None:
-            ax.axvspan(start / 52.0, end / 52.0, color="0.5", alpha=0.08, lw=0)
-        ax.annotate(name, (start / 52.0, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10 - 9 * i),
+            ax.axvspan(start / WEEKS_PER_YEAR, end / WEEKS_PER_YEAR, color="0.5", alpha=0.08, lw=0)
+        ax.annotate(name, (start / WEEKS_PER_YEAR, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -10 - 9 * i),
                     textcoords="offset points", fontsize=7, color="0.3")
 
 
 def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> None:
     for i, (scenario, frame) in enumerate(timeseries.groupby("scenario", sort=False)):
         wide = frame.pivot(index="week", columns="replicate", values=column) * scale
-        years = wide.index / 52.0
+        years = wide.index / WEEKS_PER_YEAR
         colour = f"C{i}"
         ax.plot(years, wide.median(axis=1), color=colour, lw=1.8, label=scenario)
         if wide.shape[1] > 1:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from exsim.config.timebase import WEEKS_PER_YEAR
+
 HEADLINE_KPIS = (
     "headcount", "vacancies", "engagement", "enps", "burnout_share", "absence_rate",
     "voluntary_attrition_rate", "customers", "csat", "customer_churn_rate", "revenue", "cost_total",
@@ -19,8 +21,8 @@ def yearly_kpis(timeseries: pd.DataFrame) -> pd.DataFrame:
     sum_cols = ["quits", "involuntary_exits", "hires", "churned_customers", "revenue", *COST_COLUMNS]
     yearly = grouped[mean_cols].mean().join(grouped[sum_cols].sum())
     weeks = grouped.size()
-    yearly["voluntary_attrition_rate"] = yearly["quits"] / yearly["headcount"] * 52 / weeks
-    yearly["customer_churn_rate"] = yearly["churned_customers"] / yearly["customers"] * 52 / weeks
+    yearly["voluntary_attrition_rate"] = yearly["quits"] / yearly["headcount"] * WEEKS_PER_YEAR / weeks
+    yearly["customer_churn_rate"] = yearly["churned_customers"] / yearly["customers"] * WEEKS_PER_YEAR / weeks
     yearly["cost_total"] = yearly[list(COST_COLUMNS)].sum(axis=1)
     return yearly.reset_index()
 

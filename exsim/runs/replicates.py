@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from exsim.config import ScenarioConfig
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.model import OrgModel
 from exsim.model.streams import entropy_from
 from exsim.runs.progress import Progress
-
-WEEKS_PER_YEAR = 52
 
 
 @dataclass

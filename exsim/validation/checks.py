@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from exsim.config import ScenarioConfig
+from exsim.config.timebase import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from exsim.results import yearly_kpis
 from exsim.validation.scenarios import EXTREMES, INTERVENTION_WEEK, SPAN_GRID, WORKLOAD_GRID
 
-WEEKS_PER_MONTH = 52 / 12
 OVERLOAD = 1.15  # felt workload at or above 115% of capacity counts as "overtime" (F4)
 CONTAGION_WINDOW = 20  # weeks after a quit (F7: ~135 days)
 MIN_TEAM = 3
@@ -253,7 +253,7 @@ def impact_curve(runs: Runs, column: str) -> pd.Series:
 def months_to_half_way(curve: pd.Series, smooth_weeks: int) -> float:
     """Months from the intervention until the smoothed difference first reaches half its final level."""
     smoothed = curve.rolling(smooth_weeks, min_periods=1, center=True).mean()
-    final = curve.iloc[-52:].mean()
+    final = curve.iloc[-WEEKS_PER_YEAR:].mean()
     reached = smoothed[smoothed / final >= 0.5] if final != 0 else smoothed.iloc[:0]
     if reached.empty:
         return float("inf")
@@ -267,7 +267,7 @@ def impact_engagement(runs: Runs, config: ScenarioConfig) -> CheckResult:
 def impact_attrition(runs: Runs, config: ScenarioConfig) -> CheckResult:
     curve = impact_curve(runs, "quit_hazard")
     result = CheckResult(months_to_half_way(curve, 9))
-    result.condition_holds = curve.iloc[-52:].mean() < 0  # the programme lowers quits
+    result.condition_holds = curve.iloc[-WEEKS_PER_YEAR:].mean() < 0  # the programme lowers quits
     return result
 
 

@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from exsim.config.timebase import WEEKS_PER_MONTH, WEEKS_PER_YEAR  # noqa: E402
 from exsim.report.figures import teams_figure  # noqa: E402
 from exsim.validation import checks  # noqa: E402
 
@@ -51,10 +52,10 @@ def time_course_figure(runs: checks.Runs):
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     for ax, (column, label, smooth, deadline) in zip(axes, panels):
         curve = checks.impact_curve(runs, column)
-        months = (curve.index - curve.index[0]) / checks.WEEKS_PER_MONTH
+        months = (curve.index - curve.index[0]) / WEEKS_PER_MONTH
         half = checks.months_to_half_way(curve, smooth)
         ax.plot(months, curve.rolling(smooth, min_periods=1, center=True).mean(), color="C0")
-        ax.axhline(curve.iloc[-52:].mean(), color="0.5", ls="--", lw=0.8, label="new level")
+        ax.axhline(curve.iloc[-WEEKS_PER_YEAR:].mean(), color="0.5", ls="--", lw=0.8, label="new level")
         ax.axvline(half, color="C1", lw=1, label=f"half-way: month {half:.1f}")
         ax.axvline(deadline, color="C3", lw=1, ls=":", label=f"F13 bound: month {deadline}")
         ax.set_title(f"{label}: programme minus baseline", fontsize=9)
