@@ -86,9 +86,9 @@ def observed_spells(spells: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def hazard_by_band(obs: pd.DataFrame, edges: np.ndarray) -> np.ndarray:
-    """Quits per person-week in each tenure band [edges[i], edges[i+1]) (left-truncated, right-censored)."""
-    lo, hi = edges[:-1], edges[1:]
+def weekly_quit_rate_by_band(obs: pd.DataFrame, edges_weeks: np.ndarray) -> np.ndarray:
+    """Quits per person-week in each tenure band [edges_weeks[i], edges_weeks[i+1]) weeks (left-truncated, right-censored)."""
+    lo, hi = edges_weeks[:-1], edges_weeks[1:]
     exposure = np.clip(np.minimum(obs["t1"].to_numpy()[:, None], hi) - np.maximum(obs["t0"].to_numpy()[:, None], lo), 0, None)
     t1 = obs["t1"].to_numpy()[:, None]
     events = (obs["quit"].to_numpy()[:, None] & (t1 > lo) & (t1 <= hi)).sum(axis=0)
@@ -98,7 +98,7 @@ def hazard_by_band(obs: pd.DataFrame, edges: np.ndarray) -> np.ndarray:
 def monthly_hazard_curve(spells: pd.DataFrame, months: int = 36) -> pd.Series:
     """Monthly quit hazard by tenure month (1-based), pooled over replicates."""
     edges = np.arange(months + 1) * WEEKS_PER_MONTH
-    weekly = hazard_by_band(observed_spells(spells), edges)
+    weekly = weekly_quit_rate_by_band(observed_spells(spells), edges)
     return pd.Series(1 - (1 - weekly) ** WEEKS_PER_MONTH, index=np.arange(1, months + 1), name="monthly hazard")
 
 
@@ -107,7 +107,7 @@ def tenure_hazard(runs: Runs, config: ScenarioConfig) -> CheckResult:
     peak = int(monthly_hazard_curve(spells, 24).idxmax())
     ratios = []
     for _, group in observed_spells(spells).groupby("replicate"):
-        short, long = hazard_by_band(group, np.array([0, 104, 1e9]))
+        short, long = weekly_quit_rate_by_band(group, np.array([0, 2 * WEEKS_PER_YEAR, 1e9]))  # under and over 2 years
         ratios.append(short / long if long > 0 else np.nan)
     result = over_replicates(ratios, note=f"peak in month {peak}")
     result.condition_holds = 1 <= peak <= 6
