@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from exsim.config.keys import get_dotted, set_dotted, split_key
 from exsim.config.schema import Intervention, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 
@@ -87,8 +88,7 @@ class Schedule:
                 for section, values in self._base_dict.items()}
         for item, w in zip(self.base.interventions, weights):
             for key, target in changes(item).items():
-                section, name = key.split(".")
-                data[section][name] = _between(data[section][name], target, w)
+                set_dotted(data, key, _between(get_dotted(data, key), target, w))
         return ScenarioConfig.model_validate(data)
 
 
@@ -145,7 +145,7 @@ def _set_problems(item: Intervention, base: dict[str, Any]) -> list[str]:
         if key.count(".") != 1:
             problems.append(f"set key {key!r} must be section.key, e.g. \"training.share\"")
             continue
-        section, name = key.split(".")
+        section, name = split_key(key)
         if section not in base:
             close = difflib.get_close_matches(section, [s for s in base if isinstance(base[s], dict)], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""

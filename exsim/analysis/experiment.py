@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from exsim.config import ConfigError, ScenarioConfig, load_config, validate_config
+from exsim.config import ConfigError, ScenarioConfig, load_config, split_key, validate_config, with_values
 from exsim.config.loading import read_toml
 from exsim.config.schema import parameter_sections
 from exsim.config.timebase import WEEKS_PER_YEAR
@@ -176,11 +176,8 @@ class Experiment:
 
     def config_for(self, point: dict) -> ScenarioConfig:
         """The base config with a design point's model parameters set."""
-        data = self.base.model_dump()
-        for key in self.model_parameters:
-            section, name = key.split(".")
-            data[section][name] = point[key]
-        return validate_config(data, origin=f"{self.path} point {point}")
+        values = {key: point[key] for key in self.model_parameters}
+        return with_values(self.base, values, origin=f"{self.path} point {point}")
 
     def check_command(self, command: str) -> None:
         """A ConfigError when the spec's design belongs to the other command (sweep or sensitivity)."""
@@ -435,7 +432,7 @@ def _did_you_mean(word: str, choices) -> str:
 
 
 def _field(name: str):
-    section, key = name.split(".")
+    section, key = split_key(name)
     return parameter_sections()[section].model_fields[key]
 
 
@@ -467,18 +464,15 @@ def _check_kind(key: str, value: Any, origin: str) -> None:
 def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
     """`config` with `key` (section.key) set to `value`, checked; errors start with `origin`."""
     _check_kind(key, value, origin)
-    section, name = key.split(".")
-    data = config.model_dump()
-    data[section][name] = value
-    return validate_config(data, origin=origin)
+    return with_values(config, {key: value}, origin=origin)
 
 
 def _check_key(name: str, what: str) -> None:
     """A ConfigError (starting with `what`) unless `name` is section.key of a single value in the schema."""
-    if name.count(".") != 1 or not all(part.strip() for part in name.split(".")):
+    if name.count(".") != 1 or not all(part.strip() for part in split_key(name)):
         raise ConfigError(f"{what}: a config key is written section.key, e.g. \"org.span_of_control\" "
                           "(a parameter name without a dot is a label the model never sees)")
-    section, key = name.split(".")
+    section, key = split_key(name)
     sections = {n: model for n, model in parameter_sections().items() if n != "interventions"}
     if section not in sections:
         raise ConfigError(f"{what}: no section [{section}]{_did_you_mean(section, sections)}; "

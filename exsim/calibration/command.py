@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from exsim.config import config_to_dict, load_config
+from exsim.config import config_to_dict, get_dotted, load_config
 from exsim.data.errors import DataError
 from exsim.errors import UserError
 
@@ -193,10 +193,8 @@ def _override_values(overrides, config) -> dict[str, object]:
     values = {}
     for item in overrides:
         key = item.split("=", 1)[0].strip()
-        node = resolved
         try:
-            for part in key.split("."):
-                node = node[part]
+            node = get_dotted(resolved, key)
         except (KeyError, TypeError):
             continue
         if node is not None:

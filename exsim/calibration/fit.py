@@ -22,7 +22,7 @@ import pandas as pd
 
 from exsim.calibration import uncertainty
 from exsim.calibration.targets import Targets, compared_points, loss, misfit_scales, simulated_targets
-from exsim.config import ConfigError, ScenarioConfig, validate_config
+from exsim.config import ConfigError, ScenarioConfig, split_key, with_values
 from exsim.config.schema import parameter_sections
 from exsim.results import combine
 from exsim.runs.executors import worker_init
@@ -142,9 +142,9 @@ def _parse_item(item: str, fittable: dict[str, tuple[float, float]]) -> tuple[st
 def _check_key(key: str, item: str, fittable: dict[str, tuple[float, float]]) -> None:
     if key in fittable:
         return
-    sections = sorted({k.split(".")[0] for k in fittable})
-    section = key.split(".")[0]
-    if section in parameter_sections() and key.count(".") == 1 and key.split(".")[1] in \
+    sections = sorted({split_key(k)[0] for k in fittable})
+    section = split_key(key)[0]
+    if section in parameter_sections() and key.count(".") == 1 and split_key(key)[1] in \
             parameter_sections()[section].model_fields:
         raise ConfigError(f"--params {item!r}: {key} is not a model parameter that can be fitted (only numbers in "
                           f"the sections {', '.join(sections)}; `exsim params SECTION` lists them)")
@@ -164,11 +164,7 @@ def _default_range(key: str, item: str, fittable: dict[str, tuple[float, float]]
 
 
 def _with(base: ScenarioConfig, values: dict[str, float]) -> ScenarioConfig:
-    data = base.model_dump()
-    for key, value in values.items():
-        section, name = key.split(".")
-        data[section][name] = value
-    return validate_config(data, origin="--params")
+    return with_values(base, values, origin="--params")
 
 
 # ---- replicates --------------------------------------------------------------------------------

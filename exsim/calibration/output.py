@@ -21,6 +21,7 @@ from exsim.analysis.baselines import fit_baselines  # noqa: E402
 from exsim.calibration.fit import IDENTIFIED_SHARE, FitResult, complete_trials  # noqa: E402
 from exsim.calibration.targets import Targets, observed_targets  # noqa: E402
 from exsim.calibration.uncertainty import min_trials  # noqa: E402
+from exsim.config import set_dotted  # noqa: E402
 from exsim.data.records import EmployeeRecords  # noqa: E402
 
 BASELINES = ("weibull", "exponential", "piecewise")
@@ -46,9 +47,9 @@ def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: d
     tree: dict = {"sim": {"name": "calibrated"}}
     for key, value in (overrides or {}).items():
         if not key.startswith("sim."):
-            _set_dotted(tree, key, value)
+            set_dotted(tree, key, value)
     for key, value in result.best_params.items():
-        _set_dotted(tree, key, float(f"{value:.6g}"))
+        set_dotted(tree, key, float(f"{value:.6g}"))
     lines = [f"# Calibrated by exsim calibrate on {data}.",
              "# Fitted values below; intervals and fit statistics are in report.md next to this file.",
              f"extends = {toml_value(relative_path(base_path, folder))}"]
@@ -64,13 +65,6 @@ def relative_path(path: Path, folder: Path | None) -> str:
         return Path(os.path.relpath(target, Path(folder).resolve())).as_posix()
     except ValueError:
         return target.as_posix()
-
-
-def _set_dotted(tree: dict, key: str, value) -> None:
-    *parents, name = key.split(".")
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[name] = value
 
 
 def toml_tables(tree: dict, prefix: str = "") -> list[str]:

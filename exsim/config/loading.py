@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
+from exsim.config.keys import split_key
 from exsim.config.schema import ScenarioConfig, name_problem
 from exsim.errors import UserError
 
@@ -108,7 +109,7 @@ def parse_override(text: str, source: str) -> tuple[str, str, Any]:
     if "=" not in text:
         raise ConfigError(f"{source}: expected section.key=value, e.g. org.span_of_control=25")
     key, raw = (part.strip() for part in text.split("=", 1))
-    parts = [part.strip() for part in key.split(".")]
+    parts = [part.strip() for part in split_key(key)]
     if len(parts) != 2 or not all(parts):
         raise ConfigError(f"{source}: the key {_short(key)} must be section.key (one dot), "
                           "e.g. work.workload=1.2")

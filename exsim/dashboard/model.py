@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from exsim.config import load_config
+from exsim.config import load_config, split_key
 from exsim.lessons import BASELINE_FILE, load_lesson
 from exsim.model import OrgModel
 
@@ -34,7 +34,7 @@ def lesson_values(lesson: str) -> dict[str, float]:
     config = load_config(config_file(lesson))
     values = {}
     for name, (key, *_rest) in SLIDERS.items():
-        section, field = key.split(".")
+        section, field = split_key(key)
         values[name] = getattr(getattr(config, section), field)
     values["headcount"] = DASHBOARD_HEADCOUNT  # lessons keep the size the class is looking at
     return values

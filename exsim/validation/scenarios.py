@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exsim.config import ScenarioConfig, validate_config
+from exsim.config import ScenarioConfig, set_dotted, split_key, validate_config
 
 INTERVENTION_WEEK = 53  # the time-course checks start an EX programme at the start of year 2
 PERKS_EUR = 1500
@@ -67,8 +67,8 @@ def scenario_config(base: ScenarioConfig, name: str) -> ScenarioConfig:
     data: dict[str, Any] = base.model_dump()
     for item in SCENARIOS[name]:
         key, value = item.split("=")
-        section, field = key.split(".")
-        data[section][field] = int(value) if field == "headcount" else float(value)
+        field = split_key(key)[-1]
+        set_dotted(data, key, int(value) if field == "headcount" else float(value))
     data["sim"]["name"] = name
     if name == "intervention":
         data["interventions"] = [*data["interventions"], EX_PROGRAMME]
