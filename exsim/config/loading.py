@@ -81,7 +81,7 @@ def validate_config(data: dict[str, Any], origin: str = "config", sources: Sourc
 
 def meaning_problems(config: ScenarioConfig) -> list[tuple[KeyPath, str]]:
     """Problems the schema's types and ranges cannot see: a safe sim.name, interventions inside the run."""
-    from exsim.interventions import intervention_problems
+    from exsim.config.interventions import intervention_problems
 
     problem = name_problem(config.sim.name)
     named = [(("sim", "name"), f"sim.name = {_short(config.sim.name)}: {problem}")] if problem else []

@@ -264,7 +264,7 @@ class Intervention(Section):
     """A change scheduled in time: config keys (or a named programme) move to new values."""
 
     name: str = param("intervention", "text", "user", "label shown on figures")
-    programme: str | None = param(None, "name", "user", "a named programme (see exsim.interventions.PROGRAMMES) instead of or besides `set`")
+    programme: str | None = param(None, "name", "user", "a named programme (see exsim.config.interventions.PROGRAMMES) instead of or besides `set`")
     set: dict[str, Any] = param({}, "section.key = value", "user", "config values in force while the intervention is active")
     start_week: int = param(1, "week", "user", "week the change starts (inside the run: at most sim.years x 52)", ge=1)
     ramp_weeks: int = param(0, "weeks", "user", "weeks to move linearly from the old to the new values", ge=0, le=2600)
