@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 import numpy as np
+import pandas as pd
 
 from exsim.config import config_to_dict, get_dotted, load_config
 from exsim.data.errors import DataError
@@ -158,7 +159,7 @@ def _print_result(result, observed, out: Path) -> None:
     """Fitted values with their intervals, attrition observed and simulated, where the outputs are."""
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
-        interval = "" if row["low"] != row["low"] else f" [{row['low']:.4g}, {row['high']:.4g}]"  # NaN: too few trials
+        interval = "" if pd.isna(row["low"]) else f" [{row['low']:.4g}, {row['high']:.4g}]"  # none: too few trials
         click.echo(f"{row['parameter']} = {row['best']:.4g}{interval}{note}")
     sim = result.best_simulated
     if observed.mode == "survival":

@@ -300,7 +300,7 @@ def emulated_optimum(u: np.ndarray, figures: np.ndarray, study: optuna.Study, pa
 
     It smooths over every trial's noise, where the best trial is partly the luckiest draw.
     """
-    emulator = uncertainty.fit_emulator(u, figures) if len(u) >= uncertainty.min_trials(len(parameters)) else None
+    emulator = uncertainty.fit_emulator(u, figures)
     if emulator is None:
         return None
     best = min(complete_trials(study), key=lambda t: t.value)
@@ -328,18 +328,17 @@ def confirm_best(study: optuna.Study, base: ScenarioConfig, observed: Targets, p
         name = f"trial {trial.number}"
         targets[name] = simulate_targets(fresh, trial.params, observed, pool)
         rows.append(_candidate_row(name, trial.value, loss(observed, targets[name]), trial.params))
-    table = pd.DataFrame(rows).sort_values("loss_mean", kind="stable").reset_index(drop=True)
-    table["rerun_noise"] = float((table["loss_fresh_seeds"] - table["loss_search"]).abs().mean())
-    winner = table["candidate"].iloc[0]
+    noise = float(pd.Series([abs(r["loss_fresh_seeds"] - r["loss_search"]) for r in rows]).mean())
+    best_trial = min(rows, key=lambda r: r["loss_mean"])
+    winner = best_trial["candidate"]
     if emulated is not None:
         name = "emulator optimum"
         searched = loss(observed, simulate_targets(base, emulated, observed, pool))
         targets[name] = simulate_targets(fresh, emulated, observed, pool)
-        row = _candidate_row(name, searched, loss(observed, targets[name]), emulated)
-        if row["loss_mean"] <= table["loss_mean"].iloc[0] + table["rerun_noise"].iloc[0]:
+        rows.append(_candidate_row(name, searched, loss(observed, targets[name]), emulated))
+        if rows[-1]["loss_mean"] <= best_trial["loss_mean"] + noise:
             winner = name
-        table = pd.concat([pd.DataFrame([row]), table], ignore_index=True)
-        table["rerun_noise"] = table["rerun_noise"].max()
+    table = pd.DataFrame(rows).assign(rerun_noise=noise)
     table["winner"] = table["candidate"] == winner
     table = table.sort_values(["winner", "loss_mean"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return table, targets[winner]

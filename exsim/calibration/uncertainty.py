@@ -98,7 +98,7 @@ def bootstrap_points(u: np.ndarray, figures: np.ndarray, resamples: list[tuple[n
     emulator refitted on a resample of the trials: a (resamples, parameters) array in the unit box."""
     rng = np.random.default_rng(seed)
     points = []
-    with threadpool_limits(limits=1):  # thousands of tiny solves: BLAS threads only add waiting (8x slower measured)
+    with threadpool_limits(limits=1):  # thousands of tiny solves: BLAS threads would only add waiting
         for observed, scale in resamples:
             rows = rng.integers(0, len(u), len(u))
             emulator = fit_emulator(u[rows], figures[rows])
