@@ -125,7 +125,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     }
 
     def extras(folder: Path) -> None:
-        figures = [] if no_figures else write_figures(folder, tables, scenario, manifest["seeds"][0])
+        figures = [] if no_figures else write_figures(folder, tables, scenario)
         if case is not None:
             case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
         write_report(folder, tables["timeseries"], manifest, figures, case, reference.sim.name if reference else None)

@@ -22,6 +22,7 @@ TEAM_COLUMNS = {
     "manager_support", "engagement", "enps", "burnout_share", "quits", "voluntary_attrition_rate",
     "absence_rate", "customers", "csat", "customer_churn_rate",
 }
+ORG_COLUMNS = {"scenario", "replicate", "seed", "seat", "manager_seat", "team_id", "level", "is_manager", "frontline"}
 SPELL_COLUMNS = {
     "scenario", "replicate", "seed", "employee_id", "seat", "team_id", "manager_id", "role", "frontline",
     "hire_week", "exit_week", "exit_reason", "tenure_weeks", "engagement", "burnout", "workload", "absent_weeks",
@@ -44,7 +45,7 @@ def run_folder(tmp_path_factory):
 
 def test_run_writes_every_file_and_column(run_folder):
     names = {p.name for p in run_folder.iterdir()}
-    assert {"manifest.json", "timeseries.parquet", "teams.parquet", "spells.parquet", "summary.csv",
+    assert {"manifest.json", "timeseries.parquet", "teams.parquet", "spells.parquet", "org.parquet", "summary.csv",
             "figures", "report.md"} <= names
     ts = pd.read_parquet(run_folder / "timeseries.parquet")
     teams = pd.read_parquet(run_folder / "teams.parquet")
@@ -52,6 +53,8 @@ def test_run_writes_every_file_and_column(run_folder):
     assert TIMESERIES_COLUMNS <= set(ts.columns)
     assert TEAM_COLUMNS <= set(teams.columns)
     assert SPELL_COLUMNS <= set(spells.columns)
+    org = pd.read_parquet(run_folder / "org.parquet")
+    assert ORG_COLUMNS <= set(org.columns) and len(org) == 2 * 120
     assert len(ts) == 2 * 2 * 52 and sorted(ts["replicate"].unique()) == [0, 1]
     assert sorted(teams["year"].unique()) == [1, 2]
     summary = pd.read_csv(run_folder / "summary.csv")

@@ -1,5 +1,6 @@
 """The organisation: seats, reporting tree, teams and ties."""
 
 from exsim.org.structure import OrgStructure, add_customer_accounts, build_org, organisation
+from exsim.org.table import org_table
 
-__all__ = ["OrgStructure", "add_customer_accounts", "build_org", "organisation"]
+__all__ = ["OrgStructure", "add_customer_accounts", "build_org", "org_table", "organisation"]

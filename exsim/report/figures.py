@@ -13,8 +13,6 @@ import pandas as pd  # noqa: E402
 
 from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
-from exsim.org import organisation  # noqa: E402
-from exsim.model.streams import Streams  # noqa: E402
 
 NETWORK_MAX_PEOPLE = 1000
 KPI_PANELS = (
@@ -25,8 +23,8 @@ KPI_PANELS = (
 )
 
 
-def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig, first_seed: int) -> list[str]:
-    """Write figures/*.png into the run folder; returns their file names."""
+def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig) -> list[str]:
+    """Write figures/*.png into the run folder from its tables (timeseries, teams, spells, org); returns their file names."""
     figdir = Path(folder) / "figures"
     figdir.mkdir(exist_ok=True)
     own = tables["teams"][tables["teams"]["scenario"] == config.sim.name]
@@ -37,7 +35,7 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: Scenari
         _save(teams_figure(own), figdir / "teams.png"),
     ]
     if tables["spells"]["seat"].max() < NETWORK_MAX_PEOPLE:
-        names.append(_save(network_figure(tables["spells"], config, first_seed), figdir / "network.png"))
+        names.append(_save(network_figure(tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
     return names
 
 
@@ -117,22 +115,28 @@ def teams_figure(teams: pd.DataFrame):
     return fig
 
 
-def network_figure(spells: pd.DataFrame, config: ScenarioConfig, seed: int):
-    """The org chart of replicate 0 at the end of the run, people coloured by engagement."""
-    org = organisation(config.org, Streams(seed)["org"])
-    final = spells[(spells["scenario"] == config.sim.name) & (spells["replicate"] == 0)
+def network_figure(spells: pd.DataFrame, org: pd.DataFrame, scenario: str):
+    """The org chart of replicate 0 at the end of the run, people coloured by engagement.
+
+    `org` is the run's org table (one row per scenario, replicate and seat: seat, manager_seat, level, is_manager).
+    """
+    chart = org_chart(org, scenario)
+    manager_of = chart["manager_seat"].to_numpy()
+    is_manager = chart["is_manager"].to_numpy(dtype=bool)
+    n_seats = len(chart)
+    final = spells[(spells["scenario"] == scenario) & (spells["replicate"] == 0)
                    & spells["exit_week"].isna()].set_index("seat")
-    engagement = np.full(org.n_seats, np.nan)
+    engagement = np.full(n_seats, np.nan)
     engagement[final.index.to_numpy()] = final["engagement"].to_numpy()
-    x, y = tree_layout(org.manager_of, org.level)
+    x, y = tree_layout(manager_of, chart["level"].to_numpy())
     fig, ax = plt.subplots(figsize=(12, 5.5))
-    for seat in range(1, org.n_seats):
-        boss = org.manager_of[seat]
+    for seat in range(1, n_seats):
+        boss = manager_of[seat]
         ax.plot([x[seat], x[boss]], [y[seat], y[boss]], color="0.8", lw=0.5, zorder=1)
     filled = ~np.isnan(engagement)
-    sizes = np.where(org.is_manager, 40, 14)
+    sizes = np.where(is_manager, 40, 14)
     points = ax.scatter(x[filled], y[filled], c=engagement[filled], cmap="RdYlGn", vmin=0.3, vmax=0.9,
-                        s=sizes[filled], edgecolors=np.where(org.is_manager[filled], "k", "none"), linewidths=0.6, zorder=2)
+                        s=sizes[filled], edgecolors=np.where(is_manager[filled], "k", "none"), linewidths=0.6, zorder=2)
     ax.scatter(x[~filled], y[~filled], facecolors="none", edgecolors="0.3", s=sizes[~filled], zorder=2, label="vacant seat")
     fig.colorbar(points, ax=ax, label="engagement at the end", shrink=0.8)
     ax.set_yticks(sorted(set(y)), [f"level {int(-v)}" for v in sorted(set(y))])
@@ -143,6 +147,14 @@ def network_figure(spells: pd.DataFrame, config: ScenarioConfig, seed: int):
     for side in ("top", "right", "bottom"):
         ax.spines[side].set_visible(False)
     return fig
+
+
+def org_chart(org: pd.DataFrame, scenario: str, replicate: int = 0) -> pd.DataFrame:
+    """One scenario's and replicate's rows of the org table, in seat order (row i is seat i)."""
+    chart = org[(org["scenario"] == scenario) & (org["replicate"] == replicate)].sort_values("seat")
+    if not len(chart) or not (chart["seat"].to_numpy() == np.arange(len(chart))).all():
+        raise ValueError(f"the org table has no complete org chart for scenario {scenario!r}, replicate {replicate}")
+    return chart.reset_index(drop=True)
 
 
 def tree_layout(manager_of: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

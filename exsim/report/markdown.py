@@ -62,6 +62,7 @@ def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures
               "- `timeseries.parquet`: one row per replicate and week (rates annualised over the trailing 52 weeks).",
               "- `teams.parquet`: one row per replicate, year and team.",
               "- `spells.parquet`: one row per employment spell (the shape of an HR attrition export).",
+              "- `org.parquet`: one row per replicate and seat: the org chart the run used.",
               "- `summary.csv`: this table in long form (scenario, year, metric, mean, p05, p95, replicates).",
               "- `manifest.json`: version, command, resolved config, seeds and times.", ""]
     (Path(folder) / "report.md").write_text("\n".join(lines))

@@ -17,7 +17,7 @@ from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
 if TYPE_CHECKING:
     from exsim.runs.replicates import ReplicateResult
 
-TABLES = ("timeseries", "teams", "spells")
+TABLES = ("timeseries", "teams", "spells", "org")
 
 
 def combine(results: list[ReplicateResult]) -> dict[str, pd.DataFrame]:
