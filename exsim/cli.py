@@ -101,15 +101,16 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
 
     executor = executor_or_fail(workers, dask) if dask else None
     tables = combine(run_replicates(scenario, workers=workers, executor=executor))
-    case = None
+    case = case_text = None
     if reference is not None:
-        from exsim.analysis.business_case import business_case
+        from exsim.analysis.business_case import business_case, business_case_markdown
 
         reference_tables = combine(run_replicates(reference, workers=workers, executor=executor))
     if executor is not None:
         executor.close()
     if reference is not None:
         case = business_case(tables["timeseries"], reference_tables["timeseries"])
+        case_text = business_case_markdown(case, scenario.sim.name, reference.sim.name)
         tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
     manifest = {
         "command": " ".join(["exsim", *sys.argv[1:]]),
@@ -128,7 +129,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
         figures = [] if no_figures else write_figures(folder, tables, scenario)
         if case is not None:
             case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-        write_report(folder, tables["timeseries"], manifest, figures, case, reference.sim.name if reference else None)
+        write_report(folder, tables["timeseries"], manifest, figures, case_text)
 
     write_run(out, tables, manifest, extras)
     ts = tables["timeseries"]

@@ -25,15 +25,13 @@ ROWS = (
 
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
-                 business_case: pd.DataFrame | None = None, baseline: str | None = None) -> None:
-    """Write report.md into the run folder; with a baseline, the business case comes first."""
+                 business_case_text: str | None = None) -> None:
+    """Write report.md into the run folder; with a baseline, the business case (markdown the caller renders) comes first."""
     summary = summarise(timeseries)
     years = sorted(summary["year"].unique())
     lines = [f"# exsim run: {manifest['scenario']}", "", _what_was_run(manifest), ""]
-    if business_case is not None:
-        from exsim.analysis.business_case import business_case_markdown
-
-        lines += [business_case_markdown(business_case, manifest["scenario"], baseline), ""]
+    if business_case_text is not None:
+        lines += [business_case_text, ""]
     for scenario, table in summary.groupby("scenario", sort=False):
         lines += [f"## Headline KPIs per year ({scenario})", "",
                   "Each cell: mean over replicates, with the 90% interval over replicates in brackets.", "",
