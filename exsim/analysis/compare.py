@@ -126,7 +126,7 @@ def _payback_text(row: pd.Series) -> str:
 
 def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
     """Tables, business cases, ranking, figures and report.md, written atomically."""
-    from exsim.report.figures import kpi_figure, _save
+    from exsim.report.figures import kpi_figure, save_figure
     from exsim.results.summary import summarise
     from exsim.results.writer import TABLES, write_folder
 
@@ -139,8 +139,8 @@ def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
             folder / "business_case.csv", index=False, float_format="%.6g")
         ranked.to_csv(folder / "ranking.csv", index=False, float_format="%.6g")
         (folder / "figures").mkdir()
-        figures = [_save(kpi_figure(timeseries), folder / "figures" / "kpis.png"),
-                   _save(net_benefit_fan(runs), folder / "figures" / "net_benefit.png")]
+        figures = [save_figure(kpi_figure(timeseries), folder / "figures" / "kpis.png"),
+                   save_figure(net_benefit_fan(runs), folder / "figures" / "net_benefit.png")]
         (folder / "report.md").write_text(compare_report(ranked, cases, next(iter(runs)), manifest, figures))
 
     write_folder(out, contents, manifest)

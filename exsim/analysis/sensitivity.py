@@ -97,14 +97,14 @@ def bar_figure(indices: pd.DataFrame, outcome: str, design: str):
 def write_sensitivity(out: Path, experiment: Experiment, indices: pd.DataFrame, per_point: pd.DataFrame,
                       manifest: dict) -> None:
     """indices.csv, points.csv, one bar plot per outcome and report.md, atomically."""
-    from exsim.report.figures import _save
+    from exsim.report.figures import save_figure
     from exsim.results.writer import write_folder
 
     def contents(folder: Path) -> None:
         indices.to_csv(folder / "indices.csv", index=False, float_format="%.6g")
         per_point.to_csv(folder / "points.csv", index=False, float_format="%.6g")
         (folder / "figures").mkdir()
-        figures = [_save(bar_figure(indices, o, experiment.spec.design), folder / "figures" / f"{o}.png")
+        figures = [save_figure(bar_figure(indices, o, experiment.spec.design), folder / "figures" / f"{o}.png")
                    for o in experiment.spec.outcomes]
         (folder / "report.md").write_text(sensitivity_report(experiment, indices, figures, manifest))
 

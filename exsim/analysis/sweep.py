@@ -72,7 +72,7 @@ def is_plottable(column: pd.Series) -> bool:
 
 def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest: dict) -> None:
     """results.parquet/csv, summary.csv, figures/<outcome>_vs_<parameter>.png and report.md, atomically."""
-    from exsim.report.figures import _save
+    from exsim.report.figures import save_figure
     from exsim.results.writer import write_folder
 
     summary = point_summary(table, experiment)
@@ -88,7 +88,7 @@ def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest
                 continue
             for outcome in experiment.spec.outcomes:
                 name = f"{outcome}_vs_{parameter.replace('.', '_')}.png"
-                figures.append(_save(response_figure(summary, parameter, outcome), folder / "figures" / name))
+                figures.append(save_figure(response_figure(summary, parameter, outcome), folder / "figures" / name))
         (folder / "report.md").write_text(sweep_report(experiment, summary, figures, manifest))
 
     write_folder(out, contents, manifest)

@@ -30,16 +30,17 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: Scenari
     own = tables["teams"][tables["teams"]["scenario"] == config.sim.name]
     marks = [(item.name, item.start_week, item.end_week) for item in config.interventions]
     names = [
-        _save(kpi_figure(tables["timeseries"], marks), figdir / "kpis.png"),
-        _save(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
-        _save(teams_figure(own), figdir / "teams.png"),
+        save_figure(kpi_figure(tables["timeseries"], marks), figdir / "kpis.png"),
+        save_figure(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
+        save_figure(teams_figure(own), figdir / "teams.png"),
     ]
     if tables["spells"]["seat"].max() < NETWORK_MAX_PEOPLE:
-        names.append(_save(network_figure(tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
+        names.append(save_figure(network_figure(tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
     return names
 
 
-def _save(fig, path: Path) -> str:
+def save_figure(fig, path: Path) -> str:
+    """Save a figure as PNG (110 dpi, tight), close it, and return its file name."""
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path.name

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from exsim.config.timebase import WEEKS_PER_MONTH, WEEKS_PER_YEAR  # noqa: E402
-from exsim.report.figures import teams_figure  # noqa: E402
+from exsim.report.figures import save_figure, teams_figure  # noqa: E402
 from exsim.validation import checks  # noqa: E402
 
 
@@ -20,17 +20,11 @@ def write_validation_figures(folder: Path, runs: checks.Runs) -> list[str]:
     figdir.mkdir(exist_ok=True)
     written = []
     if "base" in runs:
-        written.append(_save(tenure_hazard_figure(runs), figdir / "tenure_hazard.png"))
-        written.append(_save(teams_figure(runs["base"]["teams"]), figdir / "teams.png"))
+        written.append(save_figure(tenure_hazard_figure(runs), figdir / "tenure_hazard.png"))
+        written.append(save_figure(teams_figure(runs["base"]["teams"]), figdir / "teams.png"))
     if "intervention" in runs:
-        written.append(_save(time_course_figure(runs), figdir / "time_course.png"))
+        written.append(save_figure(time_course_figure(runs), figdir / "time_course.png"))
     return written
-
-
-def _save(fig, path: Path) -> str:
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path.name
 
 
 def tenure_hazard_figure(runs: checks.Runs):
