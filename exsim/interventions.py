@@ -14,6 +14,7 @@ from exsim.config.interventions import changes
 from exsim.config.keys import get_dotted, set_dotted
 from exsim.config.schema import Intervention, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.mechanisms.state import World
 
 CHANGE_WINDOW_WEEKS = 26  # a change keeps people busy for about six months after it starts (assumption)
 
@@ -32,6 +33,21 @@ def concurrent_changes(config: ScenarioConfig, week: int) -> int:
     return sum(1 for item in config.interventions
                if item.start_week <= week < item.start_week + item.ramp_weeks + CHANGE_WINDOW_WEEKS
                and weight(item, week) > 0)
+
+
+def take_effect(world: World, cfg: ScenarioConfig) -> None:
+    """Interventions: the changes running at once (change fatigue); start-up and running costs falling due."""
+    world.events.changes_active = concurrent_changes(cfg, world.week)
+    world.events.spend("cost_programmes", costs_due(cfg, world.week))
+
+
+def costs_due(config: ScenarioConfig, week: int) -> float:
+    """Start-up costs falling due this week plus running costs of active interventions."""
+    total = 0.0
+    for item in config.interventions:
+        total += item.cost_eur if week == item.start_week else 0.0
+        total += item.cost_eur_per_year / WEEKS_PER_YEAR if weight(item, week) > 0 else 0.0
+    return total
 
 
 def fatigue_dilution(config: ScenarioConfig, n_changes: int) -> float:
@@ -59,14 +75,6 @@ class Schedule:
         if weights not in self._cache:
             self._cache[weights] = self._blend(weights)
         return self._cache[weights]
-
-    def one_off_costs(self, week: int) -> float:
-        """Start-up costs falling due this week plus running costs of active interventions."""
-        total = 0.0
-        for item in self.base.interventions:
-            total += item.cost_eur if week == item.start_week else 0.0
-            total += item.cost_eur_per_year / WEEKS_PER_YEAR if weight(item, week) > 0 else 0.0
-        return total
 
     def _blend(self, weights: tuple[float, ...]) -> ScenarioConfig:
         data = {section: dict(values) if isinstance(values, dict) else values

@@ -8,8 +8,8 @@ import scipy.sparse as sp
 from exsim import OrgModel, load_config
 from exsim.data import DataError, read_org_chart
 from exsim.mechanisms import manager_support
-from exsim.mechanisms.common import team_sum
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState
+from exsim.metrics.measures import team_sum
 
 # E7 manages E8 who manages E10: managers appear after some non-managers in the file
 CHART = """\
@@ -87,7 +87,7 @@ def test_frontline_follows_share_and_seed(chart):
 
 def test_exsim_team_code_runs_on_the_structure(chart):
     org = chart.to_org_structure(load_config().org, 2)
-    staff = StaffState(org.n_seats)
+    staff = StaffState.empty(org.n_seats)
     staff.occupied[:] = True
     np.testing.assert_array_equal(team_sum(org.team_of, np.ones(org.n_seats), org.n_teams), org.team_sizes())
     np.testing.assert_array_equal(manager_support.people_to_lead(org, staff), org.team_sizes())

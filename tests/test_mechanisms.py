@@ -8,13 +8,14 @@ from exsim.config.schema import Attrition, Brand, Training
 from exsim.interventions import Schedule, concurrent_changes, fatigue_dilution
 from exsim.mechanisms import brand, contagion, customers, engagement, hiring, manager_support, training
 from exsim.mechanisms.drivers import fairness
-from exsim.model.state import StaffState
+from exsim.mechanisms.burnout import extra_strain
+from exsim.mechanisms.state import StaffState
 from tests.conftest import mean_kpis, run_small
 
 
 def test_training_gain_builds_over_months_then_fades():
     cfg = Training(share=1.0, behaviour_gain=0.2, months_to_effect=6, fade_months=24)
-    staff = StaffState(1)
+    staff = StaffState.empty(1)
     staff.trained_week[:] = 0
     gains = [training.training_gain(staff, week, cfg)[0] for week in (0, 13, 26, 52, 260)]
     assert gains[0] == 0 and 0.08 < gains[1] < 0.12  # half-way at 3 of 6 months
@@ -45,18 +46,18 @@ def test_selecting_for_leadership_beats_promoting_the_top_performer():
 def test_promoted_untrained_manager_has_more_strain_and_quit_risk():
     model = run_small(weeks=1, burn_in=0)
     seat = int(model.org.team_leader[1])
-    before = model._extra_strain(model.current)[seat]
+    before = extra_strain(model.world, model.current)[seat]
     model.staff.promoted[seat] = True
-    assert model._extra_strain(model.current)[seat] == pytest.approx(before + model.config.managers.promoted_strain)
+    assert extra_strain(model.world, model.current)[seat] == pytest.approx(before + model.config.managers.promoted_strain)
     from exsim.mechanisms.attrition import quit_hazard
     from exsim.mechanisms.burnout import strain_target
     work = model.current.work
     model.staff.strain[seat] = strain_target(model.staff, work)[seat]
     plain = quit_hazard(model.staff, model.current)[seat]
-    model.staff.strain[seat] = strain_target(model.staff, work, model._extra_strain(model.current))[seat]
+    model.staff.strain[seat] = strain_target(model.staff, work, extra_strain(model.world, model.current))[seat]
     assert quit_hazard(model.staff, model.current)[seat] > plain  # the extra strain raises the quit risk
     model.staff.trained_week[seat] = 0  # training removes the promoted manager's extra strain
-    assert model._extra_strain(model.current)[seat] == pytest.approx(before)
+    assert extra_strain(model.world, model.current)[seat] == pytest.approx(before)
 
 
 def test_vacant_manager_seat_is_covered_by_their_manager_with_a_wider_span():
@@ -67,14 +68,14 @@ def test_vacant_manager_seat_is_covered_by_their_manager_with_a_wider_span():
     staff.occupied[org.team_leader[team]] = False
     after_reports = manager_support.people_to_lead(org, staff)[0]
     assert after_reports == before_reports - 1 + staff.occupied[org.team_of == team].sum()
-    team_support, _ = manager_support.update_support(org, staff, cfg)
+    team_support, _ = manager_support.team_support(org, staff, cfg)
     assert team_support[team] < team_support[0]  # covered at a distance
     assert team_support[team] > 0
 
 
 def test_contagion_peaks_near_ten_weeks_and_is_stronger_in_small_teams():
     att = Attrition()
-    staff = StaffState(2)
+    staff = StaffState.empty(2)
     staff.occupied[:] = True
     staff.contagion_exposure[:] = [1.0, 0.0]
     lift = []
@@ -127,7 +128,7 @@ def test_fair_pay_matters_more_than_pay_level():
     base = load_config()
     fair = load_config(None, ["policy.pay_fairness=0.9"])
     richer = load_config(None, ["policy.pay_level=1.1"])
-    staff = StaffState(1)
+    staff = StaffState.empty(1)
     staff.occupied[:] = True
     target = {name: engagement.engagement_target(staff, cfg)[0] for name, cfg in
               (("base", base), ("fair", fair), ("richer", richer))}
@@ -157,9 +158,9 @@ def test_word_of_mouth_and_customer_mood():
     assert happy > 1.2 * unhappy
     model = run_small(weeks=2, burn_in=0)
     seats = np.flatnonzero(model.org.frontline)[:5]
-    strain_before = model._extra_strain(model.current)[seats]
+    strain_before = extra_strain(model.world, model.current)[seats]
     model.staff.customer_mood[seats] = 0.3
-    assert (model._extra_strain(model.current)[seats] > strain_before).all()
+    assert (extra_strain(model.world, model.current)[seats] > strain_before).all()
 
 
 def test_change_fatigue_dilutes_concurrent_changes_and_adds_strain(tmp_path):
@@ -174,4 +175,4 @@ def test_change_fatigue_dilutes_concurrent_changes_and_adds_strain(tmp_path):
     assert 0 < now.policy.perks_eur_per_employee < 1500  # weakened by the other two changes
     model = OrgModel(config, rng=1, burn_in_weeks=0)
     model.run(6)
-    assert (model._extra_strain(model.current) >= 2 * config.work.change_fatigue_strain - 1e-9).all()
+    assert (extra_strain(model.world, model.current) >= 2 * config.work.change_fatigue_strain - 1e-9).all()

@@ -9,7 +9,7 @@ from exsim.config import load_config
 from exsim.mechanisms.attrition import quit_hazard
 from exsim.mechanisms.common import saturating_multiplier
 from exsim.mechanisms.engagement import engagement_target
-from exsim.mechanisms.finance import weekly_money
+from exsim.mechanisms.finance import running_costs
 from exsim.validation.checks import largest_slope_change
 from tests.conftest import mean_kpis, run_small
 
@@ -108,11 +108,10 @@ def test_slope_change_treats_replicate_noise_as_flat():
 def test_every_lever_has_its_cost_line(model, lever, line, factor):
     """A pay rise, more manager time for people, perks, conversations and extra staff all cost money."""
     staff, is_manager = model.staff, model.org.is_manager
-    exits = np.array([], dtype=int)
     base_config = model.current
     changed = load_config(None, ["org.headcount=200", lever])
-    base = weekly_money(staff, is_manager, exits, base_config, 0.0)
-    more = weekly_money(staff, is_manager, exits, changed, 0.0)
+    base = running_costs(staff, is_manager, base_config)
+    more = running_costs(staff, is_manager, changed)
     assert more[line] > base[line] + 1.0
     if factor is not None:
         assert more[line] == pytest.approx(base[line] * factor, rel=1e-9)
@@ -124,12 +123,11 @@ def test_manager_time_costs_only_the_hours_beyond_the_job_so_fewer_managers_save
     """Two more hours a week for people cost 2 hours of each manager's salary; the default hours cost
     nothing extra (they are in the salary), so a wider span saves manager salaries once, not twice."""
     staff, is_manager = model.staff, model.org.is_manager
-    exits = np.array([], dtype=int)
-    base = weekly_money(staff, is_manager, exits, model.current, 0.0)
+    base = running_costs(staff, is_manager, model.current)
     assert base["cost_manager_time"] == 0.0
     costs = model.current.costs
     managers = float((staff.occupied & is_manager).sum())
-    more = weekly_money(staff, is_manager, exits, load_config(None, ["org.headcount=200", "managers.hours_for_people=10"]), 0.0)
+    more = running_costs(staff, is_manager, load_config(None, ["org.headcount=200", "managers.hours_for_people=10"]))
     assert more["cost_manager_time"] == pytest.approx(managers * 2 * costs.salary_manager_eur / costs.working_hours_per_year)
-    fewer = weekly_money(staff, is_manager, exits, load_config(None, ["org.headcount=200", "managers.hours_for_people=6"]), 0.0)
+    fewer = running_costs(staff, is_manager, load_config(None, ["org.headcount=200", "managers.hours_for_people=6"]))
     assert fewer["cost_manager_time"] == pytest.approx(-more["cost_manager_time"])

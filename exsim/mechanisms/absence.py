@@ -2,14 +2,15 @@
 
 import numpy as np
 
-from exsim.config.schema import Absence
+from exsim.config.schema import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import saturating_multiplier, weekly_probability
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import World
 
 
-def update_absence(staff: StaffState, absence: Absence, rng: np.random.Generator) -> None:
-    """End or continue long spells, start new spells, and set this week's absent days per seat."""
+def update_absence(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Absence: long spells end or continue, new short and long spells start (burnout raises both)."""
+    staff, absence = world.staff, cfg.absence
     n = len(staff.occupied)
     staff.long_absence_weeks_left[:] = np.maximum(staff.long_absence_weeks_left - 1, 0)
     at_work = staff.occupied & ~staff.on_long_absence

@@ -10,13 +10,30 @@ not all leave at once.
 
 import numpy as np
 
-from exsim.config import ScenarioConfig
-from exsim.config.schema import Attrition
+from exsim.config.schema import Attrition, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.mechanisms import brand, contagion
 from exsim.mechanisms.common import saturating_multiplier, weekly_probability
-from exsim.model.state import StaffState
+from exsim.mechanisms.finance import turnover_cost
+from exsim.mechanisms.seats import vacate
+from exsim.mechanisms.state import StaffState, World
 
 ONBOARDING_WEEKS = 26  # F8 measures quits within 6 months
+
+
+def exits(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Exits: quits at each person's hazard and involuntary exits; teammates shaken; alumni remember; replacement paid."""
+    staff, org, events = world.staff, world.org, world.events
+    hazard = quit_hazard(staff, cfg)
+    events.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * WEEKS_PER_YEAR)
+    quits, involuntary = draw_exits(staff, hazard, cfg, rng)
+    contagion.shock_teams(org, staff, quits, cfg.attrition)
+    leavers = np.concatenate([quits, involuntary])
+    brand.remember_leavers(world, leavers, cfg)
+    events.spend("cost_turnover", turnover_cost(org.is_manager, leavers, cfg))
+    vacate(world, quits, "voluntary")
+    vacate(world, involuntary, "involuntary")
+    events.quits, events.involuntary = quits, involuntary
 
 
 def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:

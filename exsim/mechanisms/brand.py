@@ -2,10 +2,32 @@
 
 import numpy as np
 
-from exsim.config.schema import Brand
+from exsim.config.schema import Brand, ScenarioConfig
 from exsim.mechanisms.common import relax
+from exsim.mechanisms.state import World
+from exsim.metrics.measures import enps
 
 NEUTRAL_REPUTATION = 0.5  # eNPS 0
+ALUMNI_MEMORY = 0.02  # each leaver moves the alumni sentiment 2% of the way to their own (assumption)
+
+
+def update_brand(world: World, cfg: ScenarioConfig) -> None:
+    """Employer brand: reputation follows what staff and alumni say; applicants per vacancy follow reputation."""
+    target = reputation_target(staff_enps(world, cfg), world.alumni_enps, cfg.brand)
+    world.reputation = update_reputation(world.reputation, target, cfg.brand)
+    world.events.applicants_per_vacancy = applicants_per_vacancy(world.reputation, cfg.brand)
+
+
+def staff_enps(world: World, cfg: ScenarioConfig) -> float:
+    """eNPS of everyone in post now."""
+    return enps(world.staff.engagement[world.staff.occupied], cfg.engagement)
+
+
+def remember_leavers(world: World, seats: np.ndarray, cfg: ScenarioConfig) -> None:
+    """Alumni sentiment moves toward what this week's leavers would say about us."""
+    if len(seats):
+        moved = 1.0 - (1.0 - ALUMNI_MEMORY) ** len(seats)
+        world.alumni_enps += moved * (enps(world.staff.engagement[seats], cfg.engagement) - world.alumni_enps)
 
 
 def reputation_target(current_enps: float, alumni_enps: float, brand: Brand) -> float:

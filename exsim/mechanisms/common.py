@@ -33,8 +33,3 @@ def relax(current: np.ndarray, target: np.ndarray, time_constant_weeks: float) -
     """One weekly step of first-order relaxation toward the target."""
     return current + (target - current) * (1.0 - np.exp(-1.0 / time_constant_weeks))
 
-
-def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarray:
-    """Sum of values over each team's members (seats outside any team are skipped)."""
-    member = team_of >= 0
-    return np.bincount(team_of[member], weights=values[member], minlength=n_teams)

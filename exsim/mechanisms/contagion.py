@@ -4,8 +4,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from exsim.config.schema import Attrition
-from exsim.model.state import StaffState
+from exsim.config.schema import Attrition, ScenarioConfig
+from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
 WINDOW_WEEKS = 19.3  # F7: ~135 days
@@ -32,6 +32,11 @@ def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, attriti
     np.add.at(shocks, leaders, attrition.manager_exit_contagion)  # team ids are their managers' seats
     exposure = (shocks * per_quit)[np.maximum(org.team_of, 0)] * (org.team_of >= 0)
     staff.contagion_exposure += exposure * staff.occupied
+
+
+def feel_contagion(world: World, cfg: ScenarioConfig) -> None:
+    """Contagion: recent teammates' quits lift the quit hazard, peaking weeks later."""
+    update_contagion(world.staff, cfg.attrition)
 
 
 def update_contagion(staff: StaffState, attrition: Attrition) -> None:

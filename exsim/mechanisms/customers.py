@@ -2,10 +2,47 @@
 
 import numpy as np
 
-from exsim.config.schema import Customers
+from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import relax, sigmoid, weekly_probability
-from exsim.model.state import CustomerState, StaffState
+from exsim.mechanisms.state import CustomerState, StaffState, World
+
+
+def serve_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Customers: satisfaction follows the service they get; the dissatisfied leave; word of mouth wins new ones.
+
+    Customers' mood feeds back to the staff who serve them; revenue is counted on the book that remains.
+    """
+    cust, events = world.customers, world.events
+    update_satisfaction(cust, world.staff, cfg.customers, world.account_difficulty, rng)
+    churned = draw_churn(cust, cfg.customers, rng)
+    events.churned_seats = cust.account_seat[churned].copy()
+    close_accounts(world, churned)
+    frontline = np.flatnonzero(world.org.frontline)
+    if len(frontline):
+        csat = float(cust.satisfaction[cust.active].mean()) if cust.active.any() else float("nan")
+        events.new_customers = draw_new_customers(world.starting_book, csat, cfg.customers, rng)
+        if events.new_customers:
+            open_accounts(world, frontline[rng.integers(0, len(frontline), events.new_customers)], cfg, rng)
+    customer_mood(cust, world.staff, cfg.customers)
+    events.spend("revenue", cust.active.sum() * cfg.costs.revenue_per_customer_eur / WEEKS_PER_YEAR)
+
+
+def open_accounts(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """New customer accounts held by these seats, starting at the reference satisfaction."""
+    cust = world.customers
+    rows = cust.free_rows(len(seats))
+    cust.reset(rows, "new")
+    cust.account_seat[rows] = seats
+    cust.satisfaction[rows] = cfg.customers.satisfaction_reference
+    cust.leniency[rows] = rng.normal(0.0, cfg.customers.customer_mood_sd, len(rows))
+    world.roster.accounts_opened(rows)
+
+
+def close_accounts(world: World, rows: np.ndarray) -> None:
+    """These customers leave; their rows are free for new ones."""
+    world.roster.accounts_closing(rows)
+    world.customers.reset(rows, "vacant")
 
 
 def service_index(staff: StaffState, cust: Customers) -> np.ndarray:

@@ -2,10 +2,16 @@
 
 import numpy as np
 
-from exsim.config import ScenarioConfig
+from exsim.config.schema import ScenarioConfig
 from exsim.mechanisms.manager_support import behaviour_level
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
+
+
+def update_growth(world: World, cfg: ScenarioConfig) -> None:
+    """Growth: the manager's development orientation x attention, conversations, visible promotions."""
+    promotion_rate = world.promotions_last_year / world.org.n_seats
+    world.staff.growth[:] = growth(world.org, world.staff, cfg, world.team_attention, promotion_rate)
 
 
 def growth(org: OrgStructure, staff: StaffState, config: ScenarioConfig, attention: np.ndarray,

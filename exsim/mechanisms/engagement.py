@@ -1,13 +1,11 @@
 """Engagement relaxes toward a weighted, bounded function of its drivers; teammates pull it along."""
 
 import numpy as np
-from scipy.special import ndtr
 
-from exsim.config import ScenarioConfig
-from exsim.config.schema import Engagement
+from exsim.config.schema import ScenarioConfig
 from exsim.mechanisms.common import relax, sigmoid
 from exsim.mechanisms.drivers import fairness
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
 
 
 def engagement_target(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
@@ -34,17 +32,10 @@ def engagement_target(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     return sigmoid(index)
 
 
-def update_engagement(staff: StaffState, config: ScenarioConfig) -> None:
-    """Inertia toward the drivers' target, plus emotional contagion from teammates."""
+def update_engagement(world: World, config: ScenarioConfig) -> None:
+    """Engagement: inertia toward what the resources support, plus emotional contagion from teammates."""
+    staff = world.staff
     moved = relax(staff.engagement, engagement_target(staff, config), config.engagement.time_constant_weeks)
     moved += config.culture.contagion * (staff.peer_engagement - moved)
     staff.engagement[:] = np.clip(moved, 0.0, 1.0) * staff.occupied
 
-
-def enps(engagement: np.ndarray, eng: Engagement) -> float:
-    """Expected eNPS (-100..100) of a survey: promoters minus detractors, answers = engagement + noise."""
-    if len(engagement) == 0:
-        return float("nan")
-    promoters = 1.0 - ndtr((eng.promoter_threshold - engagement) / eng.enps_noise_sd)
-    detractors = ndtr((eng.detractor_threshold - engagement) / eng.enps_noise_sd)
-    return float(100.0 * (promoters.mean() - detractors.mean()))

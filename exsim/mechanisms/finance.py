@@ -1,41 +1,55 @@
-"""Weekly revenue and costs in euros: every lever costs what it costs."""
+"""Money in euros: every lever costs what it costs. Each phase spends its own lines; this one the running costs."""
 
 import numpy as np
 
-from exsim.config import ScenarioConfig
+from exsim.config.schema import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
 
 
-def weekly_money(staff: StaffState, is_manager: np.ndarray, exits: np.ndarray, config: ScenarioConfig,
-                 programme_eur: float) -> dict[str, float]:
-    """The cost lines of one week (revenue is added once the customers have moved).
+def pay_running_costs(world: World, cfg: ScenarioConfig) -> None:
+    """Running costs: salaries, sick days, open vacancies, perks, managers' extra people hours, conversations."""
+    for line, eur in running_costs(world.staff, world.org.is_manager, cfg).items():
+        world.events.spend(line, eur)
 
-    `exits` are the seats whose holder left this week; `programme_eur` is what EX programmes
-    (training, surveys and their follow-up, scheduled interventions) cost. Salaries follow
-    `policy.pay_level`; a workload below 1.0 is capacity bought with staff (their salaries count,
-    and an understaffed organisation saves them); managers' hours for people beyond those their job
-    already includes (`costs.people_hours_in_salary`) are priced at their hourly cost (fewer hours
-    free time for other work: a negative cost), so removing a manager saves the salary once, not
-    twice; development conversations at their cost each.
+
+def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, float]:
+    """This week's running costs by line.
+
+    Salaries follow `policy.pay_level`; a workload below 1.0 is capacity bought with staff (their
+    salaries count, and an understaffed organisation saves them); managers' hours for people beyond
+    those their job already includes (`costs.people_hours_in_salary`) are priced at their hourly
+    cost (fewer hours free time for other work: a negative cost), so removing a manager saves the
+    salary once, not twice; development conversations at their cost each (a programme line).
     """
     costs, policy = config.costs, config.policy
-    salary = np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur) * policy.pay_level
-    replacement = np.where(is_manager, costs.replacement_share_manager, costs.replacement_share_employee) * salary
+    salary = salaries(is_manager, config)
     employees = staff.occupied & ~is_manager
     managers_present = float((staff.occupied & is_manager).sum())
     manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
     extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary  # the rest is in the salary
     return {
         "cost_salaries": float((salary * staff.occupied).sum() / WEEKS_PER_YEAR + capacity_cost(employees, salary, config)),
-        "cost_turnover": float(replacement[exits].sum()),
         "cost_absence": float(staff.absent_days.sum() * costs.sick_day_eur),
         "cost_vacancy": float((~staff.occupied).sum() * costs.vacancy_week_eur),
         "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / WEEKS_PER_YEAR),
         "cost_manager_time": managers_present * extra_people_hours * manager_hour_eur,
-        "cost_programmes": float(programme_eur + staff.occupied.sum() * policy.development_conversations_per_year
+        "cost_programmes": float(staff.occupied.sum() * policy.development_conversations_per_year
                                  * costs.development_conversation_eur / WEEKS_PER_YEAR),
     }
+
+
+def salaries(is_manager: np.ndarray, config: ScenarioConfig) -> np.ndarray:
+    """Yearly salary per seat at the current pay level."""
+    costs = config.costs
+    return np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur) * config.policy.pay_level
+
+
+def turnover_cost(is_manager: np.ndarray, exits: np.ndarray, config: ScenarioConfig) -> float:
+    """Replacement cost of the people leaving these seats (a share of their yearly salary)."""
+    costs = config.costs
+    share = np.where(is_manager, costs.replacement_share_manager, costs.replacement_share_employee)
+    return float((share * salaries(is_manager, config))[exits].sum())
 
 
 def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:

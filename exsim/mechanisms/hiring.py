@@ -2,9 +2,39 @@
 
 import numpy as np
 
-from exsim.config.schema import Market, Policy, Work
+from exsim.config.schema import Market, Policy, ScenarioConfig, Work
+from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.mechanisms import brand
 from exsim.mechanisms.common import relax, weekly_probability
-from exsim.model.state import StaffState
+from exsim.mechanisms.seats import hire, promote_into
+from exsim.mechanisms.state import StaffState, World
+
+
+def choose_fills(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Vacancies: which seats already vacant get a new holder this week (time-to-fill follows applicants)."""
+    applicants = brand.applicants_per_vacancy(world.reputation, cfg.brand)
+    mean_weeks = time_to_fill_weeks(cfg.policy, cfg.market, applicants, cfg.brand.applicants_per_vacancy)
+    world.fills = draw_fills(world.staff, cfg.policy, mean_weeks, rng)
+
+
+def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, promotion_rng: np.random.Generator) -> None:
+    """Hiring: internal promotions into some manager seats, new hires into the rest; skill ramps up."""
+    seats, org, events = world.fills, world.org, world.events
+    manager_seats = seats[org.is_manager[seats]]
+    internal = manager_seats[promotion_rng.random(len(manager_seats)) < cfg.managers.internal_promotion_share]
+    promoted = sum(promote_into(world, seat, cfg, rng, promotion_rng) for seat in internal)
+    world.promotions_last_year += promoted - world.promotions_last_year / WEEKS_PER_YEAR
+    external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
+    current_enps = brand.staff_enps(world, cfg)
+    fit = brand.hire_fit(brand.applicants_per_vacancy(world.reputation, cfg.brand), cfg.brand)
+    events.referral_hires = hire(world, external, cfg, rng, fit, brand.referral_probability(current_enps, cfg.brand))
+    events.promotions, events.hires = promoted, len(external)
+    ramp_skill(world.staff, cfg.work, cfg.policy.onboarding_quality)
+
+
+def age(world: World, cfg: ScenarioConfig) -> None:
+    """Tenure: everyone in post is a week longer with us."""
+    world.staff.tenure_weeks += world.staff.occupied
 
 
 def time_to_fill_weeks(policy: Policy, market: Market, applicants: float, neutral_applicants: float) -> float:

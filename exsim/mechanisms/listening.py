@@ -2,10 +2,22 @@
 
 import numpy as np
 
-from exsim.config.schema import Listening
+from exsim.config.schema import Listening, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
+from exsim.mechanisms.trust import programme_strength
 from exsim.org import OrgStructure
+
+
+def listen(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Listening: pulse surveys when due and their follow-up (or not); the survey's trust credit per seat."""
+    listening, credit = cfg.listening, world.team_trust_credit
+    fade_trust_credit(credit, listening)
+    if is_survey_week(world.week, listening):
+        followed = run_survey(world.org, listening, credit, programme_strength(cfg.culture), rng)
+        world.events.spend("cost_programmes", float(world.staff.occupied.sum() * cfg.costs.survey_eur_per_employee
+                                                    + followed * cfg.costs.follow_up_eur_per_team))
+    world.staff.trust_credit[:] = seat_trust_credit(world.org, world.staff, credit)
 
 
 def is_survey_week(week: int, listening: Listening) -> bool:

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from exsim.config.schema import Managers
+from exsim.config.schema import Managers, ScenarioConfig
 from exsim.mechanisms.common import smooth_excess
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
 BEHAVIOURS = ("presence", "listening", "communication", "development", "people_orientation")
@@ -45,8 +45,13 @@ def people_to_lead(org: OrgStructure, staff: StaffState) -> np.ndarray:
     return reports + extra
 
 
-def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tuple[np.ndarray, np.ndarray]:
-    """Support each team gets from its manager, and each manager's attention; both per team.
+def update_support(world: World, cfg: ScenarioConfig) -> None:
+    """Manager support: behaviour quality x attention (shrinking with span; interim cover)."""
+    world.team_support, world.team_attention = team_support(world.org, world.staff, cfg.managers)
+
+
+def team_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tuple[np.ndarray, np.ndarray]:
+    """Support each team gets from its manager, and each manager's attention; both per team; sets staff.support.
 
     Vacant manager seats are covered by the manager's own manager, whose attention is then split
     over both teams; absent or burnt-out managers give less.
@@ -60,6 +65,6 @@ def update_support(org: OrgStructure, staff: StaffState, managers: Managers) -> 
     covering = org.manager_of[leaders]
     covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
     interim = np.where(covered, INTERIM_SHARE * own[np.maximum(covering, 0)], managers.interim_support)
-    team_support = np.where(staff.occupied[leaders], own, interim)
-    staff.support[:] = np.where(org.team_of >= 0, team_support[np.maximum(org.team_of, 0)], behaviour_level(managers))
-    return team_support, team_attention
+    support = np.where(staff.occupied[leaders], own, interim)
+    staff.support[:] = np.where(org.team_of >= 0, support[np.maximum(org.team_of, 0)], behaviour_level(managers))
+    return support, team_attention

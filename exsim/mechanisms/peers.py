@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from exsim.config.schema import Culture
-from exsim.model.state import StaffState
-from exsim.org import OrgStructure
+from exsim.config.schema import ScenarioConfig
+from exsim.mechanisms.state import World
 
 
-def update_peers(org: OrgStructure, staff: StaffState, culture: Culture) -> None:
-    """Help received = culture of helping x teammates' spare capacity; also teammates' mean engagement."""
+def update_peers(world: World, cfg: ScenarioConfig) -> None:
+    """Peers: help (culture of helping x teammates' spare capacity) and teammates' mean engagement."""
+    org, staff, culture = world.org, world.staff, cfg.culture
     present = staff.present_share()
     n_present = org.peer_ties @ present
     has_peers = n_present > 0

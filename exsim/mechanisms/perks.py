@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from exsim.config.schema import Policy
-from exsim.model.state import StaffState
+from exsim.config.schema import Policy, ScenarioConfig
+from exsim.mechanisms.state import StaffState, World
+from exsim.mechanisms.trust import programme_strength
 
 
 def basics_hold(staff: StaffState) -> np.ndarray:
@@ -11,11 +12,16 @@ def basics_hold(staff: StaffState) -> np.ndarray:
     return np.clip((np.minimum(staff.support, 1.0 - staff.strain) - 0.2) / 0.4, 0.0, 1.0)
 
 
-def update_perks(staff: StaffState, policy: Policy, strength: float = 1.0) -> None:
+def update_perks(world: World, cfg: ScenarioConfig) -> None:
+    """Perks: a lift that saturates in euros, works only where the basics hold, and toxic leadership blunts."""
+    world.staff.perk_effect[:] = perk_lift(world.staff, cfg.policy, programme_strength(cfg.culture))
+
+
+def perk_lift(staff: StaffState, policy: Policy, strength: float = 1.0) -> np.ndarray:
     """Engagement lift (logit) from the perks budget, saturating in euros and gated by the basics.
 
     `strength` (0-1) weakens it where senior leadership undermines programmes.
     """
     eur = policy.perks_eur_per_employee
     saturation = eur / (eur + policy.perks_half_effect_eur)
-    staff.perk_effect[:] = strength * policy.perks_max_effect * saturation * basics_hold(staff)
+    return strength * policy.perks_max_effect * saturation * basics_hold(staff)

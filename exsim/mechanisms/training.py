@@ -2,10 +2,20 @@
 
 import numpy as np
 
-from exsim.config.schema import Training
+from exsim.config.schema import ScenarioConfig, Training
 from exsim.config.timebase import WEEKS_PER_MONTH
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
+from exsim.mechanisms.trust import programme_strength
 from exsim.org import OrgStructure
+
+
+def run_programme(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
+    """Manager training: enrolment while the programme runs (from week 1), gains building and fading; its cost."""
+    staff, enrolled = world.staff, 0
+    if cfg.training.share > 0 and world.week >= 1:
+        enrolled = train_managers(world.org, staff, cfg.training, world.week, rng)
+    staff.training_gain[:] = training_gain(staff, world.week, cfg.training) * programme_strength(cfg.culture)
+    world.events.spend("cost_programmes", enrolled * cfg.training.cost_eur_per_manager)
 
 
 def training_gain(staff: StaffState, week: int, training: Training) -> np.ndarray:

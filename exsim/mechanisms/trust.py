@@ -2,9 +2,16 @@
 
 import numpy as np
 
-from exsim.config.schema import Culture
+from exsim.config.schema import Culture, ScenarioConfig
 from exsim.mechanisms.common import relax
-from exsim.model.state import StaffState
+from exsim.mechanisms.state import StaffState, World
+
+TOXICITY_BLUNTING = 0.5  # toxic senior leadership halves what EX programmes achieve at its worst (seed 002; size an assumption)
+
+
+def programme_strength(culture: Culture) -> float:
+    """0.5-1: how much of an EX programme's effect survives toxic senior leadership."""
+    return 1.0 - TOXICITY_BLUNTING * culture.senior_toxicity
 
 
 def org_trust_target(staff: StaffState, culture: Culture) -> np.ndarray:
@@ -12,7 +19,11 @@ def org_trust_target(staff: StaffState, culture: Culture) -> np.ndarray:
     return np.clip(culture.trust + staff.trust_credit, 0.0, 1.0 - culture.senior_toxicity)
 
 
-def update_trust(staff: StaffState, culture: Culture) -> None:
-    """Trust moves toward what people experience with a time constant of months (seed 000)."""
+def update_trust(world: World, cfg: ScenarioConfig) -> None:
+    """Trust: in the manager following support, in the organisation following climate and survey follow-up.
+
+    Both move with a time constant of months (seed 000).
+    """
+    staff, culture = world.staff, cfg.culture
     staff.trust_manager[:] = relax(staff.trust_manager, staff.support, culture.trust_time_constant_weeks)
     staff.trust_org[:] = relax(staff.trust_org, org_trust_target(staff, culture), culture.trust_time_constant_weeks)

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from exsim.config.schema import Managers, Work
-from exsim.mechanisms.common import team_sum
-from exsim.model.state import StaffState
+from exsim.config.schema import ScenarioConfig, Work
+from exsim.mechanisms.state import StaffState, World
+from exsim.metrics.measures import team_sum
 from exsim.org import OrgStructure
 
 MAX_WORKLOAD = 2.5  # felt workload cap: beyond this work is simply left undone (assumption)
@@ -25,17 +25,16 @@ def team_workload(org: OrgStructure, staff: StaffState, work: Work, team_demand:
     return np.minimum(demand / np.maximum(felt_capacity, 1e-9), MAX_WORKLOAD)
 
 
-def update_workload(org: OrgStructure, staff: StaffState, work: Work, managers: Managers,
-                    team_demand: np.ndarray) -> np.ndarray:
-    """Set each seat's workload; a manager carries the load of the team they lead, growing with span.
+def update_workload(world: World, cfg: ScenarioConfig) -> None:
+    """Workload: team demand over the capacity present (absences and vacancies load colleagues).
 
-    The manager's load grows linearly with the reports above (or falls with those below) the
-    reference span: no corner at the reference span (issue 10's smoothness rule).
+    A manager carries the load of the team they lead, growing linearly with the reports above (or
+    falling with those below) the reference span: no corner at the reference span.
     """
-    load = team_workload(org, staff, work, team_demand)
+    org, staff, managers = world.org, world.staff, cfg.managers
+    load = team_workload(org, staff, cfg.work, world.team_demand)
     staff.workload[:] = load[np.maximum(org.team_of, 0)]
     leaders = org.team_leader
     extra_reports = org.team_sizes() - managers.reference_span
     span_factor = np.maximum(1.0 + managers.load_per_extra_report * extra_reports, MIN_SPAN_FACTOR)
     staff.workload[leaders] = np.minimum(load * span_factor, MAX_WORKLOAD)
-    return load

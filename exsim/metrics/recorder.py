@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from exsim.config.schema import Engagement
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import team_sum
-from exsim.mechanisms.engagement import enps
-
-if TYPE_CHECKING:
-    from exsim.model.model import OrgModel
+from exsim.metrics.events import WeekEvents
+from exsim.metrics.measures import enps, team_sum
 
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
 
 
 class Recorder:
-    """Collects rows while the model steps; `tables()` returns them as DataFrames."""
+    """Collects rows while the model steps; `tables()` returns them as DataFrames.
 
-    def __init__(self, model: OrgModel):
-        self.model = model
+    `world` is the model's state (org, staff and customer arrays, week, reputation); the recorder
+    only reads it. `engagement` is the config section that defines eNPS.
+    """
+
+    def __init__(self, world, engagement: Engagement):
+        self.world = world
+        self.engagement_config = engagement
         self.weeks: list[dict] = []
         self.team_rows: list[dict] = []
         self.spells: list[dict] = []
@@ -31,20 +33,20 @@ class Recorder:
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
         self._book = deque(maxlen=WEEKS_PER_YEAR)
-        self._team = {name: np.zeros(model.org.n_teams) for name in TEAM_SUMS}
+        self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
         self._team_weeks = 0
 
     # ---- weekly ----------------------------------------------------------------------------
-    def track_week(self, events: dict) -> None:
+    def track_week(self, events: WeekEvents) -> None:
         """Feed the trailing 52-week rates (also during the unrecorded settling weeks)."""
-        self._quits.append(len(events["quits"]))
-        self._heads.append(int(self.model.staff.occupied.sum()))
-        self._churn.append(len(events["churned_seats"]))
-        self._book.append(int(self.model.customers.active.sum()))
+        self._quits.append(len(events.quits))
+        self._heads.append(int(self.world.staff.occupied.sum()))
+        self._churn.append(len(events.churned_seats))
+        self._book.append(int(self.world.customers.active.sum()))
 
-    def record_week(self, events: dict, money: dict[str, float], team_support: np.ndarray) -> None:
+    def record_week(self, events: WeekEvents) -> None:
         """Append the organisation's row for this week and add to the team-year sums."""
-        m, staff = self.model, self.model.staff
+        m, staff = self.world, self.world.staff
         occ = staff.occupied
         headcount = int(occ.sum())
         customers = m.customers
@@ -57,35 +59,35 @@ class Recorder:
             "managers": int(occ[m.org.is_manager].sum()),
             "vacancies": int((~occ).sum()),
             "engagement": float(staff.engagement[occ].mean()) if headcount else np.nan,
-            "enps": enps(staff.engagement[occ], m.config.engagement),
+            "enps": enps(staff.engagement[occ], self.engagement_config),
             "burnout_share": float((staff.burnout[occ] > 0.5).mean()) if headcount else np.nan,
             "manager_support": _mean(staff.support, occ),
             "trust_manager": _mean(staff.trust_manager, occ),
             "trust_org": _mean(staff.trust_org, occ),
             "absence_rate": float(staff.absent_days[occ].sum() / (5.0 * headcount)) if headcount else np.nan,
-            "quits": len(events["quits"]),
-            "involuntary_exits": len(events["involuntary"]),
-            "hires": events["hires"],
-            "promotions": events["promotions"],
-            "referral_hires": events["referral_hires"],
+            "quits": len(events.quits),
+            "involuntary_exits": len(events.involuntary),
+            "hires": events.hires,
+            "promotions": events.promotions,
+            "referral_hires": events.referral_hires,
             "trained_manager_share": _mean(staff.trained_week >= 0, occ & m.org.is_manager),
             "reputation": m.reputation,
-            "applicants_per_vacancy": m.applicants_per_vacancy,
-            "changes_active": events["changes_active"],
+            "applicants_per_vacancy": events.applicants_per_vacancy,
+            "changes_active": events.changes_active,
             "voluntary_attrition_rate": _annualised(self._quits, self._heads),
-            "quit_hazard": m.quit_hazard_per_year,
+            "quit_hazard": events.quit_hazard_per_year,
             "customers": n_customers,
-            "new_customers": events["new_customers"],
-            "churned_customers": len(events["churned_seats"]),
+            "new_customers": events.new_customers,
+            "churned_customers": len(events.churned_seats),
             "csat": float(customers.satisfaction[customers.active].mean()) if n_customers else np.nan,
             "customer_churn_rate": _annualised(self._churn, self._book),
-            **money,
+            **events.money,
         }
         self.weeks.append(row)
-        self._add_team_week(events, team_support)
+        self._add_team_week(events)
 
-    def _add_team_week(self, events: dict, team_support: np.ndarray) -> None:
-        m, staff, org = self.model, self.model.staff, self.model.org
+    def _add_team_week(self, events: WeekEvents) -> None:
+        m, staff, org = self.world, self.world.staff, self.world.org
         n = org.n_teams
         occ = staff.occupied.astype(np.float64)
         sums = self._team
@@ -93,24 +95,24 @@ class Recorder:
         sums["engagement"] += team_sum(org.team_of, staff.engagement * occ, n)
         sums["burnout"] += team_sum(org.team_of, (staff.burnout > 0.5) * occ, n)
         sums["workload"] += team_sum(org.team_of, staff.workload * occ, n)
-        sums["support"] += team_support
+        sums["support"] += m.team_support
         sums["absent_days"] += team_sum(org.team_of, staff.absent_days, n)
         quit_mask = np.zeros(org.n_seats)
-        quit_mask[events["quits"]] = 1.0
+        quit_mask[events.quits] = 1.0
         sums["quits"] += team_sum(org.team_of, quit_mask, n)
         cust = m.customers
         cust_team = org.team_of[np.maximum(cust.account_seat, 0)]
         active = cust.active & (cust.account_seat >= 0)
         sums["customers"] += np.bincount(cust_team[active], minlength=n)
         sums["csat"] += np.bincount(cust_team[active], weights=cust.satisfaction[active], minlength=n)
-        churned_teams = org.team_of[events["churned_seats"]]
+        churned_teams = org.team_of[events.churned_seats]
         sums["churned"] += np.bincount(churned_teams[churned_teams >= 0], minlength=n)
         self._team_weeks += 1
         if self._team_weeks == WEEKS_PER_YEAR:
             self._flush_team_year()
 
     def _flush_team_year(self) -> None:
-        m, staff, org = self.model, self.model.staff, self.model.org
+        m, staff, org = self.world, self.world.staff, self.world.org
         sums, weeks = self._team, self._team_weeks
         year = (m.week - 1) // WEEKS_PER_YEAR + 1
         sizes = org.team_sizes()
@@ -128,7 +130,7 @@ class Recorder:
                 "workload": _ratio(sums["workload"][team], sums["headcount"][team]),
                 "manager_support": sums["support"][team] / weeks,
                 "engagement": _ratio(sums["engagement"][team], sums["headcount"][team]),
-                "enps": enps(staff.engagement[members], m.config.engagement),
+                "enps": enps(staff.engagement[members], self.engagement_config),
                 "burnout_share": _ratio(sums["burnout"][team], sums["headcount"][team]),
                 "quits": int(sums["quits"][team]),
                 "voluntary_attrition_rate": _ratio(sums["quits"][team], heads * weeks / WEEKS_PER_YEAR),
@@ -144,7 +146,7 @@ class Recorder:
     # ---- spells ----------------------------------------------------------------------------
     def record_spells(self, seats: np.ndarray, exit_reason: str | None) -> None:
         """One row per employment spell ending now (or still open at the end when reason is None)."""
-        m, staff, org = self.model, self.model.staff, self.model.org
+        m, staff, org = self.world, self.world.staff, self.world.org
         for seat in seats:
             team = int(org.team_of[seat])
             leader = org.team_leader[team] if team >= 0 else -1
@@ -168,7 +170,7 @@ class Recorder:
     # ---- tables ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """timeseries, teams and spells as DataFrames (spells include those still open)."""
-        open_seats = np.flatnonzero(self.model.staff.occupied)
+        open_seats = np.flatnonzero(self.world.staff.occupied)
         closed = len(self.spells)
         self.record_spells(open_seats, None)
         spells = pd.DataFrame(self.spells)

@@ -1,0 +1,78 @@
+"""People joining and leaving seats: the rare events, written row by row into the state arrays.
+
+Every per-seat column's value for a new hire or a vacant seat is declared in `state.StaffState`;
+here only the values drawn per person are set. The roster (the model's Mesa agents and spell
+records) hears of each change.
+"""
+
+import numpy as np
+
+from exsim.config.schema import ScenarioConfig
+from exsim.mechanisms.common import sigmoid
+from exsim.mechanisms.manager_support import draw_manager_quality
+from exsim.mechanisms.state import World
+
+NEW_HIRE_ENGAGEMENT_LOGIT = 0.6  # a new hire's engagement before disposition and honeymoon: about .65 (assumption)
+CARRIED_ON_PROMOTION = ("tenure_weeks", "engagement", "disposition", "resilience", "trust_org", "skill")
+
+
+def hire(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Generator,
+         fit: float, referral_probability: float) -> int:
+    """Start a new person in each seat; returns the number hired by referral.
+
+    `fit` shifts the hires' disposition (logit): more applicants to choose from, better fit.
+    """
+    if len(seats) == 0:
+        return 0
+    staff, n = world.staff, len(seats)
+    referral = rng.random(n) < referral_probability
+    staff.reset(seats, "new")
+    staff.hire_week[seats] = world.week
+    staff.skill[seats] = cfg.work.new_hire_skill
+    staff.referral[seats] = referral
+    staff.disposition[seats] = rng.normal(fit, cfg.engagement.disposition_sd, n) + cfg.brand.referral_fit * referral
+    staff.resilience[seats] = rng.normal(0.0, cfg.work.resilience_sd, n)
+    honeymoon = cfg.engagement.new_hire_boost * cfg.policy.onboarding_quality
+    staff.engagement[seats] = sigmoid(NEW_HIRE_ENGAGEMENT_LOGIT + staff.disposition[seats] + honeymoon)
+    staff.trust_manager[seats] = cfg.culture.trust
+    staff.trust_org[seats] = min(cfg.culture.trust, 1.0 - cfg.culture.senior_toxicity)
+    shift = cfg.managers.leadership_quality_bonus if cfg.managers.selection == "leadership" else 0.0
+    staff.manager_quality[seats] = np.where(
+        world.org.is_manager[seats], draw_manager_quality(cfg.managers, n, rng, shift), 0.0)
+    world.roster.joined(seats)
+    return int(referral.sum())
+
+
+def vacate(world: World, seats: np.ndarray, reason: str) -> None:
+    """The holders of these seats leave (or move up, reason "promoted"): the seats fall vacant."""
+    if len(seats) == 0:
+        return
+    world.roster.leaving(seats, reason)
+    world.staff.reset(seats, "vacant")
+
+
+def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rng: np.random.Generator,
+                 promotion_rng: np.random.Generator) -> int:
+    """Promote a member of the team into its vacant manager seat; returns 1 if someone was promoted.
+
+    `managers.selection` picks the top performer (skill + engagement) or the best-disposed leader;
+    the promoted person keeps their tenure, engagement and personal traits.
+    """
+    staff, org = world.staff, world.org
+    members = np.flatnonzero((org.team_of == manager_seat) & staff.occupied & ~org.is_manager)
+    if len(members) == 0:
+        return 0
+    top = cfg.managers.selection == "top_performer"
+    score = staff.skill[members] + staff.engagement[members] if top else staff.disposition[members]
+    person = int(members[np.argmax(score)])
+    carried = {name: getattr(staff, name)[person] for name in CARRIED_ON_PROMOTION}
+    hire_week = staff.hire_week[person]
+    vacate(world, np.array([person]), "promoted")
+    hire(world, np.array([manager_seat]), cfg, hiring_rng, 0.0, 0.0)
+    for name, value in carried.items():
+        getattr(staff, name)[manager_seat] = value
+    staff.hire_week[manager_seat] = hire_week
+    shift = -cfg.managers.top_performer_quality_penalty if top else cfg.managers.leadership_quality_bonus
+    staff.manager_quality[manager_seat] = draw_manager_quality(cfg.managers, 1, promotion_rng, shift)[0]
+    staff.promoted[manager_seat] = top
+    return 1

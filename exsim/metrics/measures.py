@@ -1,0 +1,21 @@
+"""Measures the model and the recorder share: sums per team and the eNPS of a group."""
+
+import numpy as np
+from scipy.special import ndtr
+
+from exsim.config.schema import Engagement
+
+
+def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarray:
+    """Sum of values over each team's members (seats outside any team are skipped)."""
+    member = team_of >= 0
+    return np.bincount(team_of[member], weights=values[member], minlength=n_teams)
+
+
+def enps(engagement: np.ndarray, eng: Engagement) -> float:
+    """Expected eNPS (-100..100) of a survey: promoters minus detractors, answers = engagement + noise."""
+    if len(engagement) == 0:
+        return float("nan")
+    promoters = 1.0 - ndtr((eng.promoter_threshold - engagement) / eng.enps_noise_sd)
+    detractors = ndtr((eng.detractor_threshold - engagement) / eng.enps_noise_sd)
+    return float(100.0 * (promoters.mean() - detractors.mean()))
