@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
-import exsim.report
 from exsim import load_config
 from exsim.model.streams import Streams
 from exsim.org import organisation
@@ -85,40 +81,3 @@ def test_org_chart_names_a_missing_scenario(run):
     _, _, _, tables = run
     with pytest.raises(ValueError, match="no complete org chart"):
         org_chart(tables["org"], "no such scenario")
-
-
-REPORT_NEVER = ("exsim.model", "exsim.mechanisms", "exsim.interventions", "exsim.org", "exsim.analysis",
-                "exsim.calibration", "exsim.validation")
-
-
-def _imported_modules(tree) -> list[tuple[int, str]]:
-    """Every module an AST imports, at any depth (inside functions, TYPE_CHECKING blocks), with its line."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(node.lineno, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            assert node.level == 0, f"line {node.lineno}: relative import"
-            found.append((node.lineno, node.module))
-            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
-        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None))
-              in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant)):
-            found.append((node.lineno, str(node.args[0].value)))
-    return found
-
-
-def test_report_imports_no_model_org_or_analysis():
-    folder = Path(exsim.report.__file__).parent
-    files = sorted(folder.rglob("*.py"))
-    assert len(files) >= 3
-    bad = [f"{path.name}:{line} imports {name}"
-           for path in files for line, name in _imported_modules(ast.parse(path.read_text()))
-           if any(name == never or name.startswith(never + ".") for never in REPORT_NEVER)]
-    assert not bad, bad
-
-
-def test_the_import_check_sees_imports_inside_functions():
-    tree = ast.parse("def f():\n    from exsim.analysis.business_case import x\n    import exsim.org\n"
-                     "    from exsim import model\n    __import__('exsim.mechanisms')\n")
-    names = {name for _, name in _imported_modules(tree)}
-    assert {"exsim.analysis.business_case", "exsim.org", "exsim.model", "exsim.mechanisms"} <= names

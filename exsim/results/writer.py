@@ -7,15 +7,14 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import pandas as pd
 
 import exsim
 from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
-
-if TYPE_CHECKING:
-    from exsim.runs.replicates import ReplicateResult
+from exsim.results.replicate import ReplicateResult
+from exsim.results.summary import summarise
 
 TABLES = ("timeseries", "teams", "spells", "org")
 
@@ -31,7 +30,6 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], manifest: dict,
 
     Nothing appears at `out` until all of it is written; an older exsim folder there is replaced.
     """
-    from exsim.results.summary import summarise
 
     def contents(folder: Path) -> None:
         for name in TABLES:

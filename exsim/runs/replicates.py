@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.model import OrgModel
 from exsim.model.streams import entropy_from
 from exsim.org.table import org_table
+from exsim.results.replicate import ReplicateResult
 from exsim.runs.progress import Progress
-
-
-@dataclass
-class ReplicateResult:
-    """The tables of one replicate run."""
-
-    replicate: int
-    seed: int
-    tables: dict[str, pd.DataFrame]
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:

@@ -1,0 +1,58 @@
+"""Import layers: what each package may import, read from the source (imports inside functions count too)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import exsim
+
+PACKAGE = Path(exsim.__file__).parent
+
+REPORT_NEVER = ("exsim.model", "exsim.mechanisms", "exsim.interventions", "exsim.org", "exsim.analysis",
+                "exsim.calibration", "exsim.validation")
+
+
+def _imported_modules(tree) -> list[tuple[int, str]]:
+    """Every module an AST imports, at any depth (inside functions, TYPE_CHECKING blocks), with its line."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            assert node.level == 0, f"line {node.lineno}: relative import"
+            found.append((node.lineno, node.module))
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None))
+              in ("import_module", "__import__") and node.args and isinstance(node.args[0], ast.Constant)):
+            found.append((node.lineno, str(node.args[0].value)))
+    return found
+
+
+def _imports_of(parts: list[str], never: tuple[str, ...]) -> list[str]:
+    """'file:line imports module' for each import under exsim/<part> (a folder or a .py file) of a module in `never`."""
+    files = []
+    for part in parts:
+        path = PACKAGE / part
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    assert files and all(f.is_file() for f in files), parts
+    return [f"{path.relative_to(PACKAGE)}:{line} imports {name}"
+            for path in files for line, name in _imported_modules(ast.parse(path.read_text()))
+            if any(name == n or name.startswith(n + ".") for n in never)]
+
+
+def test_report_imports_no_model_org_or_analysis():
+    bad = _imports_of(["report"], REPORT_NEVER)
+    assert not bad, bad
+
+
+def test_results_import_nothing_from_runs():
+    bad = _imports_of(["results"], ("exsim.runs",))
+    assert not bad, bad
+
+
+def test_the_import_check_sees_imports_inside_functions():
+    tree = ast.parse("def f():\n    from exsim.analysis.business_case import x\n    import exsim.org\n"
+                     "    from exsim import model\n    __import__('exsim.mechanisms')\n")
+    names = {name for _, name in _imported_modules(tree)}
+    assert {"exsim.analysis.business_case", "exsim.org", "exsim.model", "exsim.mechanisms"} <= names
