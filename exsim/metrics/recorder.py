@@ -10,6 +10,7 @@ import pandas as pd
 from exsim.config.schema import Engagement
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.events import WeekEvents
+from exsim.metrics.kpis import TEAM_KPIS, TIMESERIES
 from exsim.metrics.measures import enps, team_sum
 
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
@@ -52,7 +53,7 @@ class Recorder:
         customers = m.customers
         n_customers = int(customers.active.sum())
         self.track_week(events)
-        row = {
+        values = {
             "week": m.week,
             "year": (m.week - 1) // WEEKS_PER_YEAR + 1,
             "headcount": headcount,
@@ -83,7 +84,7 @@ class Recorder:
             "customer_churn_rate": _annualised(self._churn, self._book),
             **events.money,
         }
-        self.weeks.append(row)
+        self.weeks.append({name: values[name] for name in ("week", "year", *TIMESERIES)})
         self._add_team_week(events)
 
     def _add_team_week(self, events: WeekEvents) -> None:
@@ -121,7 +122,7 @@ class Recorder:
             heads = sums["headcount"][team] / weeks
             members = (org.team_of == team) & staff.occupied
             book = sums["customers"][team] / weeks
-            self.team_rows.append({
+            values = {
                 "year": year,
                 "team_id": int(team),
                 "manager_id": int(staff.agent_id[leaders[team]]) if staff.occupied[leaders[team]] else None,
@@ -138,7 +139,8 @@ class Recorder:
                 "customers": book,
                 "csat": _ratio(sums["csat"][team], sums["customers"][team]),
                 "customer_churn_rate": _ratio(sums["churned"][team], book * weeks / WEEKS_PER_YEAR),
-            })
+            }
+            self.team_rows.append({name: values[name] for name in ("year", "team_id", "manager_id", "span", *TEAM_KPIS)})
         for arr in sums.values():
             arr[:] = 0.0
         self._team_weeks = 0

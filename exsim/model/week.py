@@ -35,6 +35,11 @@ class Phase:
         return inspect.getdoc(self.run).splitlines()[0]
 
     @property
+    def source(self) -> str:
+        """The phase function's file under exsim/, e.g. `mechanisms/workload.py`."""
+        return self.run.__module__.removeprefix("exsim.").replace(".", "/") + ".py"
+
+    @property
     def name(self) -> str:
         return self.summary.split(":")[0].lower()
 
@@ -73,4 +78,4 @@ def run_week(world: World, config: ScenarioConfig, streams: Streams) -> WeekEven
 
 def describe_week() -> str:
     """The phases as a numbered list: `1. Interventions: ...` (the step docstring and README use it)."""
-    return "\n".join(f"{i}. {phase.summary}" for i, phase in enumerate(PHASES, 1))
+    return "\n".join(f"{i}. {phase.summary.rstrip('.')} (`{phase.source}`)" for i, phase in enumerate(PHASES, 1))
