@@ -39,7 +39,6 @@ class KPI:
 
 
 _TEAM_WEEKS = "mean over the team's weeks in the year"
-_COST = "euros this week; summed per year"
 
 KPIS: tuple[KPI, ...] = (
     KPI("headcount", "Headcount (people)", "people", "people in post", team="mean people in post over the year",
@@ -93,21 +92,21 @@ KPIS: tuple[KPI, ...] = (
         "accounts lost over the trailing 52 weeks over the mean book (annualised)",
         yearly="rate of churned_customers per customers", team="accounts lost over the team's mean book",
         scale=100.0, fmt="{:.1f}", headline=True),
-    KPI("cost_salaries", "Salaries (EUR)", "EUR", f"salaries at policy.pay_level, with the staff a workload below 1.0 "
-        f"implies; {_COST}", yearly="sum", fmt="{:,.0f}"),
-    KPI("cost_turnover", "Replacement of leavers (EUR)", "EUR", f"replacement cost of this week's leavers; {_COST}",
+    KPI("cost_salaries", "Salaries (EUR)", "EUR", "salaries at policy.pay_level, with the staff a workload below 1.0 "
+        "implies", yearly="sum", fmt="{:,.0f}"),
+    KPI("cost_turnover", "Replacement of leavers (EUR)", "EUR", "replacement cost of this week's leavers",
         yearly="sum", fmt="{:,.0f}"),
-    KPI("cost_absence", "Sick days (EUR)", "EUR", f"cost of the days lost to sickness; {_COST}", yearly="sum",
+    KPI("cost_absence", "Sick days (EUR)", "EUR", "cost of the days lost to sickness", yearly="sum",
         fmt="{:,.0f}"),
-    KPI("cost_vacancy", "Open vacancies (EUR)", "EUR", f"cost of work left undone in vacant seats; {_COST}",
+    KPI("cost_vacancy", "Open vacancies (EUR)", "EUR", "cost of work left undone in vacant seats",
         yearly="sum", fmt="{:,.0f}"),
-    KPI("cost_perks", "Perks (EUR)", "EUR", f"the perks budget; {_COST}", yearly="sum", fmt="{:,.0f}"),
+    KPI("cost_perks", "Perks (EUR)", "EUR", "the perks budget", yearly="sum", fmt="{:,.0f}"),
     KPI("cost_manager_time", "Managers' extra people hours (EUR)", "EUR",
-        f"managers' hours for people beyond those their job includes, at their hourly cost; {_COST}", yearly="sum",
+        "managers' hours for people beyond those their job includes, at their hourly cost", yearly="sum",
         fmt="{:,.0f}"),
     KPI("cost_programmes", "EX programmes (EUR)", "EUR", "training, surveys and follow-up, development conversations "
-        f"and interventions; {_COST}", yearly="sum", fmt="{:,.0f}"),
-    KPI("revenue", "Revenue (EUR thousand)", "EUR", f"revenue from the active customers; {_COST}", yearly="sum",
+        "and interventions", yearly="sum", fmt="{:,.0f}"),
+    KPI("revenue", "Revenue (EUR thousand)", "EUR", "revenue from the active customers", yearly="sum",
         scale=0.001, fmt="{:,.0f}", headline=True),
     KPI("cost_total", "Turnover, absence, vacancy, perks and programme costs (EUR thousand)", "EUR",
         "the year's cost lines besides salaries", yearly="total", scale=0.001, fmt="{:,.0f}", headline=True,
@@ -122,3 +121,17 @@ TEAM_KPIS = tuple(kpi.name for kpi in KPIS if kpi.team is not None)
 YEARLY = tuple(kpi.name for kpi in KPIS if kpi.yearly)
 COST_LINES = tuple(line for line in MONEY_LINES if line not in ("revenue", "cost_salaries"))  # cost_total's lines
 HEADLINE = tuple(kpi.name for kpi in KPIS if kpi.headline)  # summary.csv and the report, in this order
+
+
+def kpi_table_markdown() -> str:
+    """The catalogue as a markdown table (the README's KPI reference is this table)."""
+    lines = ["| KPI | unit | weekly value (timeseries) | per year (summary, experiments) | per team-year (teams) |",
+             "|---|---|---|---|---|"]
+    for kpi in KPIS:
+        weekly = kpi.meaning if kpi.in_timeseries else "-"
+        yearly = {"": "-", "total": "sum of the cost lines besides salaries"}.get(kpi.yearly, kpi.yearly)
+        if kpi.rate_of:
+            numerator, denominator = kpi.rate_of
+            yearly = f"the year's {numerator} over mean {denominator}, per year"
+        lines.append(f"| `{kpi.name}` | {kpi.unit} | {weekly} | {yearly} | {kpi.team or '-'} |")
+    return "\n".join(lines)

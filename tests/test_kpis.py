@@ -1,0 +1,45 @@
+"""One KPI catalogue: the tables, the yearly aggregation and the README all follow it."""
+
+from pathlib import Path
+
+import numpy as np
+
+from exsim import OrgModel, load_config
+from exsim.metrics.kpis import BY_NAME, KPIS, TEAM_KPIS, TIMESERIES, YEARLY, kpi_table_markdown
+from exsim.results import yearly_kpis
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tables():
+    model = OrgModel(load_config(None, ["org.headcount=150"]), rng=5, burn_in_weeks=10)
+    model.run(60)  # one full team-year
+    return model.tables()
+
+
+def test_the_tables_have_exactly_the_catalogues_columns_in_its_order():
+    tables = _tables()
+    assert list(tables["timeseries"].columns) == ["week", "year", *TIMESERIES]
+    assert list(tables["teams"].columns) == ["year", "team_id", "manager_id", "span", *TEAM_KPIS]
+
+
+def test_every_yearly_kpi_is_aggregated_as_the_catalogue_says():
+    ts = _tables()["timeseries"].assign(scenario="s", replicate=0)
+    yearly = yearly_kpis(ts)
+    assert set(YEARLY) <= set(yearly.columns)
+    first = ts[ts["year"] == 1]
+    row = yearly[yearly["year"] == 1].iloc[0]
+    for kpi in KPIS:
+        if kpi.yearly == "mean":
+            assert np.isclose(row[kpi.name], first[kpi.name].mean()), kpi.name
+        elif kpi.yearly == "sum":
+            assert np.isclose(row[kpi.name], first[kpi.name].sum()), kpi.name
+        elif kpi.rate_of:
+            numerator, denominator = kpi.rate_of
+            assert np.isclose(row[kpi.name], first[numerator].sum() / first[denominator].mean()), kpi.name
+
+
+def test_the_readme_shows_the_catalogue():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert kpi_table_markdown() in readme
+    assert all(f"`{name}`" in readme for name in BY_NAME)
