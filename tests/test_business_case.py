@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from exsim.analysis.business_case import business_case, payback_month, weekly_gains
-from exsim.results.summary import COST_COLUMNS
+from exsim.metrics.kpis import COST_LINES
 
-COST = (*COST_COLUMNS, "cost_salaries")
+COST = (*COST_LINES, "cost_salaries")
 
 
 def series(weeks=104, replicates=2, **values):

@@ -41,15 +41,16 @@ from exsim.config.loading import read_toml
 from exsim.config.schema import parameter_sections
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.errors import UserError
-from exsim.results.summary import COST_COLUMNS, HEADLINE_KPIS, KEYS
+from exsim.metrics.kpis import YEARLY
+from exsim.results.summary import KEYS
 
-OUTCOMES = (*HEADLINE_KPIS, "trust_org", "quit_hazard", "manager_support")
+OUTCOMES = YEARLY  # every KPI with a yearly value (exsim/metrics/kpis.py)
 SWEEP_DESIGNS = ("grid", "list", "random", "lhs")
 SENSITIVITY_DESIGNS = ("sobol", "morris")
 MAX_RUNS = 10_000  # larger designs run only with --yes
 MAX_LISTED = 20  # problems listed in one message, then a count
-# columns of a design's run table (yearly_kpis also sums these four): a label may not take their names
-RESERVED = {"point", "seed", *KEYS, *OUTCOMES, *COST_COLUMNS, "quits", "involuntary_exits", "hires", "churned_customers"}
+# columns of a design's run table: a label may not take their names
+RESERVED = {"point", "seed", *KEYS, *OUTCOMES}
 SPEC_KEYS = {"sim.years": "`years` (or --years)", "sim.replicates": "`replicates` (or --replicates)",
              "sim.seed": "`seed`"}
 # model speed for time estimates: one worker steps about this many employee-weeks per second, burn-in

@@ -5,31 +5,29 @@ from __future__ import annotations
 import pandas as pd
 
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.metrics.kpis import COST_LINES, HEADLINE, KPIS
 
-HEADLINE_KPIS = (
-    "headcount", "vacancies", "engagement", "enps", "burnout_share", "absence_rate",
-    "voluntary_attrition_rate", "customers", "csat", "customer_churn_rate", "revenue", "cost_total",
-)
-COST_COLUMNS = ("cost_turnover", "cost_absence", "cost_vacancy", "cost_perks", "cost_manager_time", "cost_programmes")
 KEYS = ["scenario", "replicate", "year"]
 
 
 def yearly_kpis(timeseries: pd.DataFrame) -> pd.DataFrame:
-    """One row per scenario x replicate x year: rates computed over the year, levels averaged."""
+    """One row per scenario x replicate x year, each KPI aggregated as the catalogue says (exsim/metrics/kpis.py)."""
     grouped = timeseries.groupby(KEYS, sort=True)
-    mean_cols = ["headcount", "vacancies", "engagement", "enps", "burnout_share", "absence_rate", "customers", "csat"]
-    sum_cols = ["quits", "involuntary_exits", "hires", "churned_customers", "revenue", *COST_COLUMNS]
-    yearly = grouped[mean_cols].mean().join(grouped[sum_cols].sum())
+    means = [kpi.name for kpi in KPIS if kpi.yearly == "mean"]
+    sums = [kpi.name for kpi in KPIS if kpi.yearly == "sum"]
+    yearly = grouped[means].mean().join(grouped[sums].sum())
     weeks = grouped.size()
-    yearly["voluntary_attrition_rate"] = yearly["quits"] / yearly["headcount"] * WEEKS_PER_YEAR / weeks
-    yearly["customer_churn_rate"] = yearly["churned_customers"] / yearly["customers"] * WEEKS_PER_YEAR / weeks
-    yearly["cost_total"] = yearly[list(COST_COLUMNS)].sum(axis=1)
+    for kpi in KPIS:
+        if kpi.rate_of:
+            numerator, denominator = kpi.rate_of
+            yearly[kpi.name] = yearly[numerator] / yearly[denominator] * WEEKS_PER_YEAR / weeks
+    yearly["cost_total"] = yearly[list(COST_LINES)].sum(axis=1)
     return yearly.reset_index()
 
 
 def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and year: mean, 5th and 95th percentile over replicates of each headline KPI."""
-    long = yearly_kpis(timeseries).melt(id_vars=KEYS, value_vars=list(HEADLINE_KPIS), var_name="metric")
+    long = yearly_kpis(timeseries).melt(id_vars=KEYS, value_vars=list(HEADLINE), var_name="metric")
     stats = long.groupby(["scenario", "year", "metric"], sort=False)["value"]
     table = pd.DataFrame({
         "mean": stats.mean(),

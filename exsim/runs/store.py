@@ -30,9 +30,6 @@ def yearly_for_spec(spec: RunSpec) -> pd.DataFrame:
     """The task the executors run for designs: one run's yearly KPIs, tagged with the spec's tags."""
     result = simulate(spec.config, spec.seed, spec.replicate)
     yearly = yearly_kpis(result.tables["timeseries"])
-    ts = result.tables["timeseries"]
-    for column in ("trust_org", "quit_hazard", "manager_support"):
-        yearly[column] = ts.groupby("year")[column].mean().to_numpy()
     for name, value in spec.tags.items():
         yearly[name] = value
     yearly["seed"] = spec.seed
