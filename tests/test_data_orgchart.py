@@ -10,6 +10,7 @@ from exsim.data import DataError, read_org_chart
 from exsim.mechanisms import manager_support
 from exsim.mechanisms.state import StaffState
 from exsim.metrics.measures import team_sum
+from exsim.org import org_from_chart
 
 # E7 manages E8 who manages E10: managers appear after some non-managers in the file
 CHART = """\
@@ -57,7 +58,7 @@ def test_seats_put_managers_first_in_breadth_first_order(chart):
 
 
 def test_structure_satisfies_the_models_invariants(chart):
-    org = chart.to_org_structure(load_config().org, np.random.default_rng(1))
+    org = org_from_chart(chart, load_config().org, np.random.default_rng(1))
     m = chart.n_managers
     assert org.n_seats == 10 and m == 5 and org.n_teams == 5
     assert org.manager_of[0] == -1 and (org.manager_of[1:] < np.arange(1, 10)).all()  # root first, BFS order
@@ -78,15 +79,15 @@ def test_structure_satisfies_the_models_invariants(chart):
 
 def test_frontline_follows_share_and_seed(chart):
     cfg = load_config().org
-    a, b = (chart.to_org_structure(cfg, np.random.default_rng(5)) for _ in range(2))
+    a, b = (org_from_chart(chart, cfg, np.random.default_rng(5)) for _ in range(2))
     np.testing.assert_array_equal(a.frontline, b.frontline)
-    everyone = chart.to_org_structure(cfg.model_copy(update={"frontline_share": 1.0}), 0)
+    everyone = org_from_chart(chart, cfg.model_copy(update={"frontline_share": 1.0}), 0)
     assert everyone.frontline.sum() == 5  # every non-manager seat in a team with staff
-    assert not chart.to_org_structure(cfg.model_copy(update={"frontline_share": 0.0}), 0).frontline.any()
+    assert not org_from_chart(chart, cfg.model_copy(update={"frontline_share": 0.0}), 0).frontline.any()
 
 
 def test_exsim_team_code_runs_on_the_structure(chart):
-    org = chart.to_org_structure(load_config().org, 2)
+    org = org_from_chart(chart, load_config().org, 2)
     staff = StaffState.empty(org.n_seats)
     staff.occupied[:] = True
     np.testing.assert_array_equal(team_sum(org.team_of, np.ones(org.n_seats), org.n_teams), org.team_sizes())

@@ -56,3 +56,8 @@ def test_the_import_check_sees_imports_inside_functions():
                      "    from exsim import model\n    __import__('exsim.mechanisms')\n")
     names = {name for _, name in _imported_modules(tree)}
     assert {"exsim.analysis.business_case", "exsim.org", "exsim.model", "exsim.mechanisms"} <= names
+
+
+def test_data_imports_nothing_from_org_or_model():
+    bad = _imports_of(["data"], ("exsim.org", "exsim.model", "exsim.mechanisms", "exsim.interventions"))
+    assert not bad, bad

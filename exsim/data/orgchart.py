@@ -1,10 +1,12 @@
-"""Org charts: employee_id and manager_id (optional team, role, hire_date), converted to model seats.
+"""Org charts: employee_id and manager_id (optional team, role, hire_date), read into a table of seats.
 
 Every problem is a DataError naming the ids and rows: an unsupported suffix, an unknown mapping
 field, a missing employee_id or manager_id column, an empty employee id, an employee id on two
 rows, manager ids that are not employees, no root or several roots, reporting lines that loop,
 a chart of fewer than two people, a manager with more direct reports than org.span_of_control's cap. The root is the one person whose manager_id is empty or their
 own id. No rows are skipped: a seat left out would change every team.
+
+This module only reads and checks the file; exsim.org.org_from_chart builds the model's organisation from it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from exsim.data.errors import DataError
 from exsim.data.fields import ORG_CHART_ALIASES, ORG_CHART_FIELDS
 from exsim.data.tables import (normalise_ids, parse_dates, read_table, require_fields, resolve_columns, rows_text,
                                spreadsheet_row)
-from exsim.org.structure import OrgStructure, _frontline, _levels, _peer_ties, _people_graph
 
 SHOWN = 10  # ids named in one message at most
 
@@ -50,25 +51,6 @@ class OrgChart:
         if not len(match):
             raise KeyError(f"employee id {employee_id!r} is not in {self.source}")
         return int(match[0])
-
-    def to_org_structure(self, org: Org | None = None, rng: np.random.Generator | int | None = None) -> OrgStructure:
-        """The model's seat structure for this chart; frontline teams and cross-team ties drawn as build_org does.
-
-        org: frontline_share and cross_team_ties are taken from it (schema defaults when None);
-        headcount and spans come from the chart. Team t is led by manager seat t.
-        """
-        org = org or Org()
-        rng = np.random.default_rng(rng)
-        manager_of = self.seats["manager_seat"].to_numpy(dtype=np.int64)
-        n_managers = self.n_managers
-        is_manager = self.seats["is_manager"].to_numpy(dtype=bool)
-        team_of = np.where(manager_of >= 0, manager_of, -1)  # managers are seats 0..M-1, so team id = manager seat
-        team_leader = np.arange(n_managers)
-        level = _levels(manager_of)
-        frontline = _frontline(team_of, is_manager, n_managers, org.frontline_share, rng)
-        peer_ties = _peer_ties(team_of, n_managers, org.cross_team_ties, rng)
-        graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
-        return OrgStructure(manager_of, is_manager, team_of, team_leader, level, frontline, peer_ties, graph)
 
 
 def read_org_chart(path: str | Path, mapping: dict[str, str] | None = None) -> OrgChart:
@@ -204,3 +186,11 @@ def _seat_table(people: pd.DataFrame, parent: pd.Series, order: np.ndarray) -> p
     seats["is_manager"] = np.isin(seats.index, manager_seat)
     seats["level"] = _levels(manager_seat)
     return seats
+
+
+def _levels(manager_seat: np.ndarray) -> np.ndarray:
+    """Steps from the root (0) for each seat; every manager's seat comes before their reports' seats."""
+    level = np.zeros(len(manager_seat), dtype=np.int64)
+    for seat in range(1, len(manager_seat)):
+        level[seat] = level[manager_seat[seat]] + 1
+    return level
