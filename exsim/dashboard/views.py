@@ -16,11 +16,11 @@ from mesa.visualization.utils import update_counter  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.dashboard.model import BASELINE, DashboardModel, lesson_values  # noqa: E402
 from exsim.lessons import list_lessons  # noqa: E402
+from exsim.metrics.kpis import BY_NAME  # noqa: E402
 from exsim.report.figures import tree_layout  # noqa: E402
 
-KPIS = (("engagement", "Engagement", 1), ("enps", "eNPS", 1), ("voluntary_attrition_rate", "Voluntary attrition %", 100),
-        ("absence_rate", "Absence %", 100), ("csat", "Customer satisfaction", 1), ("headcount", "Headcount", 1),
-        ("vacancies", "Vacancies", 1))
+KPIS = tuple(BY_NAME[name] for name in ("engagement", "enps", "voluntary_attrition_rate", "absence_rate", "csat",
+                                         "headcount", "vacancies"))
 COMPARE_WEEKS = 104
 
 lesson = solara.reactive(BASELINE)
@@ -103,9 +103,9 @@ def kpi_figure(model: DashboardModel):
     """The headline KPIs so far, one small panel each, with at least a year on the time axis."""
     weeks = model.recorder.weeks
     fig, axes = plt.subplots(2, 4, figsize=(11, 4.2))
-    for ax, (column, label, scale) in zip(axes.ravel(), KPIS):
-        ax.plot([w["week"] for w in weeks], [w[column] * scale for w in weeks], color="C0", marker=".", ms=3)
-        ax.set_title(label, fontsize=9)
+    for ax, kpi in zip(axes.ravel(), KPIS):
+        ax.plot([w["week"] for w in weeks], [w[kpi.name] * kpi.scale for w in weeks], color="C0", marker=".", ms=3)
+        ax.set_title(kpi.label, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         ax.set_xlim(0, max(WEEKS_PER_YEAR, len(weeks) + 1))  # at least a year on the axis, so the first weeks read well
@@ -140,10 +140,10 @@ def CompareView(model: DashboardModel):
     solara.Markdown(f"### {lesson_titles()[lesson.value]} against the baseline: two years, same seed and size")
     runs = compare_runs(lesson.value, int(model.org.n_seats))
     fig, axes = plt.subplots(1, 4, figsize=(11, 2.8))
-    for ax, (column, label, scale) in zip(axes, KPIS[:4]):
+    for ax, kpi in zip(axes, KPIS[:4]):
         for i, (name, weeks) in enumerate(runs.items()):
-            ax.plot([w["week"] for w in weeks], [w[column] * scale for w in weeks], color=f"C{i}", label=name)
-        ax.set_title(label, fontsize=9)
+            ax.plot([w["week"] for w in weeks], [w[kpi.name] * kpi.scale for w in weeks], color=f"C{i}", label=name)
+        ax.set_title(kpi.label, fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7)

@@ -13,14 +13,10 @@ import pandas as pd  # noqa: E402
 
 from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
+from exsim.metrics.kpis import BY_NAME  # noqa: E402
 
 NETWORK_MAX_PEOPLE = 1000
-KPI_PANELS = (
-    ("engagement", "Engagement (0-1)", 1.0),
-    ("voluntary_attrition_rate", "Voluntary attrition (% a year, trailing 52 weeks)", 100.0),
-    ("absence_rate", "Sickness absence (% of work days)", 100.0),
-    ("csat", "Customer satisfaction (0-1)", 1.0),
-)
+KPI_PANELS = ("engagement", "voluntary_attrition_rate", "absence_rate", "csat")
 
 
 def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig) -> list[str]:
@@ -70,10 +66,10 @@ def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> None:
 def kpi_figure(timeseries: pd.DataFrame, marks: list | None = None):
     """Engagement, voluntary attrition, absence and csat over time: median and 90% band over replicates."""
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
-    for ax, (column, title, scale) in zip(axes.ravel(), KPI_PANELS):
-        _band(ax, timeseries, column, scale)
+    for ax, kpi in zip(axes.ravel(), (BY_NAME[name] for name in KPI_PANELS)):
+        _band(ax, timeseries, kpi.name, kpi.scale)
         _mark_interventions(ax, marks or [])
-        ax.set_title(title, fontsize=10)
+        ax.set_title(kpi.label + (", over the trailing 52 weeks" if kpi.rate_of else ""), fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[1]:
         ax.set_xlabel("years simulated")

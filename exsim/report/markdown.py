@@ -6,22 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from exsim.metrics.kpis import BY_NAME, HEADLINE
 from exsim.results.summary import summarise
-
-ROWS = (
-    ("engagement", "Engagement (0-1)", "{:.3f}", 1.0),
-    ("enps", "eNPS (-100..100)", "{:+.0f}", 1.0),
-    ("voluntary_attrition_rate", "Voluntary attrition (% a year)", "{:.1f}", 100.0),
-    ("absence_rate", "Sickness absence (% of work days)", "{:.1f}", 100.0),
-    ("burnout_share", "Burnout (% of staff)", "{:.1f}", 100.0),
-    ("headcount", "Headcount (mean)", "{:.0f}", 1.0),
-    ("vacancies", "Open vacancies (mean)", "{:.1f}", 1.0),
-    ("csat", "Customer satisfaction (0-1)", "{:.3f}", 1.0),
-    ("customer_churn_rate", "Customer churn (% a year)", "{:.1f}", 100.0),
-    ("customers", "Customers (mean)", "{:.0f}", 1.0),
-    ("revenue", "Revenue (EUR thousand)", "{:,.0f}", 0.001),
-    ("cost_total", "Turnover, absence, vacancy, perks and programme costs (EUR thousand)", "{:,.0f}", 0.001),
-)
 
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
@@ -37,7 +23,8 @@ def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures
                   "Each cell: mean over replicates, with the 90% interval over replicates in brackets.", "",
                   "| KPI | " + " | ".join(f"year {y}" for y in years) + " |",
                   "|---|" + "---|" * len(years)]
-        for metric, label, fmt, scale in ROWS:
+        for kpi in (BY_NAME[name] for name in HEADLINE):
+            metric, fmt, scale = kpi.name, kpi.fmt, kpi.scale
             cells = []
             for year in years:
                 row = table[(table["metric"] == metric) & (table["year"] == year)].iloc[0]
@@ -45,7 +32,7 @@ def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures
                 if row["replicates"] > 1:
                     cell += f" [{fmt.format(row['p05'] * scale)}, {fmt.format(row['p95'] * scale)}]"
                 cells.append(cell)
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            lines.append(f"| {kpi.label} | " + " | ".join(cells) + " |")
         lines.append("")
     lines += ["## Figures", ""]
     captions = {
