@@ -61,3 +61,14 @@ def test_the_import_check_sees_imports_inside_functions():
 def test_data_imports_nothing_from_org_or_model():
     bad = _imports_of(["data"], ("exsim.org", "exsim.model", "exsim.mechanisms", "exsim.interventions"))
     assert not bad, bad
+
+
+def test_no_module_imports_another_modules_private_names():
+    bad = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("exsim") and node.module != module:
+                bad += [f"{path.relative_to(PACKAGE)}:{node.lineno} imports {node.module}.{alias.name}"
+                        for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert not bad, bad

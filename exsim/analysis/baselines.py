@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
 
-from exsim.analysis.survival import TENURE_BANDS_MONTHS, _durations_events, _entry_column, hazard_by_band, km_retention
+from exsim.analysis.survival import TENURE_BANDS_MONTHS, durations_events, entry_column, hazard_by_band, km_retention
 from exsim.config.timebase import CALENDAR_WEEKS_PER_MONTH
 
 RETENTION_CHECK_MONTHS = (12, 24, 36, 60)
@@ -185,8 +185,8 @@ def _predict(model: FittedBaseline | pd.Series, months: Sequence[float]) -> np.n
 def _months(frame: pd.DataFrame, duration: str, event: str,
             entry: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tenure and entry in months and the exit flags; ValueError when there is nothing to fit."""
-    d, e = _durations_events(frame, duration, event)
-    a = _entry_column(frame, entry, d)
+    d, e = durations_events(frame, duration, event)
+    a = entry_column(frame, entry, d)
     a = np.zeros_like(d) if a is None else a
     if not e.any():
         raise ValueError(f"no exits in column {event!r} ({d.size} rows): a survival model needs at least one")

@@ -83,8 +83,8 @@ def km_retention(frame: pd.DataFrame, months: Sequence[float] | None = None, dur
     employed at that tenure; NaN beyond the longest observed tenure), se (Greenwood; NaN there too),
     at_risk (people under observation at that tenure).
     """
-    d, e = _durations_events(frame, duration, event)
-    start = _entry_column(frame, entry, d)
+    d, e = durations_events(frame, duration, event)
+    start = entry_column(frame, entry, d)
     curve = kaplan_meier(d, e, start)
     grid = np.arange(int(d.max() // CALENDAR_WEEKS_PER_MONTH) + 1 if d.size else 1) if months is None else np.asarray(months)
     weeks = grid * CALENDAR_WEEKS_PER_MONTH
@@ -107,8 +107,8 @@ def hazard_by_band(frame: pd.DataFrame, bands_months: Sequence[float] = TENURE_B
     person_years), hazard_se (Poisson, sqrt(events) / person_years: 0 for a band without exits),
     exit_probability_per_year (1 - exp(-hazard)). Events and exposure add up to the frame's totals.
     """
-    d, e = _durations_events(frame, duration, event)
-    a = _entry_column(frame, entry, d)
+    d, e = durations_events(frame, duration, event)
+    a = entry_column(frame, entry, d)
     a = np.zeros_like(d) if a is None else a
     edges = np.asarray(bands_months, dtype=float)
     start, end = edges[:-1] * CALENDAR_WEEKS_PER_MONTH, edges[1:] * CALENDAR_WEEKS_PER_MONTH
@@ -137,7 +137,7 @@ def annual_voluntary_attrition(frame: pd.DataFrame, start: pd.Timestamp | str | 
     Without dates: the share of rows with `event` (method 'cross-sectional').
     """
     if not {"hire_date", "exit_date"} <= set(frame.columns):
-        _, e = _durations_events(frame, None, event)
+        _, e = durations_events(frame, None, event)
         return AttritionEstimate(float(e.mean()) if e.size else np.nan, int(e.sum()), float(e.size), "cross-sectional")
     hire, exit_ = pd.to_datetime(frame["hire_date"]), pd.to_datetime(frame["exit_date"])
     end = pd.Timestamp(end) if end is not None else pd.concat([hire, exit_]).max() + pd.Timedelta(days=1)
@@ -173,7 +173,7 @@ def attrition_by_group(frame: pd.DataFrame, by: str, bins: int | Sequence[float]
     engagement) into that many quantile groups; a sequence gives the edges. Rows with no group
     value are left out of the table.
     """
-    d, e = _durations_events(frame, duration, event)
+    d, e = durations_events(frame, duration, event)
     if by not in frame:
         raise ValueError(f"frame has no column {by!r}; columns: {', '.join(map(str, frame.columns))}")
     groups = frame[by]
@@ -223,7 +223,7 @@ def snapshot_life_table(frame: pd.DataFrame, step_weeks: float = CALENDAR_WEEKS_
     of (1 - share) the implied retention. Columns: interval (k), start_month, end_month, n, leavers,
     exit_share, retention_end (NaN after an interval with nobody in it).
     """
-    d, e = _durations_events(frame, duration, event)
+    d, e = durations_events(frame, duration, event)
     interval = np.floor(d / step_weeks + 1e-9).astype(np.int64)
     counts = pd.DataFrame({"interval": interval, "left": e}).groupby("interval")["left"].agg(n="size", leavers="sum")
     table = counts.reindex(pd.RangeIndex(interval.max() + 1 if d.size else 0, name="interval"))
@@ -250,7 +250,7 @@ def spells_snapshot_frame(spells: pd.DataFrame, window_weeks: int = WEEKS_PER_YE
     return frame[seen].reset_index(drop=True)
 
 
-def _durations_events(frame: pd.DataFrame, duration: str | None, event: str) -> tuple[np.ndarray, np.ndarray]:
+def durations_events(frame: pd.DataFrame, duration: str | None, event: str) -> tuple[np.ndarray, np.ndarray]:
     """Durations (float) and events (bool) from the frame, with clear errors for missing or bad values."""
     needed = [c for c in (duration, event) if c is not None]
     missing = [c for c in needed if c not in frame]
@@ -294,7 +294,7 @@ def _as_entry(entry, d: np.ndarray) -> np.ndarray | None:
     return a
 
 
-def _entry_column(frame: pd.DataFrame, entry: str | None, d: np.ndarray) -> np.ndarray | None:
+def entry_column(frame: pd.DataFrame, entry: str | None, d: np.ndarray) -> np.ndarray | None:
     """The entry column of the frame as checked floats, or None when no column is named."""
     if entry is None:
         return None
