@@ -56,7 +56,6 @@ class DashboardModel(OrgModel):
 
     def step(self) -> None:
         """One week; remembers whose holder left, for the org chart."""
-        before = self.staff.agent_id.copy() if hasattr(self, "left_this_week") else None
+        before = self.staff.agent_id.copy()
         super().step()
-        if before is not None:
-            self.left_this_week = (before >= 0) & (self.staff.agent_id != before)
+        self.left_this_week = (before >= 0) & (self.staff.agent_id != before)
