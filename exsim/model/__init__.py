@@ -1,4 +1,4 @@
-"""The Mesa model: state arrays, thin agent handles and the weekly step."""
+"""The Mesa model (OrgModel), its agents as thin handles, set-up and the week as a list of phases."""
 
 from exsim.model.agents import Customer, Employee, Manager
 from exsim.model.model import OrgModel
