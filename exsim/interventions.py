@@ -16,8 +16,6 @@ from exsim.config.schema import Intervention, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.state import World
 
-CHANGE_WINDOW_WEEKS = 26  # a change keeps people busy for about six months after it starts (assumption)
-
 
 def weight(item: Intervention, week: int) -> float:
     """0 before the start, rising linearly over the ramp to 1, back to 0 from the end week."""
@@ -29,9 +27,10 @@ def weight(item: Intervention, week: int) -> float:
 
 
 def concurrent_changes(config: ScenarioConfig, week: int) -> int:
-    """Interventions that started within the change window and are still running."""
+    """Interventions that started within the change window (`work.change_window_weeks` after the ramp) and still run."""
+    window = config.work.change_window_weeks
     return sum(1 for item in config.interventions
-               if item.start_week <= week < item.start_week + item.ramp_weeks + CHANGE_WINDOW_WEEKS
+               if item.start_week <= week < item.start_week + item.ramp_weeks + window
                and weight(item, week) > 0)
 
 

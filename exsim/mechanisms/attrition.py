@@ -18,8 +18,6 @@ from exsim.mechanisms.finance import turnover_cost
 from exsim.mechanisms.seats import vacate
 from exsim.mechanisms.state import StaffState, World
 
-ONBOARDING_WEEKS = 26  # F8 measures quits within 6 months
-
 
 def exits(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     """Exits: quits at each person's hazard and involuntary exits; teammates shaken; alumni remember; replacement paid."""
@@ -55,7 +53,7 @@ def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
 def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     """Weekly voluntary quit rate per seat (0 for vacant seats)."""
     att, market = config.attrition, config.market
-    onboarding = np.where(staff.tenure_weeks < ONBOARDING_WEEKS,
+    onboarding = np.where(staff.tenure_weeks < att.onboarding_weeks,
                           -att.onboarding_effect * (config.policy.onboarding_quality - 0.5), 0.0)
     drivers = (att.engagement_effect * (att.engagement_reference - staff.engagement)
                + att.strain_effect * (staff.strain - att.strain_reference)

@@ -7,8 +7,6 @@ from exsim.mechanisms.common import relax
 from exsim.mechanisms.state import World
 from exsim.metrics.measures import enps
 
-NEUTRAL_REPUTATION = 0.5  # eNPS 0
-ALUMNI_MEMORY = 0.02  # each leaver moves the alumni sentiment 2% of the way to their own (assumption)
 
 
 def update_brand(world: World, cfg: ScenarioConfig) -> None:
@@ -26,14 +24,19 @@ def staff_enps(world: World, cfg: ScenarioConfig) -> float:
 def remember_leavers(world: World, seats: np.ndarray, cfg: ScenarioConfig) -> None:
     """Alumni sentiment moves toward what this week's leavers would say about us."""
     if len(seats):
-        moved = 1.0 - (1.0 - ALUMNI_MEMORY) ** len(seats)
+        moved = 1.0 - (1.0 - cfg.brand.alumni_update_per_leaver) ** len(seats)
         world.alumni_enps += moved * (enps(world.staff.engagement[seats], cfg.engagement) - world.alumni_enps)
 
 
+def reputation_of(enps_value: float) -> float:
+    """eNPS (-100..100) on the 0-1 reputation scale."""
+    return (enps_value + 100.0) / 200.0
+
+
 def reputation_target(current_enps: float, alumni_enps: float, brand: Brand) -> float:
-    """0-1 reputation the stories of current staff and alumni point to (eNPS -100..100 mapped to 0..1)."""
-    current = (current_enps + 100.0) / 200.0
-    alumni = (alumni_enps + 100.0) / 200.0
+    """0-1 reputation the stories of current staff and alumni point to."""
+    current = reputation_of(current_enps)
+    alumni = reputation_of(alumni_enps)
     return float((1.0 - brand.alumni_weight) * current + brand.alumni_weight * alumni)
 
 
@@ -43,8 +46,9 @@ def update_reputation(reputation: float, target: float, brand: Brand) -> float:
 
 
 def applicants_per_vacancy(reputation: float, brand: Brand) -> float:
-    """Applicants per vacancy: more when the reputation is better than neutral."""
-    return float(brand.applicants_per_vacancy * np.exp(brand.applicant_elasticity * (reputation - NEUTRAL_REPUTATION)))
+    """Applicants per vacancy: more when the reputation is better than neutral (that of eNPS 0)."""
+    neutral = reputation_of(0.0)
+    return float(brand.applicants_per_vacancy * np.exp(brand.applicant_elasticity * (reputation - neutral)))
 
 
 def hire_fit(applicants: float, brand: Brand) -> float:

@@ -7,7 +7,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def smooth_excess(z: np.ndarray | float, width: float = 0.1) -> np.ndarray:
+def smooth_excess(z: np.ndarray | float, width: float) -> np.ndarray:
     """max(z, 0) with the corner rounded over about `width` (softplus): no kink at 0."""
     return width * np.logaddexp(0.0, np.asarray(z, dtype=np.float64) / width)
 

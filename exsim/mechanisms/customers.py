@@ -51,11 +51,11 @@ def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
     new_contact = np.clip(1.0 - staff.tenure_weeks / max(cust.continuity_weeks, 1e-9), 0.0, 1.0)
     discontinuity = np.where(staff.occupied, 1.0 - present * (1.0 - new_contact), 1.0)
     index = (cust.base_quality
-             + cust.engagement_effect * (staff.engagement - 0.65)
+             + cust.engagement_effect * (staff.engagement - cust.engagement_reference)
              + cust.skill_effect * (staff.skill - 1.0)
              - cust.strain_effect * staff.strain
              - cust.discontinuity_penalty * discontinuity)
-    return np.where(staff.occupied, index, cust.base_quality - cust.discontinuity_penalty - 1.0)
+    return np.where(staff.occupied, index, cust.base_quality - cust.discontinuity_penalty - cust.vacant_seat_penalty)
 
 
 def experienced_quality(customers: CustomerState, staff: StaffState, cust: Customers,

@@ -34,7 +34,7 @@ def run_survey(org: OrgStructure, listening: Listening, team_trust_credit: np.nd
     followed = rng.random(org.n_teams) < listening.follow_up_rate
     team_trust_credit += np.where(followed, listening.follow_up_trust_gain * programme_strength,
                                   -listening.ignored_trust_loss)
-    np.clip(team_trust_credit, -0.5, 0.5, out=team_trust_credit)
+    np.clip(team_trust_credit, -listening.max_trust_credit, listening.max_trust_credit, out=team_trust_credit)
     return int(followed.sum())
 
 

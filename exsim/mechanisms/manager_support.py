@@ -8,7 +8,7 @@ from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
 BEHAVIOURS = ("presence", "listening", "communication", "development", "people_orientation")
-INTERIM_SHARE = 0.7  # a covering manager's support reaches an orphaned team at 70% (assumption)
+OVERLOAD_CORNER_WIDTH = 0.1  # workload units over which the squeeze's onset at full load is rounded (assumption)
 
 
 def behaviour_level(managers: Managers) -> float:
@@ -28,9 +28,11 @@ def attention(direct_reports: np.ndarray, managers: Managers, manager_workload: 
     ways, and an ever slower decline as spans grow very wide.
 
     Overloaded managers lose people time first (`overload_squeeze`), smoothly from about full load
-    on, down to a fifth of it.
+    on, down to `min_people_time_share` of it.
     """
-    squeeze = 0.2 + 0.8 * np.exp(-managers.overload_squeeze * smooth_excess(np.asarray(manager_workload) - 1.0))
+    floor = managers.min_people_time_share
+    overload = smooth_excess(np.asarray(manager_workload) - 1.0, OVERLOAD_CORNER_WIDTH)
+    squeeze = floor + (1.0 - floor) * np.exp(-managers.overload_squeeze * overload)
     hours_per_report = managers.hours_for_people * squeeze / np.maximum(direct_reports, 1)
     return hours_per_report / (hours_per_report + managers.attention_scale_hours)
 
@@ -60,11 +62,11 @@ def team_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tu
     team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
     quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
-    own = (quality * team_attention * (1.0 - 0.5 * staff.burnout[leaders])
+    own = (quality * team_attention * (1.0 - managers.burnout_support_loss * staff.burnout[leaders])
            * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present))
     covering = org.manager_of[leaders]
     covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
-    interim = np.where(covered, INTERIM_SHARE * own[np.maximum(covering, 0)], managers.interim_support)
+    interim = np.where(covered, managers.interim_cover_share * own[np.maximum(covering, 0)], managers.interim_support)
     support = np.where(staff.occupied[leaders], own, interim)
     staff.support[:] = np.where(org.team_of >= 0, support[np.maximum(org.team_of, 0)], behaviour_level(managers))
     return support, team_attention

@@ -7,9 +7,10 @@ from exsim.mechanisms.state import StaffState, World
 from exsim.mechanisms.trust import programme_strength
 
 
-def basics_hold(staff: StaffState) -> np.ndarray:
-    """0-1: how far manager support and a bearable load are in place."""
-    return np.clip((np.minimum(staff.support, 1.0 - staff.strain) - 0.2) / 0.4, 0.0, 1.0)
+def basics_hold(staff: StaffState, policy: Policy) -> np.ndarray:
+    """0-1: how far manager support and a bearable load are in place (the lower of the two counts)."""
+    basics = np.minimum(staff.support, 1.0 - staff.strain)
+    return np.clip((basics - policy.perks_basics_threshold) / policy.perks_basics_range, 0.0, 1.0)
 
 
 def update_perks(world: World, cfg: ScenarioConfig) -> None:
@@ -24,4 +25,4 @@ def perk_lift(staff: StaffState, policy: Policy, strength: float = 1.0) -> np.nd
     """
     eur = policy.perks_eur_per_employee
     saturation = eur / (eur + policy.perks_half_effect_eur)
-    return strength * policy.perks_max_effect * saturation * basics_hold(staff)
+    return strength * policy.perks_max_effect * saturation * basics_hold(staff, policy)

@@ -12,7 +12,6 @@ from exsim.mechanisms.common import sigmoid
 from exsim.mechanisms.manager_support import draw_manager_quality
 from exsim.mechanisms.state import World
 
-NEW_HIRE_ENGAGEMENT_LOGIT = 0.6  # a new hire's engagement before disposition and honeymoon: about .65 (assumption)
 CARRIED_ON_PROMOTION = ("tenure_weeks", "engagement", "disposition", "resilience", "trust_org", "skill")
 
 
@@ -33,7 +32,7 @@ def hire(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Ge
     staff.disposition[seats] = rng.normal(fit, cfg.engagement.disposition_sd, n) + cfg.brand.referral_fit * referral
     staff.resilience[seats] = rng.normal(0.0, cfg.work.resilience_sd, n)
     honeymoon = cfg.engagement.new_hire_boost * cfg.policy.onboarding_quality
-    staff.engagement[seats] = sigmoid(NEW_HIRE_ENGAGEMENT_LOGIT + staff.disposition[seats] + honeymoon)
+    staff.engagement[seats] = sigmoid(cfg.engagement.new_hire_logit + staff.disposition[seats] + honeymoon)
     staff.trust_manager[seats] = cfg.culture.trust
     staff.trust_org[seats] = min(cfg.culture.trust, 1.0 - cfg.culture.senior_toxicity)
     shift = cfg.managers.leadership_quality_bonus if cfg.managers.selection == "leadership" else 0.0

@@ -6,12 +6,10 @@ from exsim.config.schema import Culture, ScenarioConfig
 from exsim.mechanisms.common import relax
 from exsim.mechanisms.state import StaffState, World
 
-TOXICITY_BLUNTING = 0.5  # toxic senior leadership halves what EX programmes achieve at its worst (seed 002; size an assumption)
-
 
 def programme_strength(culture: Culture) -> float:
-    """0.5-1: how much of an EX programme's effect survives toxic senior leadership."""
-    return 1.0 - TOXICITY_BLUNTING * culture.senior_toxicity
+    """0-1: how much of an EX programme's effect survives toxic senior leadership (`toxicity_blunting`)."""
+    return 1.0 - culture.toxicity_blunting * culture.senior_toxicity
 
 
 def org_trust_target(staff: StaffState, culture: Culture) -> np.ndarray:
