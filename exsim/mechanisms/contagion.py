@@ -8,13 +8,14 @@ from exsim.config.schema import Attrition, ScenarioConfig
 from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
-WINDOW_WEEKS = 19.3  # F7: ~135 days
+CONTAGION_WINDOW_WEEKS = 19.3  # weeks after a quit over which teammates' extra hazard is measured (F7: ~135 days)
+REFERENCE_TEAM_SIZE = 8.0  # people: the team size attrition.contagion_lift holds for (assumption; F12: spans 6-10)
 
 
 @lru_cache(maxsize=16)
 def _kernel_mean(peak_weeks: float) -> float:
     """Mean over the F7 window of the unit-peak kernel (t/p) e^(1 - t/p)."""
-    t = np.linspace(0.0, WINDOW_WEEKS, 200)
+    t = np.linspace(0.0, CONTAGION_WINDOW_WEEKS, 200)
     return float(np.mean(t / peak_weeks * np.exp(1.0 - t / peak_weeks)))
 
 
@@ -24,7 +25,7 @@ def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, attriti
         return
     sizes = np.maximum(org.team_sizes(), 1).astype(np.float64)
     peak = attrition.contagion_lift / _kernel_mean(attrition.contagion_peak_weeks)
-    per_quit = peak * (sizes / 8.0) ** -attrition.contagion_size_exponent
+    per_quit = peak * (sizes / REFERENCE_TEAM_SIZE) ** -attrition.contagion_size_exponent
     shocks = np.zeros(org.n_teams)
     member_of = org.team_of[quits]
     np.add.at(shocks, member_of[member_of >= 0], 1.0)

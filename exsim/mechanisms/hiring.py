@@ -9,6 +9,9 @@ from exsim.mechanisms.common import relax, weekly_probability
 from exsim.mechanisms.seats import hire, promote_into
 from exsim.mechanisms.state import StaffState, World
 
+# share of the usual skill-ramp speed (that at onboarding quality 0.5) a new hire keeps without onboarding
+RAMP_SPEED_WITHOUT_ONBOARDING = 0.5  # speed ratio; onboarding quality 1 gives 1.5 (assumption)
+
 
 def choose_fills(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     """Vacancies: which seats already vacant get a new holder this week (time-to-fill follows applicants)."""
@@ -51,6 +54,10 @@ def draw_fills(staff: StaffState, policy: Policy, mean_weeks: float, rng: np.ran
 
 
 def ramp_skill(staff: StaffState, work: Work, onboarding_quality: float) -> None:
-    """Skill grows toward full productivity; good onboarding shortens the ramp (up to twice as fast)."""
-    ramp = work.ramp_weeks / (0.5 + onboarding_quality)
+    """Skill grows toward full productivity; onboarding speeds the ramp (`work.ramp_weeks` at quality 0.5).
+
+    The speed is proportional to RAMP_SPEED_WITHOUT_ONBOARDING + quality: at quality 1 three times
+    the speed at quality 0.
+    """
+    ramp = work.ramp_weeks / (RAMP_SPEED_WITHOUT_ONBOARDING + onboarding_quality)
     staff.skill[:] = np.where(staff.occupied, relax(staff.skill, 1.0, ramp), 0.0)

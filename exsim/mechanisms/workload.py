@@ -7,8 +7,8 @@ from exsim.mechanisms.state import StaffState, World
 from exsim.metrics.measures import team_sum
 from exsim.org import OrgStructure
 
-MAX_WORKLOAD = 2.5  # felt workload cap: beyond this work is simply left undone (assumption)
-MIN_SPAN_FACTOR = 0.5  # a manager of a tiny team still carries half a normal load (assumption)
+MAX_WORKLOAD = 2.5  # demand / capacity: the felt workload's cap; beyond it work is simply left undone (assumption)
+MIN_SPAN_FACTOR = 0.5  # times their team's load: a manager of a tiny team still carries half of it (assumption)
 
 
 def team_workload(org: OrgStructure, staff: StaffState, work: Work, team_demand: np.ndarray) -> np.ndarray:

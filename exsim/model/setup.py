@@ -13,11 +13,11 @@ from exsim.mechanisms.state import CustomerState, Roster, StaffState, World
 from exsim.model.streams import Streams
 from exsim.org import OrgStructure
 
-MAX_TENURE_WEEKS = 40 * WEEKS_PER_YEAR  # careers longer than 40 years are not drawn at the start (assumption)
-MIN_TEAM_DEMAND = 0.3  # no team's demand is drawn below 30% of its staffing (assumption)
-ALUMNI_START_GAP = 20.0  # leavers start 20 eNPS points less positive than the staff in post (assumption)
-SETTLING_ROUNDS = 5  # fixed-point rounds that bring trust, strain and engagement to their targets
-START_GROWTH_PROMOTIONS = 0.02  # promotion rate (per seat and year) assumed for growth before any were seen (assumption)
+MAX_TENURE_WEEKS = 40 * WEEKS_PER_YEAR  # weeks: tenures of 40 years or more are not drawn at the start (assumption)
+MIN_TEAM_DEMAND = 0.3  # share of staffing: no team's demand is drawn below it (assumption)
+ALUMNI_START_GAP = 20.0  # eNPS points: leavers start this much less positive than the staff in post (assumption)
+SETTLING_ROUNDS = 5  # fixed-point rounds at the start (assumption; the baseline then lies within 1e-6 of its fixed point)
+START_GROWTH_PROMOTIONS = 0.02  # promotions per seat per year counted for growth before any were seen (assumption)
 
 
 def empty_world(org: OrgStructure, config: ScenarioConfig, week: int, roster: Roster, streams: Streams) -> World:
