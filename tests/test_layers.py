@@ -72,3 +72,24 @@ def test_no_module_imports_another_modules_private_names():
                 bad += [f"{path.relative_to(PACKAGE)}:{node.lineno} imports {node.module}.{alias.name}"
                         for alias in node.names if alias.name.startswith("_") and not alias.name.startswith("__")]
     assert not bad, bad
+
+
+ABOVE_THE_MODEL = ("exsim.cli", "exsim.bench", "exsim.dashboard", "exsim.lessons", "exsim.report", "exsim.analysis",
+                   "exsim.calibration", "exsim.validation", "exsim.runs", "exsim.results")
+MODEL = ("exsim.model", "exsim.mechanisms", "exsim.interventions")
+
+
+def test_config_imports_nothing_of_exsim_but_itself():
+    everything_else = (*ABOVE_THE_MODEL, *MODEL, "exsim.metrics", "exsim.org", "exsim.data")
+    bad = _imports_of(["config"], everything_else)
+    assert not bad, bad
+
+
+def test_the_model_knows_no_runner_analysis_report_or_screen():
+    bad = _imports_of(["model", "mechanisms", "interventions.py"], ABOVE_THE_MODEL)
+    assert not bad, bad
+
+
+def test_mechanisms_and_metrics_sit_below_the_model_package():
+    assert not (bad := _imports_of(["mechanisms", "interventions.py"], ("exsim.model",))), bad
+    assert not (bad := _imports_of(["metrics"], (*MODEL, *ABOVE_THE_MODEL))), bad
