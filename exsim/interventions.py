@@ -14,7 +14,6 @@ from exsim.config.interventions import changes
 from exsim.config.keys import get_dotted, set_dotted
 from exsim.config.schema import Intervention, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.state import World
 
 
 def weight(item: Intervention, week: int) -> float:
@@ -32,12 +31,6 @@ def concurrent_changes(config: ScenarioConfig, week: int) -> int:
     return sum(1 for item in config.interventions
                if item.start_week <= week < item.start_week + item.ramp_weeks + window
                and weight(item, week) > 0)
-
-
-def take_effect(world: World, cfg: ScenarioConfig) -> None:
-    """Interventions: the changes running at once (change fatigue); start-up and running costs falling due."""
-    world.events.changes_active = concurrent_changes(cfg, world.week)
-    world.events.spend("cost_programmes", costs_due(cfg, world.week))
 
 
 def costs_due(config: ScenarioConfig, week: int) -> float:

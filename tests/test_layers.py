@@ -93,3 +93,4 @@ def test_the_model_knows_no_runner_analysis_report_or_screen():
 def test_mechanisms_and_metrics_sit_below_the_model_package():
     assert not (bad := _imports_of(["mechanisms", "interventions.py"], ("exsim.model",))), bad
     assert not (bad := _imports_of(["metrics"], (*MODEL, *ABOVE_THE_MODEL))), bad
+    assert not (bad := _imports_of(["interventions.py"], ("exsim.mechanisms",))), bad  # config in time, no loop

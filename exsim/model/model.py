@@ -16,7 +16,7 @@ from exsim.model.agents import Customer, Employee, Manager
 from exsim.model.setup import empty_world, populate
 from exsim.model.streams import Streams, entropy_from
 from exsim.model.week import describe_week, run_week
-from exsim.org import OrgStructure, organisation
+from exsim.org import OrgStructure, org_table, organisation
 
 
 class OrgModel(mesa.Model):
@@ -76,8 +76,8 @@ class OrgModel(mesa.Model):
                 progress(1)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The result tables recorded so far: timeseries, teams, spells."""
-        return self.recorder.tables()
+        """The result tables recorded so far: timeseries, teams, spells, and org (the org chart, one row per seat)."""
+        return {**self.recorder.tables(), "org": org_table(self.org)}
 
     # ---- the state, by name ----------------------------------------------------------------
     @property

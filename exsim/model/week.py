@@ -10,10 +10,9 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable
 
-from exsim import interventions
 from exsim.config.schema import ScenarioConfig
 from exsim.mechanisms import absence, attrition, brand, burnout, contagion, customers, drivers, engagement, finance
-from exsim.mechanisms import hiring, listening, manager_support, peers, perks, training, trust, workload
+from exsim.mechanisms import hiring, listening, manager_support, peers, perks, programmes, training, trust, workload
 from exsim.mechanisms.state import World
 from exsim.metrics.events import WeekEvents
 from exsim.model.streams import Streams
@@ -45,7 +44,7 @@ class Phase:
 
 
 PHASES: tuple[Phase, ...] = (
-    Phase(interventions.take_effect),
+    Phase(programmes.take_effect),
     Phase(training.run_programme, ("training",)),
     Phase(workload.update_workload),
     Phase(manager_support.update_support),

@@ -10,7 +10,6 @@ from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.model import OrgModel
 from exsim.model.streams import entropy_from
-from exsim.org.table import org_table
 from exsim.results.replicate import ReplicateResult
 from exsim.runs.progress import Progress
 
@@ -23,12 +22,11 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 def simulate(config: ScenarioConfig, seed: int, replicate: int = 0, progress=None) -> ReplicateResult:
     """Build the model with this seed, run config.sim.years, return its tables tagged with scenario and replicate.
 
-    The tables are the model's (timeseries, teams, spells) and `org`, the run's org chart, one row per seat.
+    The tables are the model's: timeseries, teams, spells and org (the run's org chart, one row per seat).
     """
     model = OrgModel(config, rng=seed)
     model.run(config.sim.years * WEEKS_PER_YEAR, progress=progress)
     tables = model.tables()
-    tables["org"] = org_table(model.org)
     for table in tables.values():
         table.insert(0, "seed", seed)
         table.insert(0, "replicate", replicate)
