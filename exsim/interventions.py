@@ -7,9 +7,12 @@ fatigue: each weakens the others and adds strain (seed 002).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from exsim.config.departments import EXECUTIVE, SeatConfig, department_config, department_names
 from exsim.config.interventions import changes
 from exsim.config.keys import get_dotted, set_dotted
 from exsim.config.schema import Intervention, ScenarioConfig
@@ -25,12 +28,27 @@ def weight(item: Intervention, week: int) -> float:
     return min(1.0, (week - item.start_week + 1) / item.ramp_weeks)
 
 
-def concurrent_changes(config: ScenarioConfig, week: int) -> int:
-    """Interventions that started within the change window (`work.change_window_weeks` after the ramp) and still run."""
+def applies(item: Intervention, department: str) -> bool:
+    """Whether an intervention reaches a department (the executive top seat: only changes for everyone)."""
+    return not item.where or department in item.where
+
+
+def concurrent_changes(config: ScenarioConfig, week: int, department: str | None = None) -> int:
+    """Interventions that started within the change window (`work.change_window_weeks` after the ramp) and still run.
+
+    Only those reaching `department` when one is named.
+    """
     window = config.work.change_window_weeks
     return sum(1 for item in config.interventions
                if item.start_week <= week < item.start_week + item.ramp_weeks + window
-               and weight(item, week) > 0)
+               and weight(item, week) > 0 and (department is None or applies(item, department)))
+
+
+def changes_running(config: ScenarioConfig | SeatConfig, week: int) -> int | np.ndarray:
+    """Changes under way where each seat is: one count for a single-block organisation, else one per seat."""
+    if isinstance(config, SeatConfig):
+        return config.changes_running
+    return concurrent_changes(config, week)
 
 
 def costs_due(config: ScenarioConfig, week: int) -> float:
@@ -49,28 +67,51 @@ def fatigue_dilution(config: ScenarioConfig, n_changes: int) -> float:
 
 @dataclass
 class Schedule:
-    """Builds the config in force each week from the base config and its interventions."""
+    """Builds the config in force each week from the base config and its interventions.
+
+    With departments, each department's own config is blended with the interventions that reach
+    it, and the week's config is a SeatConfig: values seat by seat (`department_of` from the org).
+    """
 
     base: ScenarioConfig
+    department_of: np.ndarray | None = None
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._base_dict = self.base.model_dump()
-        self._cache: dict[tuple, ScenarioConfig] = {}
+        names = department_names(self.base)
+        self._departments = [*names, EXECUTIVE]  # the executive top seat last
+        self._bases = [department_config(self.base, name).model_dump() for name in names] + [self.base.model_dump()]
 
-    def config_at(self, week: int) -> ScenarioConfig:
-        """The effective config this week (the base config when nothing is active)."""
-        if not self.base.interventions:
-            return self.base
-        n_changes = concurrent_changes(self.base, week)
-        dilution = fatigue_dilution(self.base, n_changes)
-        weights = tuple(round(weight(item, week) * dilution, 4) for item in self.base.interventions)
-        if weights not in self._cache:
-            self._cache[weights] = self._blend(weights)
-        return self._cache[weights]
+    def config_at(self, week: int) -> ScenarioConfig | SeatConfig:
+        """The effective config this week (the base config when nothing is active and there are no departments)."""
+        if len(self._departments) == 1:
+            if not self.base.interventions:
+                return self.base
+            return self._department_at(week, 0)
+        key = (week_weights := tuple(self._weights(week, d) for d in range(len(self._departments))))
+        if key not in self._cache:
+            configs = [self._blended(d, weights) for d, weights in enumerate(week_weights)]
+            running = [concurrent_changes(self.base, week, name) for name in self._departments]
+            self._cache[key] = SeatConfig(configs, self.department_of, running)
+        return self._cache[key]
 
-    def _blend(self, weights: tuple[float, ...]) -> ScenarioConfig:
-        data = {section: dict(values) if isinstance(values, dict) else values
-                for section, values in self._base_dict.items()}
+    def _department_at(self, week: int, d: int) -> ScenarioConfig:
+        return self._blended(d, self._weights(week, d))
+
+    def _weights(self, week: int, d: int) -> tuple[float, ...]:
+        """Each intervention's weight this week in department d (0 where it does not reach), diluted by fatigue."""
+        department = self._departments[d]
+        dilution = fatigue_dilution(self.base, concurrent_changes(self.base, week, department))
+        return tuple(round(weight(item, week) * dilution, 4) if applies(item, department) else 0.0
+                     for item in self.base.interventions)
+
+    def _blended(self, d: int, weights: tuple[float, ...]) -> ScenarioConfig:
+        if (d, weights) not in self._cache:
+            self._cache[(d, weights)] = self._blend(self._bases[d], weights)
+        return self._cache[(d, weights)]
+
+    def _blend(self, base: dict, weights: tuple[float, ...]) -> ScenarioConfig:
+        data = {section: dict(values) if isinstance(values, dict) else values for section, values in base.items()}
         for item, w in zip(self.base.interventions, weights):
             for key, target in changes(item).items():
                 set_dotted(data, key, _between(get_dotted(data, key), target, w))

@@ -62,13 +62,13 @@ def test_promoted_untrained_manager_has_more_strain_and_quit_risk():
 
 def test_vacant_manager_seat_is_covered_by_their_manager_with_a_wider_span():
     model = run_small(weeks=1, burn_in=0)
-    org, staff, cfg = model.org, model.staff, model.config.managers
+    org, staff = model.org, model.staff
     team = int(np.flatnonzero(org.manager_of[org.team_leader] == 0)[0])  # a team whose manager reports to the top
     before_reports = manager_support.people_to_lead(org, staff)[0]
     staff.occupied[org.team_leader[team]] = False
     after_reports = manager_support.people_to_lead(org, staff)[0]
     assert after_reports == before_reports - 1 + staff.occupied[org.team_of == team].sum()
-    team_support, _ = manager_support.team_support(org, staff, cfg)
+    team_support, _ = manager_support.team_support(org, staff, model.config)
     assert team_support[team] < team_support[0]  # covered at a distance
     assert team_support[team] > 0
 
@@ -92,11 +92,11 @@ def test_quits_expose_teammates_and_a_manager_exit_shocks_the_team_more():
     team = int(np.argmax(org.team_sizes()))
     members = np.flatnonzero((org.team_of == team) & ~org.is_manager)
     staff.contagion_exposure[:] = 0
-    contagion.shock_teams(org, staff, members[:1], model.config.attrition)
+    contagion.shock_teams(org, staff, members[:1], model.config)
     by_member = staff.contagion_exposure[members[1]]
     assert by_member > 0 and staff.contagion_exposure[org.team_of != team].sum() == 0
     staff.contagion_exposure[:] = 0
-    contagion.shock_teams(org, staff, np.array([org.team_leader[team]]), model.config.attrition)
+    contagion.shock_teams(org, staff, np.array([org.team_leader[team]]), model.config)
     assert staff.contagion_exposure[members[1]] > by_member
 
 

@@ -50,7 +50,7 @@ def test_org_table_has_one_row_per_seat_and_one_top(run):
 def test_org_table_is_the_org_the_replicate_ran_on(run):
     config, seeds, _, tables = run
     for replicate, seed in enumerate(seeds):
-        built = organisation(config.org, Streams(seed)["org"])
+        built = organisation(config, Streams(seed)["org"])
         chart = org_chart(tables["org"], config.sim.name, replicate)
         np.testing.assert_array_equal(chart["manager_seat"].to_numpy(), built.manager_of)
         np.testing.assert_array_equal(chart["team_id"].to_numpy(), built.team_of)

@@ -55,8 +55,8 @@ def load_config(path: str | Path | None = None, overrides: Iterable[Override] | 
     data, sources = read_scenario(Path(path)) if path is not None else ({}, {})
     for item in overrides or []:
         source, text = override_source(item)
-        section, name, value = parse_override(text, source)
-        _set_override(data, sources, section, name, value, source)
+        path, value = parse_override(text, source)
+        _set_override(data, sources, path, value, source)
     return validate_config(data, origin=str(path) if path is not None else "defaults", sources=sources)
 
 
@@ -81,11 +81,12 @@ def validate_config(data: dict[str, Any], origin: str = "config", sources: Sourc
 
 def meaning_problems(config: ScenarioConfig) -> list[tuple[KeyPath, str]]:
     """Problems the schema's types and ranges cannot see: a safe sim.name, interventions inside the run."""
+    from exsim.config.departments import department_problems
     from exsim.config.interventions import intervention_problems
 
     problem = name_problem(config.sim.name)
     named = [(("sim", "name"), f"sim.name = {_short(config.sim.name)}: {problem}")] if problem else []
-    return named + intervention_problems(config)
+    return named + intervention_problems(config) + department_problems(config)
 
 
 def config_to_dict(config: ScenarioConfig) -> dict[str, Any]:
@@ -104,12 +105,17 @@ def override_source(item: Override) -> tuple[str, str]:
     raise TypeError(f"an override is 'section.key=value' or (source, 'section.key=value'), got {item!r}")
 
 
-def parse_override(text: str, source: str) -> tuple[str, str, Any]:
-    """(section, key, value) from "section.key=value"; ConfigError naming `source` when malformed."""
+def parse_override(text: str, source: str) -> tuple[tuple[str, ...], Any]:
+    """(key path, value) from "section.key=value" or "departments.<name>.section.key=value"; ConfigError naming
+    `source` when malformed."""
     if "=" not in text:
         raise ConfigError(f"{source}: expected section.key=value, e.g. org.span_of_control=25")
     key, raw = (part.strip() for part in text.split("=", 1))
     parts = [part.strip() for part in split_key(key)]
+    if parts[0] == "departments" and len(parts) in (3, 4) and all(parts):
+        if not raw:
+            raise ConfigError(f"{source}: no value after '='; give one, e.g. departments.service.work.workload=1.2")
+        return tuple(parts), _parse_value(raw, source)
     if len(parts) != 2 or not all(parts):
         raise ConfigError(f"{source}: the key {_short(key)} must be section.key (one dot), "
                           "e.g. work.workload=1.2")
@@ -118,7 +124,7 @@ def parse_override(text: str, source: str) -> tuple[str, str, Any]:
     if parts[0] == "interventions":
         raise ConfigError(f"{source}: interventions cannot be set with --set; "
                           "write an [[interventions]] table in the scenario file")
-    return parts[0], parts[1], _parse_value(raw, source)
+    return (parts[0], parts[1]), _parse_value(raw, source)
 
 
 def _parse_value(raw: str, source: str) -> Any:
@@ -135,17 +141,23 @@ def _parse_value(raw: str, source: str) -> Any:
     return parsed["v"]
 
 
-def _set_override(data: dict[str, Any], sources: Sources, section: str, name: str, value: Any, source: str) -> None:
-    if section not in data:
-        data[section] = {}
-        sources[(section,)] = source
-    target = data[section]
-    if not isinstance(target, dict):
-        where = sources.get((section,), "the scenario")
-        raise ConfigError(f"{source}: cannot set {section}.{name}: {where} sets '{section}' to "
-                          f"{_short(target)}, not a [{section}] table")
+def _set_override(data: dict[str, Any], sources: Sources, path: tuple[str, ...], value: Any, source: str) -> None:
+    """Set the key at `path` (section.key, or departments.<name>.section.key) to `value`."""
+    *tables, name = path
+    target = data
+    for depth in range(len(tables)):
+        table = tables[depth]
+        if table not in target:
+            target[table] = {}
+            sources[tuple(tables[:depth + 1])] = source
+        target = target[table]
+        if not isinstance(target, dict):
+            dotted = ".".join(tables[:depth + 1])
+            where = sources.get(tuple(tables[:depth + 1]), "the scenario")
+            raise ConfigError(f"{source}: cannot set {'.'.join(path)}: {where} sets '{dotted}' to "
+                              f"{_short(target)}, not a [{dotted}] table")
     target[name] = value
-    sources[(section, name)] = source
+    sources[tuple(path)] = source
 
 
 # --- files and extends -------------------------------------------------------------------------

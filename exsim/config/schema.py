@@ -291,6 +291,30 @@ class Intervention(Section):
     end_week: int | None = param(None, "week", "user", "week the change stops (values return), none = lasts", ge=1, le=1_000_000)
     cost_eur: float = param(0.0, "EUR", "user", "one-off cost at the start", ge=0, le=10_000_000_000)
     cost_eur_per_year: float = param(0.0, "EUR per year", "user", "running cost while active", ge=0, le=10_000_000_000)
+    where: list[str] = param([], "department names", "user", "the departments the change applies to (empty: everywhere); costs count only there")
+
+
+DEPARTMENT_SECTIONS = ("org", "managers", "culture", "work", "policy", "training", "listening", "engagement", "absence",
+                       "attrition", "customers", "costs")  # sections a department may override
+
+
+class Department(Section):
+    """A department: its size and any values that differ from the organisation's (`[departments.<name>.<section>]`)."""
+
+    share: float | None = param(None, "share of staff", "user", "share of the seats below the top that the department holds (or give headcount)", gt=0, le=1)
+    headcount: int | None = param(None, "people", "user", "seats in the department, its head included (or give share)", ge=2, le=2_000_000)
+    org: dict[str, Any] = param({}, "key = value", "user", "the department's own span_of_control, span_variation, frontline_share or team_workload_sd")
+    managers: dict[str, Any] = param({}, "key = value", "user", "values of [managers] that differ in this department")
+    culture: dict[str, Any] = param({}, "key = value", "user", "values of [culture] that differ in this department")
+    work: dict[str, Any] = param({}, "key = value", "user", "values of [work] that differ in this department")
+    policy: dict[str, Any] = param({}, "key = value", "user", "values of [policy] that differ in this department")
+    training: dict[str, Any] = param({}, "key = value", "user", "values of [training] that differ in this department")
+    listening: dict[str, Any] = param({}, "key = value", "user", "values of [listening] that differ in this department")
+    engagement: dict[str, Any] = param({}, "key = value", "user", "values of [engagement] that differ in this department")
+    absence: dict[str, Any] = param({}, "key = value", "user", "values of [absence] that differ in this department")
+    attrition: dict[str, Any] = param({}, "key = value", "user", "values of [attrition] that differ in this department")
+    customers: dict[str, Any] = param({}, "key = value", "user", "values of [customers] that differ in this department")
+    costs: dict[str, Any] = param({}, "key = value", "user", "values of [costs] that differ in this department")
 
 
 class ScenarioConfig(Section):
@@ -312,6 +336,12 @@ class ScenarioConfig(Section):
     brand: Brand = Field(default_factory=Brand)
     market: Market = Field(default_factory=Market)
     costs: Costs = Field(default_factory=Costs)
+    @property
+    def organisation(self) -> ScenarioConfig:
+        """The organisation-wide config: itself (a departments' SeatConfig names its top seat's here)."""
+        return self
+
+    departments: dict[str, Department] = Field(default_factory=dict, description="departments with their own size and values, in order [table of tables] (source: user)")
     interventions: list[Intervention] = Field(default_factory=list, max_length=MAX_INTERVENTIONS, description="changes scheduled in time [list] (source: user)")
 
 

@@ -25,7 +25,7 @@ def exits(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     hazard = quit_hazard(staff, cfg)
     events.quit_hazard_per_year = float(hazard.sum() / max(staff.occupied.sum(), 1) * WEEKS_PER_YEAR)
     quits, involuntary = draw_exits(staff, hazard, cfg, rng)
-    contagion.shock_teams(org, staff, quits, cfg.attrition)
+    contagion.shock_teams(org, staff, quits, cfg)
     leavers = np.concatenate([quits, involuntary])
     brand.remember_leavers(world, leavers, cfg)
     events.spend("cost_turnover", turnover_cost(org.is_manager, leavers, cfg))
@@ -75,10 +75,10 @@ def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> n
     and a hazard under both caps is returned unchanged.
     """
     person_cap = att.max_quit_rate_per_year / WEEKS_PER_YEAR
-    if hazard.max(initial=0.0) > person_cap:
+    if np.any(hazard > person_cap):
         hazard = np.minimum(hazard, person_cap)
     heads = int(np.count_nonzero(occupied))
-    mean_cap = att.max_mean_quit_rate_per_year / WEEKS_PER_YEAR
+    mean_cap = np.mean(att.max_mean_quit_rate_per_year) / WEEKS_PER_YEAR  # organisation-wide
     if heads and hazard.sum() > mean_cap * heads:
         hazard = hazard * (mean_cap * heads / hazard.sum())
     return hazard

@@ -18,14 +18,14 @@ def update_brand(world: World, cfg: ScenarioConfig) -> None:
 
 def staff_enps(world: World, cfg: ScenarioConfig) -> float:
     """eNPS of everyone in post now."""
-    return enps(world.staff.engagement[world.staff.occupied], cfg.engagement)
+    return enps(world.staff.engagement[world.staff.occupied], cfg.organisation.engagement)
 
 
 def remember_leavers(world: World, seats: np.ndarray, cfg: ScenarioConfig) -> None:
     """Alumni sentiment moves toward what this week's leavers would say about us."""
     if len(seats):
         moved = 1.0 - (1.0 - cfg.brand.alumni_update_per_leaver) ** len(seats)
-        world.alumni_enps += moved * (enps(world.staff.engagement[seats], cfg.engagement) - world.alumni_enps)
+        world.alumni_enps += moved * (enps(world.staff.engagement[seats], cfg.organisation.engagement) - world.alumni_enps)
 
 
 def reputation_of(enps_value: float) -> float:

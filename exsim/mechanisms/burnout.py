@@ -3,7 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import ScenarioConfig, Work
-from exsim.interventions import concurrent_changes
+from exsim.interventions import changes_running
 from exsim.mechanisms.common import relax, sigmoid
 from exsim.mechanisms.state import StaffState, World
 
@@ -20,10 +20,10 @@ def extra_strain(world: World, cfg: ScenarioConfig) -> np.ndarray:
     """Logit strain on top of load and resources: promoted untrained managers, change fatigue, customers."""
     staff = world.staff
     promoted_untrained = (staff.promoted & (staff.trained_week < 0)).astype(np.float64)
-    n_changes = concurrent_changes(cfg, world.week)
+    n_changes = changes_running(cfg, world.week)
     unhappy = np.maximum(cfg.customers.satisfaction_reference - staff.customer_mood, 0.0)
     return (cfg.managers.promoted_strain * promoted_untrained
-            + cfg.work.change_fatigue_strain * max(n_changes - 1, 0)
+            + cfg.work.change_fatigue_strain * np.maximum(n_changes - 1, 0)
             + cfg.customers.unhappy_customer_strain * unhappy)
 
 

@@ -19,7 +19,7 @@ def saturating_multiplier(log_effect: np.ndarray, ceiling: float) -> np.ndarray:
     in log space, and (unlike tanh) a gradual approach to the ceiling, so response curves bend
     over a wide range instead of flattening abruptly.
     """
-    log_ceiling = np.log(max(ceiling, 1.0 + 1e-9))
+    log_ceiling = np.log(np.maximum(ceiling, 1.0 + 1e-9))
     u = np.asarray(log_effect, dtype=np.float64) / log_ceiling
     return np.exp(log_ceiling * u / np.sqrt(1.0 + u * u))
 
@@ -33,3 +33,24 @@ def relax(current: np.ndarray, target: np.ndarray, time_constant_weeks: float) -
     """One weekly step of first-order relaxation toward the target."""
     return current + (target - current) * (1.0 - np.exp(-1.0 / time_constant_weeks))
 
+
+
+def total(amounts: np.ndarray, *prices) -> float:
+    """Sum of amounts times their prices; a price is one number or one per row (departments' own prices).
+
+    With one-number prices this is amounts.sum() x price x ..., in that order.
+    """
+    if all(np.ndim(price) == 0 for price in prices):
+        result = amounts.sum()
+        for price in prices:
+            result = result * price
+        return result
+    product = amounts
+    for price in prices:
+        product = product * price
+    return product.sum()
+
+
+def for_rows(value, rows):
+    """A config value for some rows: the value itself when it is one number, else its entries at `rows`."""
+    return value[rows] if isinstance(value, np.ndarray) else value

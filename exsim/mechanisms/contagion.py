@@ -4,7 +4,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import Attrition, ScenarioConfig
+from exsim.mechanisms.common import for_rows
 from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
@@ -19,18 +21,26 @@ def _kernel_mean(peak_weeks: float) -> float:
     return float(np.mean(t / peak_weeks * np.exp(1.0 - t / peak_weeks)))
 
 
-def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, attrition: Attrition) -> None:
+def kernel_mean(peak_weeks: float | np.ndarray) -> float | np.ndarray:
+    """_kernel_mean for one peak or one per row."""
+    if np.ndim(peak_weeks) == 0:
+        return _kernel_mean(float(peak_weeks))
+    return np.array([_kernel_mean(float(p)) for p in peak_weeks])
+
+
+def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, cfg: ScenarioConfig) -> None:
     """Expose the teammates of this week's leavers; a manager's exit also shocks the team they led."""
-    if len(quits) == 0 or attrition.contagion_lift == 0:
+    attrition = at_rows(cfg, org.team_leader).attrition  # per team
+    if len(quits) == 0 or np.all(attrition.contagion_lift == 0):
         return
     sizes = np.maximum(org.team_sizes(), 1).astype(np.float64)
-    peak = attrition.contagion_lift / _kernel_mean(attrition.contagion_peak_weeks)
+    peak = attrition.contagion_lift / kernel_mean(attrition.contagion_peak_weeks)
     per_quit = peak * (sizes / REFERENCE_TEAM_SIZE) ** -attrition.contagion_size_exponent
     shocks = np.zeros(org.n_teams)
     member_of = org.team_of[quits]
     np.add.at(shocks, member_of[member_of >= 0], 1.0)
     leaders = quits[org.is_manager[quits]]
-    np.add.at(shocks, leaders, attrition.manager_exit_contagion)  # team ids are their managers' seats
+    np.add.at(shocks, leaders, for_rows(attrition.manager_exit_contagion, leaders))  # team ids are their managers' seats
     exposure = (shocks * per_quit)[np.maximum(org.team_of, 0)] * (org.team_of >= 0)
     staff.contagion_exposure += exposure * staff.occupied
 

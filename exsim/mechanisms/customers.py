@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import relax, sigmoid, weekly_probability
+from exsim.mechanisms.common import relax, sigmoid, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -14,28 +15,45 @@ def serve_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator)
     Customers' mood feeds back to the staff who serve them; revenue is counted on the book that remains.
     """
     cust, events = world.customers, world.events
-    update_satisfaction(cust, world.staff, cfg.customers, world.account_difficulty, rng)
-    churned = draw_churn(cust, cfg.customers, rng)
+    update_satisfaction(cust, world.staff, cfg, world.account_difficulty, rng)
+    churned = draw_churn(cust, at_rows(cfg, _served_by(cust)).customers, rng)
     events.churned_seats = cust.account_seat[churned].copy()
     close_accounts(world, churned)
-    frontline = np.flatnonzero(world.org.frontline)
-    if len(frontline):
-        csat = float(cust.satisfaction[cust.active].mean()) if cust.active.any() else float("nan")
-        events.new_customers = draw_new_customers(world.starting_book, csat, cfg.customers, rng)
-        if events.new_customers:
-            open_accounts(world, frontline[rng.integers(0, len(frontline), events.new_customers)], cfg, rng)
+    events.new_customers = win_customers(world, cfg, rng)
     customer_mood(cust, world.staff, cfg.customers)
-    events.spend("revenue", cust.active.sum() * cfg.costs.revenue_per_customer_eur / WEEKS_PER_YEAR)
+    revenue = at_rows(cfg, _served_by(cust)).costs.revenue_per_customer_eur
+    events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR)
+
+
+def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> int:
+    """New accounts in each department with a frontline (word of mouth from its own customers); returns how many."""
+    cust, org, won = world.customers, world.org, 0
+    for department, book in enumerate(world.starting_book):
+        frontline = np.flatnonzero(org.frontline & (org.department_of == department))
+        if not len(frontline):
+            continue
+        own = cust.active & (org.department_of[_served_by(cust)] == department)
+        csat = float(cust.satisfaction[own].mean()) if own.any() else float("nan")
+        new = draw_new_customers(book, csat, at_rows(cfg, frontline[0]).customers, rng)
+        if new:
+            open_accounts(world, frontline[rng.integers(0, len(frontline), new)], cfg, rng)
+        won += new
+    return won
+
+
+def _served_by(cust: CustomerState) -> np.ndarray:
+    """Each customer row's account seat (0 for free rows, whose values are not used)."""
+    return np.maximum(cust.account_seat, 0)
 
 
 def open_accounts(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     """New customer accounts held by these seats, starting at the reference satisfaction."""
-    cust = world.customers
+    cust, own = world.customers, at_rows(cfg, seats).customers
     rows = cust.free_rows(len(seats))
     cust.reset(rows, "new")
     cust.account_seat[rows] = seats
-    cust.satisfaction[rows] = cfg.customers.satisfaction_reference
-    cust.leniency[rows] = rng.normal(0.0, cfg.customers.customer_mood_sd, len(rows))
+    cust.satisfaction[rows] = own.satisfaction_reference
+    cust.leniency[rows] = rng.normal(0.0, own.customer_mood_sd, len(rows))
     world.roster.accounts_opened(rows)
 
 
@@ -48,7 +66,7 @@ def close_accounts(world: World, rows: np.ndarray) -> None:
 def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
     """Service-quality index (logit) each seat gives its accounts: engagement, skill, strain, continuity."""
     present = 1.0 - staff.absent_days / 5.0
-    new_contact = np.clip(1.0 - staff.tenure_weeks / max(cust.continuity_weeks, 1e-9), 0.0, 1.0)
+    new_contact = np.clip(1.0 - staff.tenure_weeks / np.maximum(cust.continuity_weeks, 1e-9), 0.0, 1.0)
     discontinuity = np.where(staff.occupied, 1.0 - present * (1.0 - new_contact), 1.0)
     index = (cust.base_quality
              + cust.engagement_effect * (staff.engagement - cust.engagement_reference)
@@ -66,11 +84,12 @@ def experienced_quality(customers: CustomerState, staff: StaffState, cust: Custo
     return sigmoid(index)
 
 
-def update_satisfaction(customers: CustomerState, staff: StaffState, cust: Customers,
+def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: ScenarioConfig,
                         account_difficulty: np.ndarray, rng: np.random.Generator) -> None:
     """Customers served this week move their satisfaction toward the quality they got."""
+    cust = at_rows(cfg, _served_by(customers)).customers  # each customer's department's values
     served = customers.active & (rng.random(customers.capacity) < cust.interactions_per_week)
-    quality = experienced_quality(customers, staff, cust, account_difficulty)
+    quality = experienced_quality(customers, staff, cfg.customers, account_difficulty)
     moved = relax(customers.satisfaction, quality, cust.satisfaction_time_constant_weeks)
     customers.satisfaction[:] = np.where(served, moved, customers.satisfaction)
     customers.tenure_weeks += customers.active

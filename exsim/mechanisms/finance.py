@@ -4,6 +4,7 @@ import numpy as np
 
 from exsim.config.schema import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.mechanisms.common import total
 from exsim.mechanisms.state import StaffState, World
 
 
@@ -25,17 +26,17 @@ def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioCon
     costs, policy = config.costs, config.policy
     salary = salaries(is_manager, config)
     employees = staff.occupied & ~is_manager
-    managers_present = float((staff.occupied & is_manager).sum())
+    managers_present = staff.occupied & is_manager
     manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
     extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary  # the rest is in the salary
     return {
         "cost_salaries": float((salary * staff.occupied).sum() / WEEKS_PER_YEAR + capacity_cost(employees, salary, config)),
-        "cost_absence": float(staff.absent_days.sum() * costs.sick_day_eur),
-        "cost_vacancy": float((~staff.occupied).sum() * costs.vacancy_week_eur),
-        "cost_perks": float(staff.occupied.sum() * policy.perks_eur_per_employee / WEEKS_PER_YEAR),
-        "cost_manager_time": managers_present * extra_people_hours * manager_hour_eur,
-        "cost_programmes": float(staff.occupied.sum() * policy.development_conversations_per_year
-                                 * costs.development_conversation_eur / WEEKS_PER_YEAR),
+        "cost_absence": float(total(staff.absent_days, costs.sick_day_eur)),
+        "cost_vacancy": float(total(~staff.occupied, costs.vacancy_week_eur)),
+        "cost_perks": float(total(staff.occupied, policy.perks_eur_per_employee) / WEEKS_PER_YEAR),
+        "cost_manager_time": float(total(managers_present, extra_people_hours, manager_hour_eur)),
+        "cost_programmes": float(total(staff.occupied, policy.development_conversations_per_year,
+                                       costs.development_conversation_eur) / WEEKS_PER_YEAR),
     }
 
 
@@ -54,4 +55,4 @@ def turnover_cost(is_manager: np.ndarray, exits: np.ndarray, config: ScenarioCon
 
 def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:
     """Weekly salaries of the capacity a workload below 1.0 implies (negative above 1.0: staff not hired)."""
-    return float((salary * employees).sum() * (1.0 / config.work.workload - 1.0) / WEEKS_PER_YEAR)
+    return float(total(salary * employees, 1.0 / config.work.workload - 1.0) / WEEKS_PER_YEAR)

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import Market, Policy, ScenarioConfig, Work
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms import brand
@@ -24,7 +25,8 @@ def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, prom
     """Hiring: internal promotions into some manager seats, new hires into the rest; skill ramps up."""
     seats, org, events = world.fills, world.org, world.events
     manager_seats = seats[org.is_manager[seats]]
-    internal = manager_seats[promotion_rng.random(len(manager_seats)) < cfg.managers.internal_promotion_share]
+    share = at_rows(cfg, manager_seats).managers.internal_promotion_share
+    internal = manager_seats[promotion_rng.random(len(manager_seats)) < share]
     promoted = sum(promote_into(world, seat, cfg, rng, promotion_rng) for seat in internal)
     world.promotions_last_year += promoted - world.promotions_last_year / WEEKS_PER_YEAR
     external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
@@ -47,9 +49,9 @@ def time_to_fill_weeks(policy: Policy, market: Market, applicants: float, neutra
 
 def draw_fills(staff: StaffState, policy: Policy, mean_weeks: float, rng: np.random.Generator) -> np.ndarray:
     """Vacant seats filled this week (a hire starts in each)."""
-    if not policy.refill_vacancies:
+    if not np.any(policy.refill_vacancies):
         return np.empty(0, dtype=np.int64)
-    vacant = ~staff.occupied
+    vacant = ~staff.occupied & policy.refill_vacancies
     return np.flatnonzero(vacant & (rng.random(len(vacant)) < weekly_probability(1.0 / mean_weeks)))
 
 

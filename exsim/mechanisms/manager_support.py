@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import Managers, ScenarioConfig
 from exsim.mechanisms.common import smooth_excess
 from exsim.mechanisms.state import StaffState, World
@@ -11,9 +12,10 @@ BEHAVIOURS = ("presence", "listening", "communication", "development", "people_o
 OVERLOAD_CORNER_WIDTH = 0.1  # workload units over which the squeeze's onset at full load is rounded (assumption)
 
 
-def behaviour_level(managers: Managers) -> float:
-    """Mean of the five manager behaviours (seed 000)."""
-    return float(np.mean([getattr(managers, name) for name in BEHAVIOURS]))
+def behaviour_level(managers: Managers) -> float | np.ndarray:
+    """Mean of the five manager behaviours (seed 000); one per row when departments differ."""
+    level = np.mean(np.array([getattr(managers, name) for name in BEHAVIOURS], dtype=np.float64), axis=0)
+    return float(level) if level.ndim == 0 else level
 
 
 def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, shift: float = 0.0) -> np.ndarray:
@@ -49,16 +51,17 @@ def people_to_lead(org: OrgStructure, staff: StaffState) -> np.ndarray:
 
 def update_support(world: World, cfg: ScenarioConfig) -> None:
     """Manager support: behaviour quality x attention (shrinking with span; interim cover)."""
-    world.team_support, world.team_attention = team_support(world.org, world.staff, cfg.managers)
+    world.team_support, world.team_attention = team_support(world.org, world.staff, cfg)
 
 
-def team_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tuple[np.ndarray, np.ndarray]:
+def team_support(org: OrgStructure, staff: StaffState, cfg: ScenarioConfig) -> tuple[np.ndarray, np.ndarray]:
     """Support each team gets from its manager, and each manager's attention; both per team; sets staff.support.
 
     Vacant manager seats are covered by the manager's own manager, whose attention is then split
     over both teams; absent or burnt-out managers give less.
     """
     leaders = org.team_leader
+    managers = at_rows(cfg, leaders).managers
     team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
     quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
@@ -68,5 +71,5 @@ def team_support(org: OrgStructure, staff: StaffState, managers: Managers) -> tu
     covered = (covering >= 0) & staff.occupied[np.maximum(covering, 0)]
     interim = np.where(covered, managers.interim_cover_share * own[np.maximum(covering, 0)], managers.interim_support)
     support = np.where(staff.occupied[leaders], own, interim)
-    staff.support[:] = np.where(org.team_of >= 0, support[np.maximum(org.team_of, 0)], behaviour_level(managers))
+    staff.support[:] = np.where(org.team_of >= 0, support[np.maximum(org.team_of, 0)], behaviour_level(cfg.managers))
     return support, team_attention

@@ -7,5 +7,6 @@ from exsim.mechanisms.state import World
 
 def take_effect(world: World, cfg: ScenarioConfig) -> None:
     """Interventions: the changes running at once (change fatigue); start-up and running costs falling due."""
-    world.events.changes_active = concurrent_changes(cfg, world.week)
-    world.events.spend("cost_programmes", costs_due(cfg, world.week))
+    organisation = cfg.organisation
+    world.events.changes_active = concurrent_changes(organisation, world.week)
+    world.events.spend("cost_programmes", costs_due(organisation, world.week))

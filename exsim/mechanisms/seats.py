@@ -7,6 +7,7 @@ records) hears of each change.
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import ScenarioConfig
 from exsim.mechanisms.common import sigmoid
 from exsim.mechanisms.manager_support import draw_manager_quality
@@ -23,7 +24,7 @@ def hire(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Ge
     """
     if len(seats) == 0:
         return 0
-    staff, n = world.staff, len(seats)
+    staff, n, cfg = world.staff, len(seats), at_rows(cfg, seats)
     referral = rng.random(n) < referral_probability
     staff.reset(seats, "new")
     staff.hire_week[seats] = world.week
@@ -34,8 +35,8 @@ def hire(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.random.Ge
     honeymoon = cfg.engagement.new_hire_boost * cfg.policy.onboarding_quality
     staff.engagement[seats] = sigmoid(cfg.engagement.new_hire_logit + staff.disposition[seats] + honeymoon)
     staff.trust_manager[seats] = cfg.culture.trust
-    staff.trust_org[seats] = min(cfg.culture.trust, 1.0 - cfg.culture.senior_toxicity)
-    shift = cfg.managers.leadership_quality_bonus if cfg.managers.selection == "leadership" else 0.0
+    staff.trust_org[seats] = np.minimum(cfg.culture.trust, 1.0 - cfg.culture.senior_toxicity)
+    shift = np.where(cfg.managers.selection == "leadership", cfg.managers.leadership_quality_bonus, 0.0)
     staff.manager_quality[seats] = np.where(
         world.org.is_manager[seats], draw_manager_quality(cfg.managers, n, rng, shift), 0.0)
     world.roster.joined(seats)
@@ -61,7 +62,8 @@ def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rn
     members = np.flatnonzero((org.team_of == manager_seat) & staff.occupied & ~org.is_manager)
     if len(members) == 0:
         return 0
-    top = cfg.managers.selection == "top_performer"
+    seat_cfg = at_rows(cfg, manager_seat)
+    top = seat_cfg.managers.selection == "top_performer"
     score = staff.skill[members] + staff.engagement[members] if top else staff.disposition[members]
     person = int(members[np.argmax(score)])
     carried = {name: getattr(staff, name)[person] for name in CARRIED_ON_PROMOTION}
@@ -71,7 +73,8 @@ def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rn
     for name, value in carried.items():
         getattr(staff, name)[manager_seat] = value
     staff.hire_week[manager_seat] = hire_week
-    shift = -cfg.managers.top_performer_quality_penalty if top else cfg.managers.leadership_quality_bonus
-    staff.manager_quality[manager_seat] = draw_manager_quality(cfg.managers, 1, promotion_rng, shift)[0]
+    managers = seat_cfg.managers
+    shift = -managers.top_performer_quality_penalty if top else managers.leadership_quality_bonus
+    staff.manager_quality[manager_seat] = draw_manager_quality(managers, 1, promotion_rng, shift)[0]
     staff.promoted[manager_seat] = top
     return 1

@@ -145,7 +145,7 @@ class World:
     team_trust_credit: np.ndarray  # per team: trust earned or lost by survey follow-up
     team_support: np.ndarray  # per team: support from its manager this week
     team_attention: np.ndarray  # per team: share of the attention its people need that the manager gives
-    starting_book: int = 0  # customers at the start: the base for new business
+    starting_book: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))  # customers at the start, per department: the base for new business
     reputation: float = 0.5  # employer reputation, 0-1
     alumni_enps: float = 0.0  # what leavers say about us, eNPS points
     promotions_last_year: float = 0.0  # internal promotions over the trailing year

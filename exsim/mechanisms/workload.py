@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from exsim.config.departments import at_rows
 from exsim.config.schema import ScenarioConfig, Work
 from exsim.mechanisms.state import StaffState, World
 from exsim.metrics.measures import team_sum
@@ -31,8 +32,10 @@ def update_workload(world: World, cfg: ScenarioConfig) -> None:
     A manager carries the load of the team they lead, growing linearly with the reports above (or
     falling with those below) the reference span: no corner at the reference span.
     """
-    org, staff, managers = world.org, world.staff, cfg.managers
-    load = team_workload(org, staff, cfg.work, world.team_demand)
+    org, staff = world.org, world.staff
+    teams = at_rows(cfg, org.team_leader)
+    managers = teams.managers
+    load = team_workload(org, staff, teams.work, world.team_demand)
     staff.workload[:] = load[np.maximum(org.team_of, 0)]
     leaders = org.team_leader
     extra_reports = org.team_sizes() - managers.reference_span

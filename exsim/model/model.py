@@ -34,16 +34,16 @@ class OrgModel(mesa.Model):
         self.seed_entropy = entropy_from(rng)
         super().__init__(rng=self.seed_entropy)
         self.config = config if config is not None else load_config()
-        self.schedule = Schedule(self.config)
         self.streams = Streams(self.seed_entropy)
-        org = org if org is not None else organisation(self.config.org, self.streams["org"])
+        org = org if org is not None else organisation(self.config, self.streams["org"])
+        self.schedule = Schedule(self.config, org.department_of)
         self.network = Network(org.graph, layout=None, random=self.random)
         self.seat_holder: list[Employee | None] = [None] * org.n_seats
         self.customer_agents: dict[int, Customer] = {}
         burn_in = self.config.sim.burn_in_weeks if burn_in_weeks is None else burn_in_weeks
         self.current = self.schedule.config_at(-burn_in)
-        self.world: World = empty_world(org, self.config, -burn_in, self, self.streams)
-        populate(self.world, self.config, self.current, self.streams)
+        self.world: World = empty_world(org, self.current, -burn_in, self, self.streams)
+        populate(self.world, self.current, self.streams)
         self.recorder = Recorder(self.world, self.config.engagement)
         self.settle(burn_in)
 
