@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 
 from exsim import OrgModel, load_config
-from exsim.metrics.kpis import BY_NAME, KPIS, TEAM_KPIS, TIMESERIES, YEARLY, kpi_table_markdown
+from exsim.metrics.kpis import BY_NAME, DEPARTMENT_KPIS, KPIS, TEAM_KPIS, TIMESERIES, YEARLY, kpi_table_markdown
 from exsim.results import yearly_kpis
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +20,8 @@ def _tables():
 def test_the_tables_have_exactly_the_catalogues_columns_in_its_order():
     tables = _tables()
     assert list(tables["timeseries"].columns) == ["week", "year", *TIMESERIES]
-    assert list(tables["teams"].columns) == ["year", "team_id", "manager_id", "span", *TEAM_KPIS]
+    assert list(tables["teams"].columns) == ["year", "team_id", "department", "manager_id", "span", *TEAM_KPIS]
+    assert list(tables["departments"].columns) == ["week", "year", "department", *DEPARTMENT_KPIS]
 
 
 def test_every_yearly_kpi_is_aggregated_as_the_catalogue_says():

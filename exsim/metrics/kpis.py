@@ -28,6 +28,7 @@ class KPI:
     fmt: str = "{:.3f}"  # display format after scaling
     headline: bool = False  # in summary.csv and the report's headline table
     in_timeseries: bool = True
+    per_department: bool = False  # also in the departments table, over the department's seats
 
     @property
     def rate_of(self) -> tuple[str, str] | None:
@@ -42,24 +43,24 @@ _TEAM_WEEKS = "mean over the team's weeks in the year"
 
 KPIS: tuple[KPI, ...] = (
     KPI("headcount", "Headcount (people)", "people", "people in post", team="mean people in post over the year",
-        fmt="{:.0f}", headline=True),
+        fmt="{:.0f}", headline=True, per_department=True),
     KPI("managers", "Managers in post (people)", "people", "managers in post"),
-    KPI("vacancies", "Open vacancies (seats)", "seats", "seats without a holder", fmt="{:.1f}", headline=True),
+    KPI("vacancies", "Open vacancies (seats)", "seats", "seats without a holder", fmt="{:.1f}", headline=True, per_department=True),
     KPI("engagement", "Engagement (0-1)", "0-1", "mean engagement of the staff in post", team=_TEAM_WEEKS,
-        headline=True),
+        headline=True, per_department=True),
     KPI("enps", "eNPS (-100..100)", "eNPS points", "expected eNPS of a survey of the staff in post",
         team="eNPS of the members in post at the year's end", fmt="{:+.0f}", headline=True),
     KPI("burnout_share", "Burnout (% of staff)", "share of staff", "share of the staff in post with burnout above 0.5",
-        team=_TEAM_WEEKS, scale=100.0, fmt="{:.1f}", headline=True),
+        team=_TEAM_WEEKS, scale=100.0, fmt="{:.1f}", headline=True, per_department=True),
     KPI("manager_support", "Manager support (0-1)", "0-1", "mean support the staff in post get from their manager",
-        team="mean support the team got from its manager"),
+        team="mean support the team got from its manager", per_department=True),
     KPI("trust_manager", "Trust in the manager (0-1)", "0-1", "mean trust of the staff in post in their manager"),
     KPI("trust_org", "Trust in the organisation (0-1)", "0-1", "mean trust of the staff in post in the organisation"),
     KPI("absence_rate", "Sickness absence (% of work days)", "share of work days",
         "days lost to sickness over the work days of the staff in post", team="days lost over work days in the year",
-        scale=100.0, fmt="{:.1f}", headline=True),
+        scale=100.0, fmt="{:.1f}", headline=True, per_department=True),
     KPI("quits", "Voluntary quits (people)", "people", "people who quit this week", yearly="sum",
-        team="quits in the year", fmt="{:.0f}"),
+        team="quits in the year", fmt="{:.0f}", per_department=True),
     KPI("involuntary_exits", "Involuntary exits (people)", "people", "dismissals, retirements and other exits not chosen",
         yearly="sum", fmt="{:.0f}"),
     KPI("hires", "External hires (people)", "people", "people hired from outside (promotions not included)",
@@ -69,7 +70,7 @@ KPIS: tuple[KPI, ...] = (
     KPI("referral_hires", "Referral hires (people)", "people", "hires who came through a referral", yearly="sum",
         fmt="{:.0f}"),
     KPI("trained_manager_share", "Trained managers (% of managers)", "share of managers",
-        "share of the managers in post who have been trained", scale=100.0, fmt="{:.0f}"),
+        "share of the managers in post who have been trained", scale=100.0, fmt="{:.0f}", per_department=True),
     KPI("reputation", "Employer reputation (0-1)", "0-1", "reputation from what staff and alumni say (0.5: neutral)"),
     KPI("applicants_per_vacancy", "Applicants per vacancy", "applicants", "applicants a vacancy draws at this reputation",
         fmt="{:.1f}"),
@@ -78,16 +79,16 @@ KPIS: tuple[KPI, ...] = (
     KPI("voluntary_attrition_rate", "Voluntary attrition (% a year)", "share of staff a year",
         "quits over the trailing 52 weeks over the mean headcount (annualised)",
         yearly="rate of quits per headcount", team="quits in the year over the team's mean headcount",
-        scale=100.0, fmt="{:.1f}", headline=True),
+        scale=100.0, fmt="{:.1f}", headline=True, per_department=True),
     KPI("quit_hazard", "Quit hazard (a year)", "quits per person-year",
         "mean voluntary quit hazard of the staff in post, per year"),
     KPI("customers", "Customers (accounts)", "accounts", "active customer accounts", team="mean accounts held by the team",
-        fmt="{:.0f}", headline=True),
+        fmt="{:.0f}", headline=True, per_department=True),
     KPI("new_customers", "New customers (accounts)", "accounts", "accounts won this week", yearly="sum", fmt="{:.0f}"),
     KPI("churned_customers", "Customers lost (accounts)", "accounts", "accounts lost this week", yearly="sum",
         fmt="{:.0f}"),
     KPI("csat", "Customer satisfaction (0-1)", "0-1", "mean satisfaction of the active customers",
-        team="mean satisfaction of the team's accounts over the year", headline=True),
+        team="mean satisfaction of the team's accounts over the year", headline=True, per_department=True),
     KPI("customer_churn_rate", "Customer churn (% a year)", "share of accounts a year",
         "accounts lost over the trailing 52 weeks over the mean book (annualised)",
         yearly="rate of churned_customers per customers", team="accounts lost over the team's mean book",
@@ -118,6 +119,7 @@ KPIS: tuple[KPI, ...] = (
 BY_NAME = {kpi.name: kpi for kpi in KPIS}
 TIMESERIES = tuple(kpi.name for kpi in KPIS if kpi.in_timeseries)
 TEAM_KPIS = tuple(kpi.name for kpi in KPIS if kpi.team is not None)
+DEPARTMENT_KPIS = tuple(kpi.name for kpi in KPIS if kpi.per_department)
 YEARLY = tuple(kpi.name for kpi in KPIS if kpi.yearly)
 COST_LINES = tuple(line for line in MONEY_LINES if line not in ("revenue", "cost_salaries"))  # cost_total's lines
 HEADLINE = tuple(kpi.name for kpi in KPIS if kpi.headline)  # summary.csv and the report, in this order
@@ -125,13 +127,14 @@ HEADLINE = tuple(kpi.name for kpi in KPIS if kpi.headline)  # summary.csv and th
 
 def kpi_table_markdown() -> str:
     """The catalogue as a markdown table (the README's KPI reference is this table)."""
-    lines = ["| KPI | unit | weekly value (timeseries) | per year (summary, experiments) | per team-year (teams) |",
-             "|---|---|---|---|---|"]
+    lines = ["| KPI | unit | weekly value (timeseries) | per year (summary, experiments) | per team-year (teams) "
+             "| per department and week (departments) |", "|---|---|---|---|---|---|"]
     for kpi in KPIS:
         weekly = kpi.meaning if kpi.in_timeseries else "-"
         yearly = {"": "-", "total": "sum of the cost lines besides salaries"}.get(kpi.yearly, kpi.yearly)
         if kpi.rate_of:
             numerator, denominator = kpi.rate_of
             yearly = f"the year's {numerator} over mean {denominator}, per year"
-        lines.append(f"| `{kpi.name}` | {kpi.unit} | {weekly} | {yearly} | {kpi.team or '-'} |")
+        department = "the same over the department's seats" if kpi.per_department else "-"
+        lines.append(f"| `{kpi.name}` | {kpi.unit} | {weekly} | {yearly} | {kpi.team or '-'} | {department} |")
     return "\n".join(lines)

@@ -9,10 +9,12 @@ import pandas as pd
 
 from exsim.config.schema import Engagement
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.metrics.departments import Departments
 from exsim.metrics.events import WeekEvents
-from exsim.metrics.kpis import TEAM_KPIS, TIMESERIES
+from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
 from exsim.metrics.measures import enps, team_sum
 
+TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
 
@@ -36,6 +38,8 @@ class Recorder:
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
         self._team_weeks = 0
+        self.department_rows: list[dict] = []
+        self._departments = Departments(world.org)
 
     # ---- weekly ----------------------------------------------------------------------------
     def track_week(self, events: WeekEvents) -> None:
@@ -44,6 +48,7 @@ class Recorder:
         self._heads.append(int(self.world.staff.occupied.sum()))
         self._churn.append(len(events.churned_seats))
         self._book.append(int(self.world.customers.active.sum()))
+        self._departments.track(self.world, events)
 
     def record_week(self, events: WeekEvents) -> None:
         """Append the organisation's row for this week and add to the team-year sums."""
@@ -86,6 +91,7 @@ class Recorder:
         }
         self.weeks.append({name: values[name] for name in ("week", "year", *TIMESERIES)})
         self._add_team_week(events)
+        self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
 
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
@@ -125,6 +131,7 @@ class Recorder:
             values = {
                 "year": year,
                 "team_id": int(team),
+                "department": self._departments.label_of(leaders[team]),
                 "manager_id": int(staff.agent_id[leaders[team]]) if staff.occupied[leaders[team]] else None,
                 "span": int(sizes[team]),
                 "headcount": heads,
@@ -140,7 +147,7 @@ class Recorder:
                 "csat": _ratio(sums["csat"][team], sums["customers"][team]),
                 "customer_churn_rate": _ratio(sums["churned"][team], book * weeks / WEEKS_PER_YEAR),
             }
-            self.team_rows.append({name: values[name] for name in ("year", "team_id", "manager_id", "span", *TEAM_KPIS)})
+            self.team_rows.append({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)})
         for arr in sums.values():
             arr[:] = 0.0
         self._team_weeks = 0
@@ -156,6 +163,7 @@ class Recorder:
                 "employee_id": int(staff.agent_id[seat]),
                 "seat": int(seat),
                 "team_id": team,
+                "department": self._departments.label_of(seat),
                 "manager_id": int(staff.agent_id[leader]) if leader >= 0 and staff.occupied[leader] else None,
                 "role": "manager" if org.is_manager[seat] else "employee",
                 "frontline": bool(org.frontline[seat]),
@@ -183,7 +191,8 @@ class Recorder:
         teams = pd.DataFrame(self.team_rows)
         if "manager_id" in teams:
             teams["manager_id"] = teams["manager_id"].astype("Int64")
-        return {"timeseries": pd.DataFrame(self.weeks), "teams": teams, "spells": spells}
+        departments = pd.DataFrame(self.department_rows, columns=["week", "year", "department", *DEPARTMENT_KPIS])
+        return {"timeseries": pd.DataFrame(self.weeks), "teams": teams, "spells": spells, "departments": departments}
 
 
 def _annualised(events: deque, population: deque) -> float:

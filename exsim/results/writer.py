@@ -16,7 +16,7 @@ from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
 from exsim.results.replicate import ReplicateResult
 from exsim.results.summary import summarise
 
-TABLES = ("timeseries", "teams", "spells", "org")
+TABLES = ("timeseries", "teams", "spells", "org", "departments")
 
 
 def combine(results: list[ReplicateResult]) -> dict[str, pd.DataFrame]:
