@@ -266,15 +266,17 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
 @click.argument("section", required=False)
 def params(section: str | None) -> None:
     """List every model parameter with its default, unit and source (optionally one SECTION)."""
-    from exsim.config.schema import parameter_sections
+    from exsim.config.schema import Department, parameter_sections
 
-    sections = parameter_sections()
+    sections = {**parameter_sections(), "departments": Department}
     if section is not None and section not in sections:
         raise click.BadParameter(f"{section!r} is not a section; choose from {', '.join(sections)}", param_hint="SECTION")
     for name, field in sections.items():
         if section not in (None, name):
             continue
-        click.echo("[[interventions]]  (each scheduled change)" if name == "interventions" else f"[{name}]")
+        titles = {"interventions": "[[interventions]]  (each scheduled change)",
+                  "departments": "[departments.<name>]  (each department; sub-tables hold its own values)"}
+        click.echo(titles.get(name, f"[{name}]"))
         for key, spec in field.model_fields.items():
             extra = spec.json_schema_extra or {}
             meaning = (spec.description or "").split(" [")[0]

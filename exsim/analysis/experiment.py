@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from exsim.config import ConfigError, ScenarioConfig, load_config, split_key, validate_config, with_values
 from exsim.config.loading import read_toml
-from exsim.config.schema import parameter_sections
+from exsim.config.schema import DEPARTMENT_SECTIONS, parameter_sections
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.errors import UserError
 from exsim.metrics.kpis import YEARLY
@@ -432,8 +432,14 @@ def _did_you_mean(word: str, choices) -> str:
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
+def _schema_key(name: str) -> tuple[str, str]:
+    """(section, key) of a config key: section.key, or departments.<name>.section.key for one department."""
+    parts = split_key(name)
+    return (parts[2], parts[3]) if len(parts) == 4 and parts[0] == "departments" else (parts[0], parts[-1])
+
+
 def _field(name: str):
-    section, key = split_key(name)
+    section, key = _schema_key(name)
     return parameter_sections()[section].model_fields[key]
 
 
@@ -463,17 +469,23 @@ def _check_kind(key: str, value: Any, origin: str) -> None:
 
 
 def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
-    """`config` with `key` (section.key) set to `value`, checked; errors start with `origin`."""
+    """`config` with `key` (section.key, or departments.<name>.section.key) set to `value`, checked."""
+    parts = split_key(key)
+    if parts[0] == "departments" and parts[1] not in config.departments:
+        known = ", ".join(config.departments) or "none: the base has no [departments.<name>] tables"
+        raise ConfigError(f"{origin}: {key}: no department {parts[1]!r}; departments: {known}")
     _check_kind(key, value, origin)
     return with_values(config, {key: value}, origin=origin)
 
 
 def _check_key(name: str, what: str) -> None:
     """A ConfigError (starting with `what`) unless `name` is section.key of a single value in the schema."""
-    if name.count(".") != 1 or not all(part.strip() for part in split_key(name)):
-        raise ConfigError(f"{what}: a config key is written section.key, e.g. \"org.span_of_control\" "
-                          "(a parameter name without a dot is a label the model never sees)")
-    section, key = split_key(name)
+    parts = split_key(name)
+    one_department = len(parts) == 4 and parts[0] == "departments" and parts[2] in DEPARTMENT_SECTIONS
+    if not one_department and (name.count(".") != 1 or not all(part.strip() for part in parts)):
+        raise ConfigError(f"{what}: a config key is written section.key, e.g. \"org.span_of_control\", or "
+                          "departments.<name>.section.key (a parameter name without a dot is a label the model never sees)")
+    section, key = _schema_key(name)
     sections = {n: model for n, model in parameter_sections().items() if n != "interventions"}
     if section not in sections:
         raise ConfigError(f"{what}: no section [{section}]{_did_you_mean(section, sections)}; "
