@@ -40,7 +40,7 @@ def total(amounts: np.ndarray, *prices) -> float:
 
     With one-number prices this is amounts.sum() x price x ..., in that order.
     """
-    if all(np.ndim(price) == 0 for price in prices):
+    if not any(isinstance(price, np.ndarray) for price in prices):
         result = amounts.sum()
         for price in prices:
             result = result * price

@@ -29,10 +29,10 @@ def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
     """New accounts in each department with a frontline (word of mouth from its own customers); returns how many."""
     cust, org, won = world.customers, world.org, 0
     for department, book in enumerate(world.starting_book):
-        frontline = np.flatnonzero(org.frontline & (org.department_of == department))
+        frontline = org.frontline_seats(department)
         if not len(frontline):
             continue
-        own = cust.active & (org.department_of[_served_by(cust)] == department)
+        own = cust.active if len(org.departments) == 1 else cust.active & (org.department_of[_served_by(cust)] == department)
         csat = float(cust.satisfaction[own].mean()) if own.any() else float("nan")
         new = draw_new_customers(book, csat, at_rows(cfg, frontline[0]).customers, rng)
         if new:

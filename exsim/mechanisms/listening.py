@@ -27,7 +27,11 @@ def listen(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
 
 def is_survey_week(week: int, listening: Listening) -> bool | np.ndarray:
     """Surveys fall every 52 / surveys_per_year weeks (none when the cadence is 0); per row when departments differ."""
-    per_year = np.asarray(listening.surveys_per_year, dtype=np.float64)
+    if not isinstance(listening.surveys_per_year, np.ndarray):  # one cadence for the whole organisation
+        if listening.surveys_per_year <= 0 or week < 1:
+            return False
+        return week % max(int(round(WEEKS_PER_YEAR / listening.surveys_per_year)), 1) == 0
+    per_year = listening.surveys_per_year.astype(np.float64)
     with np.errstate(divide="ignore"):
         interval = np.maximum(np.round(WEEKS_PER_YEAR / np.where(per_year > 0, per_year, np.inf)), 1)
     due = (per_year > 0) & (week >= 1) & (week % interval == 0)

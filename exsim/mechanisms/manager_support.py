@@ -14,8 +14,10 @@ OVERLOAD_CORNER_WIDTH = 0.1  # workload units over which the squeeze's onset at 
 
 def behaviour_level(managers: Managers) -> float | np.ndarray:
     """Mean of the five manager behaviours (seed 000); one per row when departments differ."""
-    level = np.mean(np.array([getattr(managers, name) for name in BEHAVIOURS], dtype=np.float64), axis=0)
-    return float(level) if level.ndim == 0 else level
+    values = [getattr(managers, name) for name in BEHAVIOURS]
+    if not any(isinstance(value, np.ndarray) for value in values):
+        return float(np.mean(values))
+    return np.mean(np.array(values, dtype=np.float64), axis=0)
 
 
 def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, shift: float = 0.0) -> np.ndarray:

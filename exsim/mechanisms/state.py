@@ -8,6 +8,7 @@ functions of a `World`, this week's config and their own random streams; none im
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Protocol
 
 import numpy as np
@@ -37,11 +38,15 @@ class _Columns:
         return cls(**{c.name: np.full(rows, _initial(c), dtype=c.metadata["dtype"]) for c in fields(cls)})
 
     def reset(self, rows: np.ndarray, role: str) -> None:
-        """Set the columns with a fixed value for `role` ("new_hire" or "vacant") in these rows."""
-        for c in fields(self):
-            value = c.metadata[role]
-            if value not in (KEEP, SET):
-                getattr(self, c.name)[rows] = value
+        """Set the columns with a fixed value for `role` ("new" or "vacant") in these rows."""
+        for name, value in _fixed_values(type(self), role):
+            getattr(self, name)[rows] = value
+
+
+@cache
+def _fixed_values(table: type, role: str) -> tuple[tuple[str, object], ...]:
+    """(column, value) for each column of `table` with a fixed value for `role`."""
+    return tuple((c.name, c.metadata[role]) for c in fields(table) if c.metadata[role] not in (KEEP, SET))
 
 
 def _initial(c) -> object:

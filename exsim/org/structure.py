@@ -38,6 +38,13 @@ class OrgStructure:
         if self.department_of is None:
             self.department_of = np.zeros(self.n_seats, dtype=np.int64)
 
+    def frontline_seats(self, department: int) -> np.ndarray:
+        """Seats of a department (by index) that serve customer accounts."""
+        if not hasattr(self, "_frontline_seats"):
+            self._frontline_seats = [np.flatnonzero(self.frontline & (self.department_of == d))
+                                     for d in range(len(self.departments))]
+        return self._frontline_seats[department]
+
     def department_label(self) -> np.ndarray:
         """Each seat's department name (the executive top seat: "executive")."""
         names = np.array([*self.departments, EXECUTIVE], dtype=object)
