@@ -129,7 +129,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
         figures = [] if no_figures else write_figures(folder, tables, scenario)
         if case is not None:
             case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-        write_report(folder, tables["timeseries"], manifest, figures, case_text)
+        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"])
 
     write_run(out, tables, manifest, extras)
     ts = tables["timeseries"]

@@ -163,3 +163,22 @@ def test_a_sweep_varies_one_departments_value(tmp_path, monkeypatch):
     assert done.exit_code == 0, done.output
     results = pd.read_csv(tmp_path / "out" / "results.csv")
     assert sorted(results["departments.customer_service.work.workload"]) == [1.0, 1.4]
+
+
+def test_run_and_compare_report_the_departments(tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    small = ["--set", "org.headcount=400", "--set", "sim.burn_in_weeks=52", "--years", "1"]
+    done = CliRunner().invoke(main, ["compare", str(SERVICE), "configs/service-training.toml", *small,
+                                     "--replicates", "2", "--out", str(tmp_path / "cmp")])
+    assert done.exit_code == 0, done.output
+    effects = pd.read_csv(tmp_path / "cmp" / "department_effects.csv").set_index("department")
+    assert effects["manager_support"].idxmax() == "customer_service" and effects.loc["customer_service", "engagement"] > 0
+    report = (tmp_path / "cmp" / "report.md").read_text()
+    assert "**service-training**: customer_service gains most in engagement" in report
+    done = CliRunner().invoke(main, ["run", "configs/service-training.toml", *small, "--replicates", "2",
+                                     "--out", str(tmp_path / "run")])
+    assert done.exit_code == 0, done.output
+    summary = pd.read_csv(tmp_path / "run" / "departments_summary.csv")
+    assert set(summary["department"]) == {"customer_service", "sales", "operations", "it", "executive"}
+    assert (tmp_path / "run" / "figures" / "departments.png").exists()
+    assert "## Departments in year 1 (service-training+" in (tmp_path / "run" / "report.md").read_text()

@@ -11,6 +11,7 @@ from exsim.model.streams import Streams
 from exsim.org import organisation
 from exsim.report.figures import network_figure, org_chart, write_figures
 from exsim.results import combine, write_run
+from exsim.results.writer import TABLES
 from exsim.runs import replicate_seeds, simulate
 
 CONFIG = ["org.headcount=90", "sim.years=1", "sim.burn_in_weeks=8", "sim.replicates=2", "sim.seed=11"]
@@ -23,7 +24,7 @@ def run(tmp_path_factory):
     seeds = replicate_seeds(config.sim.seed, config.sim.replicates)
     tables = combine([simulate(config, seed, i) for i, seed in enumerate(seeds)])
     folder = write_run(tmp_path_factory.mktemp("runs") / "small", tables, {"scenario": config.sim.name})
-    read = {name: pd.read_parquet(folder / f"{name}.parquet") for name in ("timeseries", "teams", "spells", "org")}
+    read = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
     return config, seeds, folder, read
 
 

@@ -14,6 +14,7 @@ from exsim.analysis.business_case import business_case, business_case_markdown, 
 from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.results import combine, yearly_kpis  # noqa: E402
+from exsim.results.summary import has_departments, yearly_department_kpis  # noqa: E402
 from exsim.runs import run_replicates  # noqa: E402
 
 
@@ -70,6 +71,60 @@ def ranking(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, pd.DataFr
     return table
 
 
+DEPARTMENT_EFFECTS = ("voluntary_attrition_rate", "engagement", "manager_support")
+
+
+def department_effects(runs: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame | None:
+    """Each scenario's last-year change against the first, per department: mean and 90% interval over paired replicates.
+
+    None when the organisation has no departments. The executive top seat is left out.
+    """
+    names = list(runs)
+    if not has_departments(runs[names[0]]["departments"]):
+        return None
+
+    def last_year(name: str) -> pd.DataFrame:
+        yearly = yearly_department_kpis(runs[name]["departments"])
+        return yearly[yearly["year"] == yearly["year"].max()].set_index(["replicate", "department"])
+
+    base, rows = last_year(names[0]), []
+    for name in names[1:]:
+        change = (last_year(name)[list(DEPARTMENT_EFFECTS)] - base[list(DEPARTMENT_EFFECTS)]).reset_index()
+        for department, per_replicate in change.groupby("department", sort=False):
+            if department == "executive":
+                continue
+            row = {"scenario": name, "department": department, "replicates": len(per_replicate)}
+            for metric in DEPARTMENT_EFFECTS:
+                row[metric] = per_replicate[metric].mean()
+                row[f"{metric}_p05"], row[f"{metric}_p95"] = per_replicate[metric].quantile([0.05, 0.95])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def department_lines(effects: pd.DataFrame, baseline: str) -> list[str]:
+    """Where each scenario works: the department whose engagement rises most, and every department's change."""
+    lines = ["## Where it works: departments", "",
+             f"Last-year change against {baseline} in each department (mean over paired replicates, 90% in brackets).", ""]
+    for name, table in effects.groupby("scenario", sort=False):
+        best = table.loc[table["engagement"].idxmax()]
+        lines += [f"**{name}**: {best['department']} gains most in engagement ({best['engagement']:+.3f}); its "
+                  f"voluntary attrition moves {best['voluntary_attrition_rate'] * 100:+.1f} points.", "",
+                  "| department | voluntary attrition (points) | engagement | manager support |", "|---|---|---|---|"]
+        for _, row in table.iterrows():
+            cells = [_change(row, "voluntary_attrition_rate", 100, "{:+.1f}"), _change(row, "engagement", 1, "{:+.3f}"),
+                     _change(row, "manager_support", 1, "{:+.3f}")]
+            lines.append(f"| {row['department']} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
+
+
+def _change(row: pd.Series, metric: str, scale: float, fmt: str) -> str:
+    cell = fmt.format(row[metric] * scale)
+    if row["replicates"] > 1:
+        cell += f" [{fmt.format(row[metric + '_p05'] * scale)}, {fmt.format(row[metric + '_p95'] * scale)}]"
+    return cell
+
+
 def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]]):
     """Cumulative net benefit against the first scenario: median and 90% band over replicates."""
     names = list(runs)
@@ -90,7 +145,7 @@ def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]]):
 
 
 def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baseline: str, manifest: dict,
-                   figures: list[str]) -> str:
+                   figures: list[str], effects: pd.DataFrame | None = None) -> str:
     """A memo a strategist can paste: ranking by net benefit, payback, and each business case."""
     years = manifest["years"]
     lines = [f"# Comparing {len(ranked)} scenarios against {baseline}", "",
@@ -111,6 +166,8 @@ def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baselin
         lines.append(f"| {row['rank']} | {row['scenario']} | {money} | {payback} | {roi} | {row['engagement']:.2f} | "
                      f"{row['voluntary_attrition_rate']:.1%} | {row['absence_rate']:.1%} | {row['csat']:.2f} |")
     lines += ["", "Engagement, attrition, absence and csat are last-year means over replicates.", ""]
+    if effects is not None:
+        lines += department_lines(effects, baseline)
     for name, case in cases.items():
         lines += [business_case_markdown(case, name, baseline), ""]
     lines += ["## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
@@ -141,6 +198,9 @@ def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
         (folder / "figures").mkdir()
         figures = [save_figure(kpi_figure(timeseries), folder / "figures" / "kpis.png"),
                    save_figure(net_benefit_fan(runs), folder / "figures" / "net_benefit.png")]
-        (folder / "report.md").write_text(compare_report(ranked, cases, next(iter(runs)), manifest, figures))
+        effects = department_effects(runs)
+        if effects is not None:
+            effects.to_csv(folder / "department_effects.csv", index=False, float_format="%.6g")
+        (folder / "report.md").write_text(compare_report(ranked, cases, next(iter(runs)), manifest, figures, effects))
 
     write_folder(out, contents, manifest)

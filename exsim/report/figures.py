@@ -8,12 +8,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.metrics.kpis import BY_NAME  # noqa: E402
+from exsim.results.summary import has_departments, yearly_department_kpis  # noqa: E402
 
 NETWORK_MAX_PEOPLE = 1000
 KPI_PANELS = ("engagement", "voluntary_attrition_rate", "absence_rate", "csat")
@@ -30,9 +32,37 @@ def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: Scenari
         save_figure(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
         save_figure(teams_figure(own), figdir / "teams.png"),
     ]
+    if has_departments(tables["departments"]):
+        names.append(save_figure(departments_figure(tables["departments"], config.sim.name), figdir / "departments.png"))
     if tables["spells"]["seat"].max() < NETWORK_MAX_PEOPLE:
         names.append(save_figure(network_figure(tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
     return names
+
+
+DEPARTMENT_PANELS = ("manager_support", "engagement", "voluntary_attrition_rate", "absence_rate")
+
+
+def departments_figure(departments: pd.DataFrame, scenario: str):
+    """The departments side by side, year by year: mean over replicates of four KPIs (the top seat left out)."""
+    own = departments[(departments["scenario"] == scenario) & (departments["department"] != "executive")]
+    order = list(own["department"].unique())  # as the scenario lists them
+    means = yearly_department_kpis(own).groupby(["department", "year"]).mean(numeric_only=True).reset_index()
+    fig, axes = plt.subplots(1, len(DEPARTMENT_PANELS), figsize=(13, 3.6), sharex=True)
+    for ax, kpi in zip(axes, (BY_NAME[name] for name in DEPARTMENT_PANELS)):
+        for i, department in enumerate(order):
+            rows = means[means["department"] == department]
+            ax.plot(rows["year"], rows[kpi.name] * kpi.scale, marker="o", color=f"C{i}", label=department)
+        ax.set_title(kpi.label, fontsize=10)
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, 1 if kpi.unit == "0-1" else None)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8, loc="lower left")
+    n = departments["replicate"].nunique()
+    fig.suptitle(f"Departments side by side, {scenario}: mean of {n} replicate{'s' if n > 1 else ''} per year",
+                 fontsize=12)
+    fig.tight_layout()
+    return fig
 
 
 def save_figure(fig, path: Path) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 import exsim
 from exsim.results.folders import MANIFEST, claim_output, temporary_sibling
 from exsim.results.replicate import ReplicateResult
-from exsim.results.summary import summarise
+from exsim.results.summary import has_departments, summarise, summarise_departments
 
 TABLES = ("timeseries", "teams", "spells", "org", "departments")
 
@@ -35,6 +35,9 @@ def write_run(out: Path, tables: dict[str, pd.DataFrame], manifest: dict,
         for name in TABLES:
             tables[name].to_parquet(folder / f"{name}.parquet", index=False)
         summarise(tables["timeseries"]).to_csv(folder / "summary.csv", index=False, float_format="%.6g")
+        if has_departments(tables["departments"]):
+            summarise_departments(tables["departments"]).to_csv(folder / "departments_summary.csv", index=False,
+                                                                float_format="%.6g")
         if extras is not None:
             extras(folder)
 
