@@ -1,16 +1,19 @@
-"""Org charts: validation errors naming ids and rows, and conversion into the model's seat structure."""
+"""Org charts: validation errors naming ids and rows, conversion into the model's seat structure, departments."""
 
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from click.testing import CliRunner
 
 from exsim import OrgModel, load_config
+from exsim.cli import main
+from exsim.config.schema import Intervention
 from exsim.data import DataError, read_org_chart
 from exsim.mechanisms import manager_support
 from exsim.mechanisms.state import StaffState
 from exsim.metrics.measures import team_sum
-from exsim.org import org_from_chart
+from exsim.org import chart_departments, org_from_chart
 
 # E7 manages E8 who manages E10: managers appear after some non-managers in the file
 CHART = """\
@@ -153,3 +156,143 @@ def test_columns_mapping_and_single_person(tmp_path):
     with pytest.raises(DataError, match="unknown field 'boss'"):
         read_org_chart(write(tmp_path, "person,boss\nA,\n"), mapping={"boss": "boss"})
     assert "at least two people" in str(chart_error(tmp_path, "employee_id,manager_id\nA,\n"))
+
+
+# ---- departments from a department column --------------------------------------------------------
+# E1 heads two departments; E9 (no department, reporting to E1) is executive staff; E5 and E8 leave
+# the column empty and are in their managers' departments.
+DEPARTMENT_CHART = """\
+employee_id,manager_id,Afdeling
+E1,,
+E2,E1,Ops
+E3,E1,Sales
+E4,E2,Ops
+E5,E2,
+E6,E3,Sales
+E7,E3,Sales
+E8,E7,
+E9,E1,
+E10,E8,Sales
+E11,E9,
+E12,E2,Ops
+"""
+CHART_SIZES = {"Ops": 4, "Sales": 5}  # E2, E4, E5, E12; E3, E6, E7, E8, E10
+EXECUTIVE_IDS = {"E1", "E9", "E11"}
+
+
+def department_chart(tmp_path, text=DEPARTMENT_CHART):
+    return read_org_chart(write(tmp_path, text, "departments.csv"))
+
+
+def test_a_department_column_gives_each_seat_its_department(tmp_path):
+    chart = department_chart(tmp_path)
+    assert chart.columns["department"] == "Afdeling"  # the Dutch name is recognised
+    assert chart.departments == ("Ops", "Sales") and chart.department_sizes() == CHART_SIZES
+    by_id = chart.seats.set_index("employee_id")
+    assert set(by_id.index[by_id["department"].isna()]) == EXECUTIVE_IDS and chart.executive_seats == 3
+    assert by_id.loc["E5", "department"] == "Ops" and by_id.loc["E8", "department"] == "Sales"
+    assert set(by_id.index[by_id["department_from_manager"]]) == {"E5", "E8"}
+    for alias in ("department", "Department", "dept"):
+        renamed = department_chart(tmp_path, DEPARTMENT_CHART.replace("Afdeling", alias))
+        assert renamed.department_sizes() == CHART_SIZES
+    without = read_org_chart(write(tmp_path, CHART))
+    assert without.departments == () and "department" not in without.seats
+
+
+def test_the_root_is_in_a_department_only_when_the_whole_chart_is(tmp_path):
+    one = department_chart(tmp_path, "employee_id,manager_id,dept\nA,,IT\nB,A,IT\nC,B,\n")
+    assert one.departments == ("IT",) and one.executive_seats == 0 and one.department_sizes() == {"IT": 3}
+    named_root = department_chart(tmp_path, "employee_id,manager_id,dept\nA,,Board\nB,A,IT\nC,A,HR\nD,B,IT\n")
+    assert named_root.departments == ("IT", "HR")  # the root heads both: executive, 'Board' is no department
+    assert named_root.executive_seats == 1 and named_root.seats["department"].isna().tolist()[0]
+
+
+def test_org_from_a_department_chart_has_the_charts_departments(tmp_path):
+    chart = department_chart(tmp_path)
+    org = org_from_chart(chart, load_config(None, [f'org.chart="{chart.source}"']), 4)
+    assert org.departments == ("Ops", "Sales")
+    labels = org.department_label()
+    assert {name: int((labels == name).sum()) for name in org.departments} == CHART_SIZES
+    ids = chart.seats["employee_id"].to_numpy()
+    assert set(ids[org.department_of == -1]) == EXECUTIVE_IDS
+    assert not org.frontline[org.department_of == -1].any()  # the executive top serves no customers
+    rows, cols = org.peer_ties.nonzero()
+    cross = org.team_of[rows] != org.team_of[cols]
+    assert (org.department_of[rows][cross] == org.department_of[cols][cross]).all()  # ties across teams stay inside
+    everyone = org_from_chart(chart, load_config(None, ["org.frontline_share=1"]), 4)
+    assert everyone.frontline.sum() == 5  # E4, E5, E12, E6, E10: every non-manager department seat (not E11)
+
+
+def test_a_chart_without_departments_builds_as_before(chart):
+    config = load_config()
+    a, b = org_from_chart(chart, config, 7), org_from_chart(chart, config.org, 7)
+    assert a.departments == ("all",) and not a.department_of.any()
+    np.testing.assert_array_equal(a.frontline, b.frontline)
+    assert (a.peer_ties != b.peer_ties).nnz == 0
+
+
+def test_a_department_value_reaches_exactly_that_departments_seats(tmp_path):
+    """[departments.Sales] with values but no size: the chart sizes it; Ops has no table and keeps the
+    organisation's values; the executive top keeps them too. The week's config follows org.departments."""
+    chart = department_chart(tmp_path)
+    config = load_config(None, [f'org.chart="{chart.source}"', "departments.Sales.work.workload=1.3",
+                                "departments.Sales.attrition.base_quit_rate_per_year=0.2"])
+    model = OrgModel(config, rng=3, burn_in_weeks=2)
+    model.run(2)
+    org = model.org
+    assert org.departments == ("Sales", "Ops")  # tables first, then the chart's others
+    sales = org.department_label() == "Sales"
+    workload = np.broadcast_to(model.current.work.workload, sales.shape)
+    np.testing.assert_array_equal(workload[sales], 1.3)
+    np.testing.assert_array_equal(workload[~sales], config.work.workload)
+    rate = np.broadcast_to(model.current.attrition.base_quit_rate_per_year, sales.shape)
+    np.testing.assert_array_equal(rate[sales], 0.2)
+    np.testing.assert_array_equal(rate[~sales], config.attrition.base_quit_rate_per_year)
+    headcount = model.tables()["departments"].query("week == 1").set_index("department")["headcount"]
+    assert headcount.to_dict() == {**CHART_SIZES, "executive": 3}
+
+
+def test_a_targeted_intervention_reaches_a_chart_department_without_a_table(tmp_path):
+    chart = department_chart(tmp_path)
+    config = load_config(None, [f'org.chart="{chart.source}"'])
+    config.interventions = [Intervention(name="ops workload", set={"work.workload": 1.4}, start_week=1, where=["Ops"])]
+    model = OrgModel(config, rng=3, burn_in_weeks=0)
+    model.run(1)
+    workload = np.broadcast_to(model.current.work.workload, (model.org.n_seats,))
+    ops = model.org.department_label() == "Ops"
+    np.testing.assert_array_equal(workload[ops], 1.4)
+    np.testing.assert_array_equal(workload[~ops], config.work.workload)
+
+
+def test_scenario_departments_that_disagree_with_the_chart_are_named(tmp_path):
+    chart = department_chart(tmp_path)
+    sets = [f'org.chart="{chart.source}"']
+    with pytest.raises(DataError) as err:
+        chart_departments(chart, load_config(None, [*sets, "departments.IT.work.workload=1.2",
+                                                    "departments.Sales.work.workload=1.2"]))
+    assert "name IT, which the org chart does not have" in str(err.value)
+    assert "the scenario's departments: IT, Sales; the chart's: Ops, Sales" in str(err.value)
+    with pytest.raises(DataError, match=r"Sales headcount = 7 \(the chart has 5\).*the chart's departments: Ops 4, Sales 5"):
+        chart_departments(chart, load_config(None, [*sets, "departments.Sales.headcount=7"]))
+    with pytest.raises(DataError, match=r"Ops share = 0.2 \(the chart has 4 of 9"):
+        chart_departments(chart, load_config(None, [*sets, "departments.Ops.share=0.2"]))
+    assert chart_departments(chart, load_config(None, [*sets, "departments.Sales.headcount=5"])) == ("Sales", "Ops")
+    plain = read_org_chart(write(tmp_path, CHART))
+    with pytest.raises(DataError, match="no department column"):
+        chart_departments(plain, load_config(None, [f'org.chart="{plain.source}"', "departments.Ops.work.workload=1.2"]))
+    config = load_config(None, sets)
+    config.interventions = [Intervention(name="train", programme="manager_training", where=["Legal"])]
+    with pytest.raises(DataError, match="where names 'Legal', which the org chart does not have"):
+        chart_departments(chart, config)
+
+
+def test_a_run_with_a_department_the_chart_lacks_stops_with_exit_2_and_writes_nothing(tmp_path):
+    chart = department_chart(tmp_path)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text("[sim]\nyears = 1\nreplicates = 2\nburn_in_weeks = 2\n[departments.IT.work]\nworkload = 1.3\n")
+    out = tmp_path / "out"
+    done = CliRunner().invoke(main, ["run", str(scenario), "--org-chart", str(chart.source), "--workers", "1",
+                                     "--no-figures", "--out", str(out)])
+    assert done.exit_code == 2, done.output
+    assert "the scenario's departments: IT; the chart's: Ops, Sales" in done.output
+    assert not out.exists() and not any(p.name.startswith(".out") for p in tmp_path.iterdir())

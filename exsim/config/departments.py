@@ -60,14 +60,20 @@ def seats_per_department(config: ScenarioConfig) -> dict[str, int]:
 
 
 def department_problems(config: ScenarioConfig) -> list[tuple[KeyPath, str]]:
-    """(key path, message) for each problem with the departments: sizes, keys, values, names in `where`."""
+    """(key path, message) for each problem with the departments: sizes, keys, values, names in `where`.
+
+    With `org.chart` the chart's department column sets the departments and their sizes: a table
+    needs no share or headcount, and names (of tables and in `where`) are checked against the
+    chart when it is read (exsim.org.chart_departments).
+    """
+    chart = bool(config.org.chart)
     if not config.departments:
-        return _where_problems(config, [])
+        return [] if chart else _where_problems(config, [])
     names = department_names(config)
-    problems = _size_problems(config)
+    problems = _size_problems(config, sized_by_chart=chart)
     for name in names:
         problems += _override_problems(config, name)
-    return problems + _where_problems(config, names)
+    return problems + ([] if chart else _where_problems(config, names))
 
 
 def _overrides(config: ScenarioConfig, name: str) -> dict[str, dict[str, Any]]:
@@ -75,16 +81,16 @@ def _overrides(config: ScenarioConfig, name: str) -> dict[str, dict[str, Any]]:
     return {section: dict(getattr(department, section)) for section in DEPARTMENT_SECTIONS if getattr(department, section)}
 
 
-def _size_problems(config: ScenarioConfig) -> list[tuple[KeyPath, str]]:
+def _size_problems(config: ScenarioConfig, sized_by_chart: bool = False) -> list[tuple[KeyPath, str]]:
     departments = config.departments
     problems = []
     for name, d in departments.items():
         if d.share is not None and d.headcount is not None:
             problems.append((("departments", name), f"departments.{name}: give its size as share or headcount, not both"))
-        elif d.share is None and d.headcount is None:
+        elif d.share is None and d.headcount is None and not sized_by_chart:
             problems.append((("departments", name), f"departments.{name}: give its size: share = 0.3 (of the staff) "
                              "or headcount = 120"))
-    if problems:
+    if problems or sized_by_chart:
         return problems
     by_headcount = {d.headcount is not None for d in departments.values()}
     if len(by_headcount) > 1:

@@ -22,7 +22,7 @@ RECORD_ALIASES: dict[str, tuple[str, ...]] = {
     "left": ("left", "Attrition", "Termd", "terminated", "turnover", "churn", "has_left", "leaver", "exited"),
     "team": ("team", "team_id", "team_name"),
     "manager_id": ("manager_id", "ManagerID", "supervisor_id", "reports_to", "line_manager_id"),
-    "department": ("department", "dept", "division"),
+    "department": ("department", "dept", "division", "afdeling"),
     "overtime": ("overtime", "OverTime", "over_time"),
     "workload": ("workload", "work_load", "average_monthly_hours", "average_montly_hours", "hours_per_week"),
     "engagement": ("engagement", "EngagementSurvey", "engagement_score", "satisfaction_level",
@@ -42,7 +42,7 @@ AGGREGATE_ALIASES: dict[str, tuple[str, ...]] = {
     "absence_rate": ("absence_rate", "sickness_rate", "sick_rate", "absence"),
 }
 
-ORG_CHART_FIELDS = ("employee_id", "manager_id", "team", "role", "hire_date")
+ORG_CHART_FIELDS = ("employee_id", "manager_id", "team", "role", "hire_date", "department")
 
 ORG_CHART_ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": RECORD_ALIASES["employee_id"],
@@ -50,6 +50,7 @@ ORG_CHART_ALIASES: dict[str, tuple[str, ...]] = {
     "team": RECORD_ALIASES["team"],
     "role": ("role", "job_role", "position", "title", "job_title"),
     "hire_date": RECORD_ALIASES["hire_date"],
+    "department": RECORD_ALIASES["department"],
 }
 
 ALL_FIELDS = tuple(dict.fromkeys(RECORD_FIELDS + AGGREGATE_FIELDS + ORG_CHART_FIELDS))

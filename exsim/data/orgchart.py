@@ -1,10 +1,16 @@
-"""Org charts: employee_id and manager_id (optional team, role, hire_date), read into a table of seats.
+"""Org charts: employee_id and manager_id (optional team, role, hire_date, department), read into a table of seats.
 
 Every problem is a DataError naming the ids and rows: an unsupported suffix, an unknown mapping
 field, a missing employee_id or manager_id column, an empty employee id, an employee id on two
 rows, manager ids that are not employees, no root or several roots, reporting lines that loop,
 a chart of fewer than two people, a manager with more direct reports than org.span_of_control's cap. The root is the one person whose manager_id is empty or their
 own id. No rows are skipped: a seat left out would change every team.
+
+Departments (a department column, e.g. department, dept, division or afdeling): each seat is in the
+department on its row. A seat with an empty department is in its manager's department; the root,
+and empty seats below it before any department begins, form the executive top (no department),
+unless everyone in the chart is in the root's one department. The root is also the executive top
+when the people below it are in other departments than its own (it heads several departments).
 
 This module only reads and checks the file; exsim.org.org_from_chart builds the model's organisation from it.
 """
@@ -35,6 +41,9 @@ class OrgChart:
     (-1 for the root), level, is_manager, row (spreadsheet row in the file) and team, role,
     hire_date when the file has them. Managers (people with reports) are seats 0..M-1 in
     breadth-first order, everyone else follows, so a manager's seat is always below their reports'.
+    With departments (a department column holding at least one name), `department` is each seat's
+    department (<NA> for the executive top) and `department_from_manager` marks seats whose row left
+    it empty (they are in their manager's department).
     """
 
     seats: pd.DataFrame
@@ -44,6 +53,24 @@ class OrgChart:
     @property
     def n_managers(self) -> int:
         return int(self.seats["is_manager"].sum())
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The chart's departments in the order they first appear in the file (() without departments)."""
+        if "department" not in self.seats:
+            return ()
+        named = self.seats.dropna(subset=["department"]).sort_values("row", kind="stable")
+        return tuple(dict.fromkeys(named["department"].tolist()))
+
+    def department_sizes(self) -> dict[str, int]:
+        """Seats per department, in `departments` order."""
+        counts = self.seats["department"].value_counts() if self.departments else {}
+        return {name: int(counts[name]) for name in self.departments}
+
+    @property
+    def executive_seats(self) -> int:
+        """Seats of the executive top (no department); 0 without departments."""
+        return int(self.seats["department"].isna().sum()) if self.departments else 0
 
     def seat_of(self, employee_id: str) -> int:
         """Seat of an employee id."""
@@ -67,14 +94,19 @@ def read_org_chart(path: str | Path, mapping: dict[str, str] | None = None) -> O
     _check_roots(people, roots, parent, path)
     _check_spans(people, parent, columns, path)
     order = _seat_order(people, parent, roots[0], path)
-    return OrgChart(_seat_table(people, parent, order), path, columns)
+    seats = _seat_table(people, parent, order)
+    if "department" in seats and seats["department"].notna().any():
+        seats["department"], seats["department_from_manager"] = _departments(seats)
+    else:
+        seats = seats.drop(columns="department", errors="ignore")
+    return OrgChart(seats, path, columns)
 
 
 def _people(table: pd.DataFrame, columns: dict[str, str], path: Path) -> pd.DataFrame:
     people = pd.DataFrame({"row": [spreadsheet_row(i) for i in table.index],
                            "employee_id": normalise_ids(table[columns["employee_id"]]),
                            "manager_id": normalise_ids(table[columns["manager_id"]])}, index=table.index)
-    for name in ("team", "role"):
+    for name in ("team", "role", "department"):
         if name in columns:
             text = table[columns[name]]
             people[name] = text.where(text != "").astype("string")
@@ -186,6 +218,25 @@ def _seat_table(people: pd.DataFrame, parent: pd.Series, order: np.ndarray) -> p
     seats["is_manager"] = np.isin(seats.index, manager_seat)
     seats["level"] = _levels(manager_seat)
     return seats
+
+
+def _departments(seats: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each seat's department (<NA>: the executive top) and whether it came from the seat's manager.
+
+    Seats come in an order where every manager precedes their reports, so one pass resolves them.
+    """
+    given = seats["department"].tolist()
+    manager = seats["manager_seat"].to_numpy()
+    others = {name for name in given[1:] if not pd.isna(name)}
+    root = given[0]
+    one_department = not pd.isna(root) and others <= {root}
+    resolved = [root if one_department else pd.NA]  # the root heads several departments, or none is named
+    for seat in range(1, len(given)):
+        name = given[seat]
+        resolved.append(resolved[manager[seat]] if pd.isna(name) else name)
+    inherited = seats["department"].isna().to_numpy() & pd.Series(resolved).notna().to_numpy()
+    inherited[0] = False
+    return pd.Series(resolved, index=seats.index, dtype="string"), pd.Series(inherited, index=seats.index)
 
 
 def _levels(manager_seat: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from exsim.model.agents import Customer, Employee, Manager
 from exsim.model.setup import empty_world, populate
 from exsim.model.streams import Streams, entropy_from
 from exsim.model.week import describe_week, run_week
-from exsim.org import OrgStructure, org_table, organisation
+from exsim.org import OrgStructure, departments_config, org_table, organisation
 
 
 class OrgModel(mesa.Model):
@@ -36,7 +36,7 @@ class OrgModel(mesa.Model):
         self.config = config if config is not None else load_config()
         self.streams = Streams(self.seed_entropy)
         org = org if org is not None else organisation(self.config, self.streams["org"])
-        self.schedule = Schedule(self.config, org.department_of)
+        self.schedule = Schedule(departments_config(self.config, org), org.department_of)  # org's department order
         self.network = Network(org.graph, layout=None, random=self.random)
         self.seat_holder: list[Employee | None] = [None] * org.n_seats
         self.customer_agents: dict[int, Customer] = {}

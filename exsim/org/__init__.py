@@ -1,6 +1,8 @@
 """The organisation: seats, reporting tree, teams and ties."""
 
-from exsim.org.structure import OrgStructure, add_customer_accounts, build_org, org_from_chart, organisation
+from exsim.org.structure import (OrgStructure, add_customer_accounts, build_org, chart_departments, departments_config,
+                                 org_from_chart, organisation)
 from exsim.org.table import org_table
 
-__all__ = ["OrgStructure", "add_customer_accounts", "build_org", "org_from_chart", "org_table", "organisation"]
+__all__ = ["OrgStructure", "add_customer_accounts", "build_org", "chart_departments", "departments_config", "org_from_chart",
+           "org_table", "organisation"]

@@ -9,7 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from exsim.config.departments import EXECUTIVE, department_config, department_names, seats_per_department
-from exsim.config.schema import Org, ScenarioConfig
+from exsim.config.schema import Department, Org, ScenarioConfig
+from exsim.data.errors import DataError
 from exsim.data.orgchart import OrgChart, read_org_chart
 
 WHOLE_ORGANISATION = "all"  # the department column's value when the organisation has no departments
@@ -68,7 +69,7 @@ def organisation(config: ScenarioConfig, rng: np.random.Generator) -> OrgStructu
     """The organisation a config describes: from `org.chart` when given, else generated (by department if any)."""
     org = config.org
     if org.chart:
-        return org_from_chart(read_org_chart(org.chart), org, rng)
+        return org_from_chart(read_org_chart(org.chart), config, rng)
     if config.departments:
         return build_departments(config, rng)
     return build_org(org, rng)
@@ -134,18 +135,114 @@ def build_org(org: Org, rng: np.random.Generator) -> OrgStructure:
     return _structure(manager_of, is_manager, org, rng)
 
 
-def org_from_chart(chart: OrgChart, org: Org | None = None,
+def org_from_chart(chart: OrgChart, config: Org | ScenarioConfig | None = None,
                    rng: np.random.Generator | int | None = None) -> OrgStructure:
     """The model's seat structure for an org chart; frontline teams and cross-team ties drawn as build_org does.
 
-    org: frontline_share and cross_team_ties are taken from it (schema defaults when None);
-    headcount and spans come from the chart. Team t is led by manager seat t.
+    config: the scenario (or just its org section); frontline_share and cross_team_ties are taken
+    from it (schema defaults when None); headcount and spans come from the chart. Team t is led by
+    manager seat t. A chart with a department column gives each seat its department
+    (`chart_departments` orders them and checks them against the scenario's [departments] tables);
+    then, as in build_departments, a team serves customers with its leader's department's
+    frontline_share (a team the executive top leads: the organisation's), executive seats serve
+    none, and ties across teams stay within a department.
     """
-    org = org or Org()
+    scenario = config if isinstance(config, ScenarioConfig) else None
+    org = scenario.org if scenario is not None else (config or Org())
     rng = np.random.default_rng(rng)
     manager_of = chart.seats["manager_seat"].to_numpy(dtype=np.int64)
     is_manager = chart.seats["is_manager"].to_numpy(dtype=bool)
-    return _structure(manager_of, is_manager, org, rng)
+    names = chart_departments(chart, scenario)
+    if not names:
+        return _structure(manager_of, is_manager, org, rng)
+    code = {name: d for d, name in enumerate(names)}
+    department_of = np.array([code.get(name, -1) for name in chart.seats["department"].fillna("")], dtype=np.int64)
+    shares = [department_config(scenario, name).org.frontline_share if scenario is not None and name in scenario.departments
+              else org.frontline_share for name in names]
+    n_managers = int(is_manager.sum())
+    team_of = np.where(manager_of >= 0, manager_of, -1)
+    share = np.array([*shares, org.frontline_share])[department_of[:n_managers]]  # team t is led by seat t
+    frontline = _frontline(team_of, is_manager, n_managers, share, rng) & (department_of >= 0)  # the executive top: none
+    peer_ties = _peer_ties(team_of, n_managers, org.cross_team_ties, rng, groups=department_of)
+    level = _levels(manager_of)
+    graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
+    return OrgStructure(manager_of, is_manager, team_of, np.arange(n_managers), level, frontline, peer_ties, graph,
+                        department_of, names)
+
+
+def chart_departments(chart: OrgChart, config: ScenarioConfig | None = None) -> tuple[str, ...]:
+    """The departments of an org chart in model order: the scenario's [departments] tables first (in their
+    order), then the chart's other departments in the order they appear in the file; () without any.
+
+    DataError (naming both lists) when the scenario has department tables the chart lacks, when a
+    table's share or headcount disagrees with the chart's count, or when an intervention's `where`
+    names a department the chart does not have. A chart department without a table keeps the
+    organisation's values.
+    """
+    found = chart.departments
+    tables = list(config.departments) if config is not None else []
+    wheres = [(i, item) for i, item in enumerate(config.interventions) if item.where] if config is not None else []
+    column = chart.columns.get("department")
+    if not found:
+        if tables or wheres:
+            what = (f"[departments] tables ({', '.join(tables)})" if tables
+                    else f"interventions with `where` ({', '.join(wheres[0][1].where)})")
+            raise DataError(f"the scenario has {what}, but the org chart has no department column (or no names in it)",
+                            file=chart.source, expected="a department column (department, dept, division or afdeling) "
+                            "naming each person's department, or a scenario without departments")
+        return ()
+    missing = [name for name in tables if name not in found]
+    if missing:
+        raise DataError(f"the scenario's [departments] tables name {', '.join(missing)}, which the org chart does not "
+                        f"have; the scenario's departments: {', '.join(tables)}; the chart's: {', '.join(found)}",
+                        file=chart.source, column=column,
+                        expected="a [departments.<name>] table only for a department in the chart's department column")
+    _check_sizes(chart, config, tables, column)
+    for i, item in wheres:
+        unknown = [name for name in item.where if name not in found]
+        if unknown:
+            raise DataError(f"interventions[{i}] ({item.name}): where names {', '.join(map(repr, unknown))}, which the "
+                            f"org chart does not have; the chart's departments: {', '.join(found)}",
+                            file=chart.source, column=column, expected="department names from the chart")
+    return tuple(tables + [name for name in found if name not in tables])
+
+
+def _check_sizes(chart: OrgChart, config: ScenarioConfig | None, tables: list[str], column: str | None) -> None:
+    """A table's share or headcount, when given, must match the chart (which sets the sizes)."""
+    sizes = chart.department_sizes()
+    total = sum(sizes.values())
+    wrong = []
+    for name in tables:
+        department = config.departments[name]
+        if department.headcount is not None and department.headcount != sizes[name]:
+            wrong.append(f"{name} headcount = {department.headcount:,} (the chart has {sizes[name]:,})")
+        elif department.share is not None and abs(department.share * total - sizes[name]) >= 1:
+            wrong.append(f"{name} share = {department.share:g} (the chart has {sizes[name]:,} of {total:,} "
+                         f"department seats, {sizes[name] / total:.3g})")
+    if wrong:
+        listed = ", ".join(f"{name} {count:,}" for name, count in sizes.items())
+        raise DataError(f"department sizes in the scenario disagree with the org chart: {'; '.join(wrong)}; "
+                        f"the chart's departments: {listed}", file=chart.source, column=column,
+                        expected="no share or headcount in [departments.<name>] (with an org chart, the sizes come "
+                        "from it), or the chart's")
+
+
+def departments_config(config: ScenarioConfig, org: OrgStructure) -> ScenarioConfig:
+    """The config with one [departments] table per department of `org`, in `org.departments` order.
+
+    The week's config (exsim.interventions.Schedule) lists departments in the config's order and
+    the org's `department_of` indexes `org.departments`: for an org chart with departments the two
+    must agree. A chart department without a table gets an empty one (the organisation's values).
+    Returned unchanged when they agree already, when the org has no departments, and when the
+    config has neither tables nor targeted interventions (the organisation's values everywhere).
+    """
+    names = tuple(org.departments)
+    if names == (WHOLE_ORGANISATION,) or tuple(config.departments) == names:
+        return config
+    if not config.departments and not any(item.where for item in config.interventions):
+        return config
+    tables = {name: config.departments.get(name, Department()) for name in names}
+    return config.model_copy(update={"departments": tables})
 
 
 def _structure(manager_of: np.ndarray, is_manager: np.ndarray, org: Org, rng: np.random.Generator) -> OrgStructure:
