@@ -50,22 +50,29 @@ INTERRUPTED_EXIT = 130
 @click.option("--parallel-trials", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Trials run at once; above 1 the search order depends on timing, so results vary slightly between runs.")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value (repeatable).")
+@click.option("--segment", metavar="COLUMN",
+              help="Also fit one settled quit rate per value of this column (e.g. department), with the tenure shape "
+                   "shared; calibrated.toml then has a [departments.<value>] table for each.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("results/calibration"),
               show_default=True, help="Output folder; rerunning with the same --out and options resumes the study.")
 def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design, params, holdout, trials, candidates, replicates,
-              years, seed, workers, parallel_trials, overrides, out) -> None:
+              years, seed, workers, parallel_trials, overrides, segment, out) -> None:
     """Fit the quit-hazard parameters to your HR records (CSV or Parquet) with Optuna."""
-    from exsim.calibration.fit import complete_trials, fit, parse_parameters
+    from exsim.calibration.fit import ReplicatePool, complete_trials, fit, parse_parameters, stop_on_interrupt
     from exsim.calibration.folder import calibration_folder, claim_calibration_folder, study_settings, write_manifest
     from exsim.calibration.output import write_outputs
+    from exsim.calibration.segments import check_segment_option, describe, fit_segments, plan_segments
     from exsim.calibration.targets import observed_targets, resampled_targets
     from exsim.calibration.uncertainty import RESAMPLES
     from exsim.data.orgchart import read_org_chart
     from exsim.data.records import read_employee_records
+    from exsim.org import chart_departments
 
+    check_segment_option(segment)
     column_map, tenure_unit, date_format = _column_mapping(maps, mapping, tenure_unit, date_format)
     records = read_employee_records(data, column_map or None, tenure_unit=tenure_unit, date_format=date_format,
                                     design=design)
+    everyone = records
     records, held_out = split_records(records, holdout, seed) if holdout else (records, None)
     observed = observed_targets(records)
     if held_out is not None:
@@ -75,7 +82,8 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
     base = load_config(config_path, [*overrides, f"sim.years={years}", f"sim.replicates={replicates}", f"sim.seed={seed}"])
     parameters = parse_parameters(params, base, records.design)
     if base.org.chart:
-        read_org_chart(base.org.chart)  # a bad chart stops here, not inside the first trial
+        chart_departments(read_org_chart(base.org.chart), base)  # a bad chart stops here, not inside the first trial
+    plan = plan_segments(records, segment, base, observed, everyone) if segment is not None else None
     settings = study_settings(data, config_to_dict(base), parameters, {"design": records.design, "holdout": holdout})
     out = claim_calibration_folder(out, settings)
     command = " ".join(["exsim", *sys.argv[1:]])
@@ -85,17 +93,23 @@ def calibrate(data, config_path, maps, mapping, tenure_unit, date_format, design
     _say(f"design: {records.design_reason}")
     _say(f"observed: {'exits per person-year' if observed.mode == 'survival' else 'attrition'} {observed.attrition:.1%}; {observed.curve_name} "
          + ", ".join(f"{k}: {v:.2f}" for k, v in observed.curve.items()))
+    for line in describe(plan) if plan is not None else []:
+        _say(line)
+    segments = None
     with calibration_folder(out, settings, command) as study_path:
         try:
             resamples = resampled_targets(records, observed, RESAMPLES, seed)
             result = fit(base, observed, parameters, trials, study_path, seed, workers, say=_say,
                          parallel_trials=parallel_trials, resamples=resamples, candidates=candidates)
+            if plan is not None:
+                with ReplicatePool(workers, base.sim.replicates) as pool, stop_on_interrupt(pool):
+                    segments = fit_segments(plan, base, result.best_params, parameters, observed, pool, seed, say=_say)
             write_outputs(out, config_path, data, result, records, command, _override_values(overrides, base),
-                          held_out)
+                          held_out, segments, segment)
             write_manifest(out, settings, command, trials=len(complete_trials(result.study)))
         except KeyboardInterrupt:
             _stopped(study_path, seed, trials)
-    _print_result(result, observed, out)
+    _print_result(result, observed, out, segments)
 
 
 def split_records(records, share: float, seed: int):
@@ -155,8 +169,8 @@ def _stopped(study_path: Path, seed: int, trials: int) -> None:
     click.get_current_context().exit(INTERRUPTED_EXIT)
 
 
-def _print_result(result, observed, out: Path) -> None:
-    """Fitted values with their intervals, attrition observed and simulated, where the outputs are."""
+def _print_result(result, observed, out: Path, segments=None) -> None:
+    """Fitted values with their intervals (and each segment's), attrition observed and simulated, where the outputs are."""
     for _, row in result.intervals.iterrows():
         note = "" if row["identified"] else "  (not identified by these data)"
         interval = "" if pd.isna(row["low"]) else f" [{row['low']:.4g}, {row['high']:.4g}]"  # none: too few trials
@@ -167,6 +181,14 @@ def _print_result(result, observed, out: Path) -> None:
         click.echo(f"retention by tenure month, data vs calibrated model: {points}")
     else:
         click.echo(f"attrition observed {observed.attrition:.1%}, simulated {sim.attrition:.1%}")
+    for _, row in segments.table.iterrows() if segments is not None else []:
+        if not row["fitted"]:
+            click.echo(f"segment {row['segment']}: not fitted ({row['note']})")
+            continue
+        interval = "" if pd.isna(row["low"]) else f" [{row['low']:.4g}, {row['high']:.4g}]"
+        note = "" if row["identified"] else "  (not identified by these data)"
+        click.echo(f"segment {row['segment']}: {row['parameter']} = {row['best']:.4g}{interval}{note}; "
+                   f"{row['leavers']} exits of {row['people']} people")
     click.echo(f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
 
 

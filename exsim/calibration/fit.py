@@ -249,7 +249,7 @@ def fit(base: ScenarioConfig, observed: Targets, parameters: dict[str, tuple[flo
     seed (the fitted values agree within their intervals). Ctrl-C raises KeyboardInterrupt within
     a fraction of a second; the running trials are marked FAIL and the workers terminated.
     """
-    with ReplicatePool(workers, base.sim.replicates) as pool, _stop_on_interrupt(pool):
+    with ReplicatePool(workers, base.sim.replicates) as pool, stop_on_interrupt(pool):
         study = open_study(storage, seed, say)
         done = len(complete_trials(study))
         if done:
@@ -349,7 +349,7 @@ def _candidate_row(name: str, searched: float, fresh: float, params: dict[str, f
             **params}
 
 
-class _stop_on_interrupt:
+class stop_on_interrupt:
     """While active (in the main thread): Ctrl-C sets `pool.stop`, so trials in other threads end, then raises."""
 
     def __init__(self, pool: ReplicatePool):
