@@ -87,16 +87,13 @@ class Schedule:
         if len(self._departments) == 1:
             if not self.base.interventions:
                 return self.base
-            return self._department_at(week, 0)
+            return self._blended(0, self._weights(week, 0))
         key = (week_weights := tuple(self._weights(week, d) for d in range(len(self._departments))))
         if key not in self._cache:
             configs = [self._blended(d, weights) for d, weights in enumerate(week_weights)]
             running = [concurrent_changes(self.base, week, name) for name in self._departments]
             self._cache[key] = SeatConfig(configs, self.department_of, running)
         return self._cache[key]
-
-    def _department_at(self, week: int, d: int) -> ScenarioConfig:
-        return self._blended(d, self._weights(week, d))
 
     def _weights(self, week: int, d: int) -> tuple[float, ...]:
         """Each intervention's weight this week in department d (0 where it does not reach), diluted by fatigue."""

@@ -22,10 +22,11 @@ def _kernel_mean(peak_weeks: float) -> float:
 
 
 def kernel_mean(peak_weeks: float | np.ndarray) -> float | np.ndarray:
-    """_kernel_mean for one peak or one per row."""
+    """_kernel_mean for one peak or one per row (computed once per distinct peak)."""
     if np.ndim(peak_weeks) == 0:
         return _kernel_mean(float(peak_weeks))
-    return np.array([_kernel_mean(float(p)) for p in peak_weeks])
+    peaks, row_peak = np.unique(peak_weeks, return_inverse=True)
+    return np.array([_kernel_mean(float(p)) for p in peaks])[row_peak]
 
 
 def shock_teams(org: OrgStructure, staff: StaffState, quits: np.ndarray, cfg: ScenarioConfig) -> None:
