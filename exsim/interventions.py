@@ -51,13 +51,11 @@ def changes_running(config: ScenarioConfig | SeatConfig, week: int) -> int | np.
     return concurrent_changes(config, week)
 
 
-def costs_due(config: ScenarioConfig, week: int) -> float:
-    """Start-up costs falling due this week plus running costs of active interventions."""
-    total = 0.0
-    for item in config.interventions:
-        total += item.cost_eur if week == item.start_week else 0.0
-        total += item.cost_eur_per_year / WEEKS_PER_YEAR if weight(item, week) > 0 else 0.0
-    return total
+def costs_due(config: ScenarioConfig, week: int) -> list[tuple[Intervention, float]]:
+    """Each intervention with the euros falling due this week: start-up costs, and running costs while active."""
+    return [(item, (item.cost_eur if week == item.start_week else 0.0)
+             + (item.cost_eur_per_year / WEEKS_PER_YEAR if weight(item, week) > 0 else 0.0))
+            for item in config.interventions]
 
 
 def fatigue_dilution(config: ScenarioConfig, n_changes: int) -> float:

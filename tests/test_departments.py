@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from exsim import OrgModel, load_config
+from exsim.analysis.compare import department_net_benefit
 from exsim.cli import main
 from exsim.config import ConfigError, validate_config
 from exsim.config.departments import DEPARTMENT_ORG_KEYS, SeatConfig, seats_per_department
 from exsim.config.schema import DEPARTMENT_SECTIONS, ScenarioConfig
+from exsim.metrics.events import MONEY_LINES
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICE = ROOT / "configs" / "service-organisation.toml"
@@ -50,6 +52,10 @@ def test_department_headcounts_add_up_to_the_organisation_every_week():
     per_week = tables["departments"].groupby("week")["headcount"].sum()
     np.testing.assert_array_equal(per_week.to_numpy(), tables["timeseries"]["headcount"].to_numpy())
     assert set(tables["spells"]["department"]) == {"customer_service", "sales", "operations", "it", "executive"}
+    money = tables["departments"].groupby("week")[list(MONEY_LINES)].sum()
+    np.testing.assert_allclose(money.to_numpy(), tables["timeseries"][list(MONEY_LINES)].to_numpy(), rtol=1e-9, atol=1e-6)
+    revenue = tables["departments"].groupby("department")["revenue"].sum()
+    assert revenue[["operations", "it", "executive"]].sum() == 0 and revenue[["customer_service", "sales"]].min() > 0
 
 
 def test_without_departments_the_one_group_is_the_timeseries():
@@ -57,8 +63,25 @@ def test_without_departments_the_one_group_is_the_timeseries():
     model.run(10)
     tables = model.tables()
     assert set(tables["departments"]["department"]) == {"all"}
-    for kpi in ("headcount", "engagement", "voluntary_attrition_rate", "csat", "absence_rate"):
+    for kpi in ("headcount", "engagement", "voluntary_attrition_rate", "csat", "absence_rate", *MONEY_LINES):
         np.testing.assert_allclose(tables["departments"][kpi], tables["timeseries"][kpi])
+
+
+def test_an_interventions_cost_falls_on_the_departments_it_reaches(tmp_path):
+    """Paired runs with and without a sales-only intervention: its euros appear in sales and nowhere else."""
+    coached = tmp_path / "coached.toml"
+    coached.write_text(f'extends = "{SERVICE.as_posix()}"\n[[interventions]]\nname = "sales coaching"\n'
+                       'set = {"policy.recognition" = 0.7}\nstart_week = 3\nwhere = ["sales"]\n'
+                       'cost_eur = 100000\ncost_eur_per_year = 52000\n')
+    weeks = []
+    for path in (SERVICE, coached):
+        model = OrgModel(load_config(path, SMALL), rng=5)
+        model.run(3)
+        table = model.tables()["departments"]
+        weeks.append(table[table["week"] == 3].set_index("department")["cost_programmes"])
+    extra_cost = weeks[1] - weeks[0]
+    assert extra_cost["sales"] == pytest.approx(100000 + 1000)
+    assert extra_cost.drop("sales").abs().max() < 1e-6
 
 
 def test_each_department_is_a_subtree_with_its_own_spans_and_frontline():
@@ -173,8 +196,15 @@ def test_run_and_compare_report_the_departments(tmp_path, monkeypatch):
     assert done.exit_code == 0, done.output
     effects = pd.read_csv(tmp_path / "cmp" / "department_effects.csv").set_index("department")
     assert effects["manager_support"].idxmax() == "customer_service" and effects.loc["customer_service", "engagement"] > 0
+    assert effects.loc["customer_service", "programme_cost"] > 0
+    assert effects.drop("customer_service")["programme_cost"].abs().max() < 0.01 * effects.loc["customer_service", "programme_cost"]
     report = (tmp_path / "cmp" / "report.md").read_text()
     assert "**service-training**: customer_service gains most in engagement" in report
+    departments = pd.read_parquet(tmp_path / "cmp" / "departments.parquet")
+    per_department = department_net_benefit(departments[departments["scenario"] == "service-training"],
+                                            departments[departments["scenario"] == "service-organisation"])
+    organisation = pd.read_csv(tmp_path / "cmp" / "business_case.csv").query("period == 'total' and metric == 'net_benefit'")
+    assert per_department.groupby("replicate")["net_benefit"].sum().mean() == pytest.approx(organisation["mean"].iloc[0], rel=1e-6)
     done = CliRunner().invoke(main, ["run", "configs/service-training.toml", *small, "--replicates", "2",
                                      "--out", str(tmp_path / "run")])
     assert done.exit_code == 0, done.output

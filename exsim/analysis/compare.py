@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from exsim.analysis.business_case import business_case, business_case_markdown, weekly_gains  # noqa: E402
+from exsim.analysis.business_case import business_case, business_case_markdown, per_replicate, weekly_gains  # noqa: E402
 from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.results import combine, yearly_kpis  # noqa: E402
@@ -89,30 +89,51 @@ def department_effects(runs: dict[str, dict[str, pd.DataFrame]]) -> pd.DataFrame
 
     base, rows = last_year(names[0]), []
     for name in names[1:]:
-        change = (last_year(name)[list(DEPARTMENT_EFFECTS)] - base[list(DEPARTMENT_EFFECTS)]).reset_index()
-        for department, per_replicate in change.groupby("department", sort=False):
+        change = (last_year(name)[list(DEPARTMENT_EFFECTS)] - base[list(DEPARTMENT_EFFECTS)])
+        change = change.join(department_net_benefit(runs[name]["departments"], runs[names[0]]["departments"])).reset_index()
+        for department, replicates in change.groupby("department", sort=False):
             if department == "executive":
                 continue
-            row = {"scenario": name, "department": department, "replicates": len(per_replicate)}
-            for metric in DEPARTMENT_EFFECTS:
-                row[metric] = per_replicate[metric].mean()
-                row[f"{metric}_p05"], row[f"{metric}_p95"] = per_replicate[metric].quantile([0.05, 0.95])
+            row = {"scenario": name, "department": department, "replicates": len(replicates)}
+            for metric in (*DEPARTMENT_EFFECTS, "net_benefit", "programme_cost"):
+                row[metric] = replicates[metric].mean()
+                row[f"{metric}_p05"], row[f"{metric}_p95"] = replicates[metric].quantile([0.05, 0.95])
             rows.append(row)
-    return pd.DataFrame(rows)
+    order = {name: i for i, name in enumerate(runs[names[0]]["departments"]["department"].unique())}  # as listed
+    return pd.DataFrame(rows).sort_values("department", key=lambda d: d.map(order), kind="stable", ignore_index=True)
+
+
+def department_net_benefit(scenario: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """Each department's business case over the whole run, per replicate (index: replicate, department).
+
+    The same lines as the organisation's, from each department's own money: what its seats cost and
+    the revenue of the accounts they serve; a targeted intervention's cost falls on the seats it reaches.
+    """
+    cases = []
+    for department, own in scenario.groupby("department", sort=False):
+        gains = weekly_gains(own, baseline[baseline["department"] == department])
+        total = per_replicate(gains).query("period == 'total'")
+        cases.append(total.assign(department=department)[["replicate", "department", "net_benefit", "programme_cost"]])
+    return pd.concat(cases).set_index(["replicate", "department"])
 
 
 def department_lines(effects: pd.DataFrame, baseline: str) -> list[str]:
     """Where each scenario works: the department whose engagement rises most, and every department's change."""
     lines = ["## Where it works: departments", "",
-             f"Last-year change against {baseline} in each department (mean over paired replicates, 90% in brackets).", ""]
+             f"Last-year change against {baseline} in each department, and each department's net benefit over the run "
+             "(its own savings and revenue minus what it spent more; a targeted programme's cost falls where it "
+             "applies). Mean over paired replicates, 90% in brackets; the top seat is left out.", ""]
     for name, table in effects.groupby("scenario", sort=False):
         best = table.loc[table["engagement"].idxmax()]
         lines += [f"**{name}**: {best['department']} gains most in engagement ({best['engagement']:+.3f}); its "
-                  f"voluntary attrition moves {best['voluntary_attrition_rate'] * 100:+.1f} points.", "",
-                  "| department | voluntary attrition (points) | engagement | manager support |", "|---|---|---|---|"]
+                  f"voluntary attrition moves {best['voluntary_attrition_rate'] * 100:+.1f} points and its net benefit "
+                  f"is EUR {best['net_benefit'] / 1e3:,.0f}k.", "",
+                  "| department | voluntary attrition (points) | engagement | manager support | net benefit (EUR k) "
+                  "| programme cost (EUR k) |", "|---|---|---|---|---|---|"]
         for _, row in table.iterrows():
             cells = [_change(row, "voluntary_attrition_rate", 100, "{:+.1f}"), _change(row, "engagement", 1, "{:+.3f}"),
-                     _change(row, "manager_support", 1, "{:+.3f}")]
+                     _change(row, "manager_support", 1, "{:+.3f}"), _change(row, "net_benefit", 1e-3, "{:+,.0f}"),
+                     _change(row, "programme_cost", 1e-3, "{:+,.0f}")]
             lines.append(f"| {row['department']} | " + " | ".join(cells) + " |")
         lines.append("")
     return lines

@@ -28,7 +28,8 @@ def exits(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     contagion.shock_teams(org, staff, quits, cfg)
     leavers = np.concatenate([quits, involuntary])
     brand.remember_leavers(world, leavers, cfg)
-    events.spend("cost_turnover", turnover_cost(org.is_manager, leavers, cfg))
+    replacement = turnover_cost(org.is_manager, leavers, cfg)
+    events.spend("cost_turnover", float(replacement.sum()), replacement, seats=leavers)
     vacate(world, quits, "voluntary")
     vacate(world, involuntary, "involuntary")
     events.quits, events.involuntary = quits, involuntary

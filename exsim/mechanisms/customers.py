@@ -22,7 +22,8 @@ def serve_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator)
     events.new_customers = win_customers(world, cfg, rng)
     customer_mood(cust, world.staff, cfg.customers)
     revenue = at_rows(cfg, _served_by(cust)).costs.revenue_per_customer_eur
-    events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR)
+    by_account = cust.active * revenue / WEEKS_PER_YEAR if events.by_department else 0.0
+    events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR, by_account, seats=_served_by(cust))
 
 
 def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> int:

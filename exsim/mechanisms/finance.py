@@ -10,8 +10,9 @@ from exsim.mechanisms.state import StaffState, World
 
 def pay_running_costs(world: World, cfg: ScenarioConfig) -> None:
     """Running costs: salaries, sick days, open vacancies, perks, managers' extra people hours, conversations."""
+    per_seat = running_costs_per_seat(world.staff, world.org.is_manager, cfg) if world.events.by_department else {}
     for line, eur in running_costs(world.staff, world.org.is_manager, cfg).items():
-        world.events.spend(line, eur)
+        world.events.spend(line, eur, per_seat.get(line, 0.0))
 
 
 def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, float]:
@@ -40,17 +41,35 @@ def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioCon
     }
 
 
+def running_costs_per_seat(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, np.ndarray]:
+    """This week's running costs by line and seat (they add up to `running_costs`): where each euro falls."""
+    costs, policy = config.costs, config.policy
+    salary = salaries(is_manager, config)
+    employees = staff.occupied & ~is_manager
+    manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
+    extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary
+    return {
+        "cost_salaries": salary * (staff.occupied + employees * (1.0 / config.work.workload - 1.0)) / WEEKS_PER_YEAR,
+        "cost_absence": staff.absent_days * costs.sick_day_eur,
+        "cost_vacancy": ~staff.occupied * costs.vacancy_week_eur,
+        "cost_perks": staff.occupied * policy.perks_eur_per_employee / WEEKS_PER_YEAR,
+        "cost_manager_time": (staff.occupied & is_manager) * extra_people_hours * manager_hour_eur,
+        "cost_programmes": (staff.occupied * policy.development_conversations_per_year
+                            * costs.development_conversation_eur / WEEKS_PER_YEAR),
+    }
+
+
 def salaries(is_manager: np.ndarray, config: ScenarioConfig) -> np.ndarray:
     """Yearly salary per seat at the current pay level."""
     costs = config.costs
     return np.where(is_manager, costs.salary_manager_eur, costs.salary_employee_eur) * config.policy.pay_level
 
 
-def turnover_cost(is_manager: np.ndarray, exits: np.ndarray, config: ScenarioConfig) -> float:
-    """Replacement cost of the people leaving these seats (a share of their yearly salary)."""
+def turnover_cost(is_manager: np.ndarray, exits: np.ndarray, config: ScenarioConfig) -> np.ndarray:
+    """Replacement cost of each person leaving these seats (a share of their yearly salary), in `exits` order."""
     costs = config.costs
     share = np.where(is_manager, costs.replacement_share_manager, costs.replacement_share_employee)
-    return float((share * salaries(is_manager, config))[exits].sum())
+    return (share * salaries(is_manager, config))[exits]
 
 
 def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:

@@ -20,8 +20,11 @@ def listen(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> None:
     if np.any(due):
         followed = run_survey(org, teams.listening, credit, programme_strength(teams.culture), rng, due)
         surveyed = staff.occupied & is_survey_week(world.week, cfg.listening)
-        world.events.spend("cost_programmes", float(total(surveyed, cfg.costs.survey_eur_per_employee)
-                                                    + total(followed, teams.costs.follow_up_eur_per_team)))
+        survey_eur, follow_up_eur = cfg.costs.survey_eur_per_employee, teams.costs.follow_up_eur_per_team
+        per_seat = surveyed * survey_eur + np.bincount(org.team_leader, weights=followed * follow_up_eur,
+                                                       minlength=org.n_seats) if world.events.by_department else 0.0
+        world.events.spend("cost_programmes", float(total(surveyed, survey_eur) + total(followed, follow_up_eur)),
+                           per_seat)
     world.staff.trust_credit[:] = seat_trust_credit(world.org, world.staff, credit)
 
 

@@ -156,3 +156,10 @@ class World:
     promotions_last_year: float = 0.0  # internal promotions over the trailing year
     fills: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # seats to fill this week
     events: WeekEvents = field(default_factory=WeekEvents)  # what happened this week, and its money
+    department_group: np.ndarray | None = None  # seat -> department group, the top seat last; None: no departments
+    n_department_groups: int = 1
+
+    def start_week(self) -> WeekEvents:
+        """A fresh record of the week's events, keeping money per department when there are departments."""
+        self.events = WeekEvents(department_of=self.department_group, n_departments=self.n_department_groups)
+        return self.events

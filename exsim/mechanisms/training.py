@@ -18,7 +18,8 @@ def run_programme(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
             share = for_rows(cfg.training.share, leaders[0])
             enrolled[train_managers(leaders, staff, share, world.week, rng)] = True
     staff.training_gain[:] = training_gain(staff, world.week, cfg.training) * programme_strength(cfg.culture)
-    world.events.spend("cost_programmes", total(enrolled, cfg.training.cost_eur_per_manager))
+    world.events.spend("cost_programmes", total(enrolled, cfg.training.cost_eur_per_manager),
+                       enrolled * cfg.training.cost_eur_per_manager)
 
 
 def training_gain(staff: StaffState, week: int, training: Training) -> np.ndarray:

@@ -13,6 +13,13 @@ from exsim.metrics.kpis import DEPARTMENT_KPIS
 EXECUTIVE_LABEL = "executive"  # the top seat when there are departments
 
 
+def department_groups(org) -> tuple[list[str], np.ndarray]:
+    """The department groups' labels (the executive top seat last, when there is one) and each seat's group."""
+    names = list(org.departments)
+    has_top = bool((org.department_of < 0).any())
+    return names + ([EXECUTIVE_LABEL] if has_top else []), np.where(org.department_of < 0, len(names), org.department_of)
+
+
 class Departments:
     """Groups the seats by department and sums each week's KPIs per group.
 
@@ -20,10 +27,7 @@ class Departments:
     """
 
     def __init__(self, org):
-        names = list(org.departments)
-        has_top = bool((org.department_of < 0).any())
-        self.labels = names + ([EXECUTIVE_LABEL] if has_top else [])
-        self.code = np.where(org.department_of < 0, len(names), org.department_of)
+        self.labels, self.code = department_groups(org)
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
 
@@ -64,6 +68,7 @@ class Departments:
             "trained_manager_share": _ratio(per_group((managers & (staff.trained_week >= 0)).astype(np.float64)),
                                             per_group(managers.astype(np.float64))),
         }
+        columns |= events.department_money()
         return [{"week": week, "year": year, "department": label, **{k: float(columns[k][g]) for k in DEPARTMENT_KPIS}}
                 for g, label in enumerate(self.labels)]
 

@@ -11,6 +11,7 @@ from exsim.mechanisms import attrition, brand, burnout, customers, drivers, enga
 from exsim.mechanisms import trust, workload
 from exsim.mechanisms.seats import hire
 from exsim.mechanisms.state import CustomerState, Roster, StaffState, World
+from exsim.metrics.departments import department_groups
 from exsim.model.streams import Streams
 from exsim.org import OrgStructure
 
@@ -29,10 +30,12 @@ def empty_world(org: OrgStructure, config: ScenarioConfig | SeatConfig, week: in
     """
     n_teams = org.n_teams
     team_demand, difficulty = _fixed_differences(org, config, streams["teams"])
+    labels, group = department_groups(org)
     return World(org=org, staff=StaffState.empty(org.n_seats), customers=CustomerState.empty(0), roster=roster,
                  week=week, team_demand=team_demand, account_difficulty=difficulty,
                  team_trust_credit=np.zeros(n_teams), team_support=np.zeros(n_teams),
-                 team_attention=np.zeros(n_teams))
+                 team_attention=np.zeros(n_teams), department_group=group if len(labels) > 1 else None,
+                 n_department_groups=len(labels))
 
 
 def populate(world: World, config: ScenarioConfig | SeatConfig, streams: Streams) -> None:

@@ -69,7 +69,7 @@ PHASES: tuple[Phase, ...] = (
 
 def run_week(world: World, config: ScenarioConfig, streams: Streams) -> WeekEvents:
     """Run every phase in order on `world` with this week's config; returns what happened."""
-    world.events = WeekEvents()
+    world.start_week()
     for phase in PHASES:
         phase.run(world, config, *(streams[name] for name in phase.streams))
     return world.events

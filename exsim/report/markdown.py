@@ -9,7 +9,8 @@ import pandas as pd
 from exsim.metrics.kpis import BY_NAME, HEADLINE
 from exsim.results.summary import has_departments, summarise, summarise_departments
 
-DEPARTMENT_COLUMNS = ("headcount", "manager_support", "engagement", "voluntary_attrition_rate", "absence_rate", "csat")
+DEPARTMENT_COLUMNS = ("headcount", "manager_support", "engagement", "voluntary_attrition_rate", "absence_rate", "csat",
+                      "revenue", "cost_total")
 
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],

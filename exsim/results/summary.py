@@ -20,7 +20,9 @@ def yearly_kpis(timeseries: pd.DataFrame) -> pd.DataFrame:
 
 def yearly_department_kpis(departments: pd.DataFrame) -> pd.DataFrame:
     """One row per scenario x replicate x year x department (from departments.parquet), aggregated the same way."""
-    return _yearly(departments, DEPARTMENT_KEYS, [BY_NAME[name] for name in DEPARTMENT_KPIS]).reset_index()
+    yearly = _yearly(departments, DEPARTMENT_KEYS, [BY_NAME[name] for name in DEPARTMENT_KPIS])
+    yearly["cost_total"] = yearly[list(COST_LINES)].sum(axis=1)
+    return yearly.reset_index()
 
 
 def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -30,7 +32,7 @@ def summarise(timeseries: pd.DataFrame) -> pd.DataFrame:
 
 def summarise_departments(departments: pd.DataFrame) -> pd.DataFrame:
     """Per scenario, year and department: mean, 5th and 95th percentile over replicates of each department KPI."""
-    return _over_replicates(yearly_department_kpis(departments), DEPARTMENT_KEYS, DEPARTMENT_KPIS)
+    return _over_replicates(yearly_department_kpis(departments), DEPARTMENT_KEYS, [*DEPARTMENT_KPIS, "cost_total"])
 
 
 def has_departments(departments: pd.DataFrame) -> bool:
