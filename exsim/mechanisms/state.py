@@ -103,7 +103,7 @@ class CustomerState(_Columns):
     """Per-customer arrays with a free list: rows of churned customers are reused by new ones."""
 
     active: np.ndarray = column(bool, True, False, "a current customer")
-    agent_id: np.ndarray = column(np.int64, SET, -1, "unique_id of the customer's Mesa agent")
+    agent_id: np.ndarray = column(np.int64, -1, -1, "unique_id of the customer's Mesa agent (-1 until first asked for)")
     account_seat: np.ndarray = column(np.int64, SET, -1, "seat of the frontline employee serving the account")
     satisfaction: np.ndarray = column(np.float64, SET, KEEP, "satisfaction, 0-1")
     tenure_weeks: np.ndarray = column(np.float64, 0.0, KEEP, "weeks as a customer")

@@ -36,6 +36,9 @@ class Departments:
 
     def per_group(self, values: np.ndarray | None, seats: np.ndarray | None = None) -> np.ndarray:
         """Sum of `values` (or a count) per department, over all seats or over `seats`."""
+        if len(self.labels) == 1:  # the whole organisation: a plain sum
+            count = len(self.code) if seats is None else len(seats)
+            return np.array([count if values is None else values.sum()], dtype=np.float64)
         codes = self.code if seats is None else self.code[seats]
         return np.bincount(codes, weights=None if values is None else values, minlength=len(self.labels))
 

@@ -19,3 +19,13 @@ def enps(engagement: np.ndarray, eng: Engagement) -> float:
     promoters = 1.0 - ndtr((eng.promoter_threshold - engagement) / eng.enps_noise_sd)
     detractors = ndtr((eng.detractor_threshold - engagement) / eng.enps_noise_sd)
     return float(100.0 * (promoters.mean() - detractors.mean()))
+
+
+def enps_per_person(engagement: np.ndarray, eng: Engagement) -> np.ndarray:
+    """Each person's expected contribution to eNPS: 100 x (chance of promoting - chance of detracting).
+
+    A group's eNPS is the mean over its members (`enps`, one group at a time; this, for many at once).
+    """
+    promoters = 1.0 - ndtr((eng.promoter_threshold - engagement) / eng.enps_noise_sd)
+    detractors = ndtr((eng.detractor_threshold - engagement) / eng.enps_noise_sd)
+    return 100.0 * (promoters - detractors)

@@ -12,7 +12,7 @@ from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.departments import Departments
 from exsim.metrics.events import WeekEvents
 from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
-from exsim.metrics.measures import enps, team_sum
+from exsim.metrics.measures import enps, enps_per_person, team_sum
 
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
@@ -30,7 +30,7 @@ class Recorder:
         self.world = world
         self.engagement_config = engagement
         self.weeks: list[dict] = []
-        self.team_rows: list[dict] = []
+        self.team_years: list[pd.DataFrame] = []  # one frame per recorded year
         self.spells: list[dict] = []
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
@@ -119,35 +119,38 @@ class Recorder:
             self._flush_team_year()
 
     def _flush_team_year(self) -> None:
+        """One row per team with members: the year's sums turned into the team-year KPIs, all teams at once."""
         m, staff, org = self.world, self.world.staff, self.world.org
         sums, weeks = self._team, self._team_weeks
-        year = (m.week - 1) // WEEKS_PER_YEAR + 1
         sizes = org.team_sizes()
-        leaders = org.team_leader
-        for team in np.flatnonzero(sizes > 0):
-            heads = sums["headcount"][team] / weeks
-            members = (org.team_of == team) & staff.occupied
-            book = sums["customers"][team] / weeks
-            values = {
-                "year": year,
-                "team_id": int(team),
-                "department": self._departments.label_of(leaders[team]),
-                "manager_id": int(staff.agent_id[leaders[team]]) if staff.occupied[leaders[team]] else None,
-                "span": int(sizes[team]),
-                "headcount": heads,
-                "workload": _ratio(sums["workload"][team], sums["headcount"][team]),
-                "manager_support": sums["support"][team] / weeks,
-                "engagement": _ratio(sums["engagement"][team], sums["headcount"][team]),
-                "enps": enps(staff.engagement[members], self.engagement_config),
-                "burnout_share": _ratio(sums["burnout"][team], sums["headcount"][team]),
-                "quits": int(sums["quits"][team]),
-                "voluntary_attrition_rate": _ratio(sums["quits"][team], heads * weeks / WEEKS_PER_YEAR),
-                "absence_rate": _ratio(sums["absent_days"][team], 5.0 * sums["headcount"][team]),
-                "customers": book,
-                "csat": _ratio(sums["csat"][team], sums["customers"][team]),
-                "customer_churn_rate": _ratio(sums["churned"][team], book * weeks / WEEKS_PER_YEAR),
-            }
-            self.team_rows.append({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)})
+        teams = np.flatnonzero(sizes > 0)
+        leaders = org.team_leader[teams]
+        heads = sums["headcount"][teams] / weeks
+        person_weeks = sums["headcount"][teams]
+        book = sums["customers"][teams] / weeks
+        in_post = staff.occupied.astype(np.float64)
+        values = {
+            "year": np.full(len(teams), (m.week - 1) // WEEKS_PER_YEAR + 1),
+            "team_id": teams,
+            "department": np.asarray(self._departments.labels, dtype=object)[self._departments.code[leaders]],
+            "manager_id": pd.array(np.where(staff.occupied[leaders], staff.agent_id[leaders], 0), dtype="Int64"),
+            "span": sizes[teams],
+            "headcount": heads,
+            "workload": _ratios(sums["workload"][teams], person_weeks),
+            "manager_support": sums["support"][teams] / weeks,
+            "engagement": _ratios(sums["engagement"][teams], person_weeks),
+            "enps": _ratios(team_sum(org.team_of, enps_per_person(staff.engagement, self.engagement_config) * in_post,
+                                     org.n_teams)[teams], team_sum(org.team_of, in_post, org.n_teams)[teams]),
+            "burnout_share": _ratios(sums["burnout"][teams], person_weeks),
+            "quits": sums["quits"][teams].astype(np.int64),
+            "voluntary_attrition_rate": _ratios(sums["quits"][teams], heads * weeks / WEEKS_PER_YEAR),
+            "absence_rate": _ratios(sums["absent_days"][teams], 5.0 * person_weeks),
+            "customers": book,
+            "csat": _ratios(sums["csat"][teams], sums["customers"][teams]),
+            "customer_churn_rate": _ratios(sums["churned"][teams], book * weeks / WEEKS_PER_YEAR),
+        }
+        values["manager_id"][~staff.occupied[leaders]] = pd.NA
+        self.team_years.append(pd.DataFrame({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)}))
         for arr in sums.values():
             arr[:] = 0.0
         self._team_weeks = 0
@@ -188,9 +191,7 @@ class Recorder:
         for col in ("exit_week", "manager_id"):
             if col in spells:
                 spells[col] = spells[col].astype("Int64")
-        teams = pd.DataFrame(self.team_rows)
-        if "manager_id" in teams:
-            teams["manager_id"] = teams["manager_id"].astype("Int64")
+        teams = pd.concat(self.team_years, ignore_index=True) if self.team_years else pd.DataFrame()
         departments = pd.DataFrame(self.department_rows, columns=["week", "year", "department", *DEPARTMENT_KPIS])
         return {"timeseries": pd.DataFrame(self.weeks), "teams": teams, "spells": spells, "departments": departments}
 
@@ -206,3 +207,9 @@ def _mean(values: np.ndarray, mask: np.ndarray) -> float:
 
 def _ratio(num: float, den: float) -> float:
     return float(num / den) if den > 0 else np.nan
+
+
+def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den element by element, NaN where den is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)

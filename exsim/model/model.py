@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
+
 import mesa
 import numpy as np
 import pandas as pd
@@ -19,6 +22,18 @@ from exsim.model.week import describe_week, run_week
 from exsim.org import OrgStructure, departments_config, org_table, organisation
 
 
+@contextmanager
+def paused_garbage_collection():
+    """Python's cycle collector off while a large object graph is built (it would scan it again and again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class OrgModel(mesa.Model):
     """An organisation of employees, managers and customers, stepped one week at a time.
 
@@ -27,10 +42,21 @@ class OrgModel(mesa.Model):
     so slow variables settle. `run(weeks)` records; `tables()` returns timeseries, teams and spells.
     `config` is the scenario; `current` is the config in force this week (interventions applied).
     The model's state is `world` (exsim.mechanisms.state.World); the week is `exsim.model.week.PHASES`.
+
+    Every person in a seat is an Employee or Manager agent in the network. Customer accounts, nine in
+    ten agents and the most coming and going, get their Customer agent when agents are first asked
+    for (`model.agents`, `model.agents_by_type`), so a run that never looks at them does not pay for
+    them; closed accounts' agents are removed. Set-up pauses Python's garbage collector.
     """
 
     def __init__(self, config: ScenarioConfig | None = None, *, rng=None, burn_in_weeks: int | None = None,
                  org: OrgStructure | None = None):
+        with paused_garbage_collection():
+            burn_in = self._build(config, rng, burn_in_weeks, org)
+        self.settle(burn_in)
+
+    def _build(self, config, rng, burn_in_weeks, org) -> int:
+        """The organisation on day one, before its settling weeks (returned)."""
         self.seed_entropy = entropy_from(rng)
         super().__init__(rng=self.seed_entropy)
         self.config = config if config is not None else load_config()
@@ -45,7 +71,7 @@ class OrgModel(mesa.Model):
         self.world: World = empty_world(org, self.current, -burn_in, self, self.streams)
         populate(self.world, self.current, self.streams)
         self.recorder = Recorder(self.world, self.config.engagement)
-        self.settle(burn_in)
+        return burn_in
 
     # ---- the weekly step -------------------------------------------------------------------
     def step(self) -> None:
@@ -118,13 +144,32 @@ class OrgModel(mesa.Model):
             self.seat_holder[seat] = None
 
     def accounts_opened(self, rows: np.ndarray) -> None:
-        """A new Customer agent for each new account."""
-        for row in rows:
-            agent = Customer(self, int(row))
-            self.customer_agents[int(row)] = agent
-            self.world.customers.agent_id[row] = agent.unique_id
+        """New accounts get their Customer agent when agents are first asked for (`agents`, `agents_by_type`)."""
 
     def accounts_closing(self, rows: np.ndarray) -> None:
-        """Remove the agents of customers who leave."""
-        for row in rows:
-            self.customer_agents.pop(int(row)).remove()
+        """Remove the agents of customers who leave (those that were ever asked for)."""
+        if self.customer_agents:
+            for row in rows:
+                agent = self.customer_agents.pop(int(row), None)
+                if agent is not None:
+                    agent.remove()
+
+    def _customer_handles(self) -> None:
+        """A Customer agent for each active account without one yet (its unique_id is given now)."""
+        customers = self.world.customers
+        for row in np.flatnonzero(customers.active & (customers.agent_id < 0)):
+            agent = Customer(self, int(row))
+            self.customer_agents[int(row)] = agent
+            customers.agent_id[row] = agent.unique_id
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Every agent: employees, managers and the current customers (Mesa's `Model.agents`)."""
+        self._customer_handles()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """The agents by class: Employee, Manager, Customer (Mesa's `Model.agents_by_type`)."""
+        self._customer_handles()
+        return super().agents_by_type
