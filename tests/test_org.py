@@ -50,6 +50,21 @@ def test_agents_are_handles_on_state_rows(small_model):
     assert model.org.frontline[customer.account_seat]
 
 
+def test_customer_agents_follow_the_accounts_once_asked_for():
+    model = OrgModel(load_config(None, ["org.headcount=150"]), rng=6, burn_in_weeks=4)
+    customers = model.customers
+    assert (customers.agent_id[customers.active] == -1).all()  # not asked for yet: no handles made
+    handles = model.agents_by_type[Customer]
+    assert len(handles) == customers.active.sum() and (customers.agent_id[customers.active] >= 0).all()
+    first = {agent.unique_id for agent in handles}
+    model.run(30)
+    now = model.agents_by_type[Customer]
+    assert len(now) == customers.active.sum() and len(model.customer_agents) == len(now)
+    assert {a.unique_id for a in now} & first and {a.unique_id for a in now} - first  # some stayed, some are new
+    assert all(customers.active[a.row] and customers.agent_id[a.row] == a.unique_id for a in now)
+    assert len(model.agents) == customers.active.sum() + model.staff.occupied.sum()
+
+
 def test_customers_tied_to_frontline_seats():
     model = OrgModel(load_config(None, ["org.headcount=100"]), rng=4, burn_in_weeks=0)
     seats = model.customers.account_seat[model.customers.active]
