@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -157,9 +158,10 @@ def network_figure(spells: pd.DataFrame, org: pd.DataFrame, scenario: str):
     engagement[final.index.to_numpy()] = final["engagement"].to_numpy()
     x, y = tree_layout(manager_of, chart["level"].to_numpy())
     fig, ax = plt.subplots(figsize=(12, 5.5))
-    for seat in range(1, n_seats):
-        boss = manager_of[seat]
-        ax.plot([x[seat], x[boss]], [y[seat], y[boss]], color="0.8", lw=0.5, zorder=1)
+    reports = np.arange(1, n_seats)
+    bosses = manager_of[reports]
+    links = np.stack([np.column_stack([x[reports], y[reports]]), np.column_stack([x[bosses], y[bosses]])], axis=1)
+    ax.add_collection(LineCollection(links, colors="0.8", linewidths=0.5, zorder=1))  # one artist for every reporting line
     filled = ~np.isnan(engagement)
     sizes = np.where(is_manager, 40, 14)
     points = ax.scatter(x[filled], y[filled], c=engagement[filled], cmap="RdYlGn", vmin=0.3, vmax=0.9,
