@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
 import pandas as pd
 import pytest
 
@@ -64,9 +65,12 @@ def test_network_figure_from_tables_alone(run):
     config, _, _, tables = run
     fig = network_figure(tables["spells"], tables["org"], config.sim.name)
     ax = fig.axes[0]
-    lines = [line for line in ax.get_lines()]
-    assert len(lines) == config.org.headcount - 1  # one reporting line per seat below the top
-    people = sum(len(c.get_offsets()) for c in ax.collections)
+    links = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(links) == 1 and len(links[0].get_segments()) == config.org.headcount - 1  # a line per seat below the top
+    chart = tables["org"].query("replicate == 0 and scenario == @config.sim.name").set_index("seat")
+    start, end = links[0].get_segments()[0]  # seat 1's line ends at its manager
+    assert chart.loc[1, "level"] > chart.loc[chart.loc[1, "manager_seat"], "level"] and start[1] < end[1]
+    people = sum(len(c.get_offsets()) for c in ax.collections if not isinstance(c, LineCollection))
     assert people == config.org.headcount  # every seat drawn, held or vacant
     levels = sorted(tables["org"].query("replicate == 0")["level"].unique())
     assert [t.get_text() for t in ax.get_yticklabels()] == [f"level {v}" for v in reversed(levels)]
