@@ -140,34 +140,9 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
                    f"EUR {net['mean'] / 1e3:,.0f}k [{net['p05'] / 1e3:,.0f}k, {net['p95'] / 1e3:,.0f}k]")
 
 
-@main.command()
-@click.option("--sizes", default=",".join(map(str, (1_000, 10_000, 100_000))), show_default=True,
-              help="Comma-separated organisation sizes (employees) to measure.")
-@click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True, help="Weeks to step at each size.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of results instead of a table.")
-def bench(sizes: str, weeks: int, as_json: bool) -> None:
-    """Measure set-up time, agent-weeks per second and peak memory (10 customers per frontline employee)."""
-    from exsim.bench import measure_in_subprocess
+from exsim.bench import bench  # noqa: E402  `exsim bench` is defined with the benchmark
 
-    try:
-        counts = [int(s) for s in sizes.replace("_", "").split(",") if s.strip()]
-        if not counts or min(counts) < 10 or max(counts) > 2_000_000:
-            raise ValueError
-    except ValueError:
-        raise click.BadParameter(f"{sizes!r}: give whole numbers from 10 to 2,000,000, separated by commas, e.g. 1000,10000",
-                                 param_hint="--sizes") from None
-    rows = []
-    for n in counts:
-        if not as_json:
-            click.echo(f"measuring {n:,} employees ...", err=True)
-        rows.append(measure_in_subprocess(n, weeks))
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-        return
-    click.echo(f"{'employees':>10} {'customers':>10} {'weeks':>6} {'setup s':>8} {'agent-weeks/s':>14} {'peak MB':>8} {'B/agent':>8}")
-    for r in rows:
-        click.echo(f"{r['employees']:>10,} {r['customers']:>10,} {r['weeks']:>6} {r['setup_s']:>8.2f} "
-                   f"{r['agent_weeks_per_s']:>14,} {r['peak_rss_mb']:>8.0f} {r['bytes_per_agent']:>8,}")
+main.add_command(bench)
 
 
 @main.command()
