@@ -89,7 +89,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     scenario = load_config(config, [*overrides, *chart, *cli_sets])
     if overrides:
         scenario.sim.name = _name_with_overrides(scenario.sim.name, overrides)
-    _check_org_chart(scenario)
+    _check_org_chart(scenario, overrides, config)
     reference = _paired_baseline(baseline, config, scenario, list(overrides), chart) if baseline else None
     out = claim_output(out) if out is not None else claim_output(default_output(scenario.sim.name),
                                                                    option="the default output folder (--out)")
@@ -163,9 +163,9 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
         raise click.BadParameter("give a baseline and at least one scenario to compare with it", param_hint="CONFIGS")
     sets = _option_sets(years=years, seed=seed, replicates=replicates)
     scenarios = [load_config(path, [*overrides, *sets]) for path in configs]
+    for path, scenario in zip(configs, scenarios):
+        _check_org_chart(scenario, overrides, path)
     out = claim_output(out)
-    for scenario in scenarios:
-        _check_org_chart(scenario)
     if scenarios[0].sim.replicates < 2:
         scenarios[0].sim.replicates = 2
     scenarios = paired(scenarios)
@@ -211,6 +211,7 @@ def validate(config, replicates, years, seed, workers, only, overrides, out) -> 
 
     sets = [*overrides, *_option_sets(replicates=replicates, years=years, seed=seed)]
     base = load_config(config, sets)
+    _check_org_chart(base, overrides, config)
     wanted = None if only is None else [s.strip() for s in only.split(",") if s.strip()]
     if wanted == []:
         raise click.BadParameter(f"{only!r} names no fact; give fact ids such as F1,F5 (see FACTS.md)", param_hint="--only")
@@ -258,14 +259,41 @@ def params(section: str | None) -> None:
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
 
 
-def _check_org_chart(config) -> None:
-    """Read the org chart once up front so a bad file stops the run with its precise error."""
+def _check_org_chart(config, overrides=(), path: Path | None = None) -> None:
+    """Read the org chart once up front and check its departments against the scenario's, with the check the
+    model build makes (exsim.org.chart_departments), so a bad file or a disagreement stops the command with
+    its precise error (exit code 2) before anything is written or run.
+
+    A --set that names a department (departments.<name>....) must name a [departments.<name>] table of the
+    scenario file at `path` or a department of the chart; an unknown one is named with both lists.
+    """
     if not config.org.chart:
         return
     from exsim.data.orgchart import read_org_chart
+    from exsim.org.structure import chart_departments, unknown_department
 
     chart = read_org_chart(config.org.chart)
+    declared = _declared_departments(path)
+    for item in overrides:
+        parts = [part.strip() for part in item.split("=", 1)[0].split(".")]
+        problem = unknown_department(parts[1], declared, [chart]) if len(parts) > 2 and parts[0] == "departments" else None
+        if problem:
+            raise UserError(f"--set {item}: {problem}")
+    try:
+        chart_departments(chart, config)
+    except UserError as exc:
+        raise UserError(f"{path}: {exc}" if path is not None else str(exc)) from None
     click.echo(f"org chart {config.org.chart}: {len(chart.seats)} people, {chart.n_managers} managers", err=True)
+
+
+def _declared_departments(path: Path | None) -> list[str]:
+    """The [departments.<name>] tables a scenario file (with its `extends` chain) declares; [] for the defaults."""
+    if path is None:
+        return []
+    from exsim.config.loading import read_scenario
+
+    tables = read_scenario(Path(path))[0].get("departments")
+    return list(tables) if isinstance(tables, dict) else []
 
 
 def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[str], chart: list[str]):
@@ -289,6 +317,7 @@ def _paired_baseline(path: Path, config_path: Path, scenario, overrides: list[st
         reference.sim.name = f"{sim.name}-baseline"
     if reference.org.headcount != scenario.org.headcount:
         click.echo(f"note: the baseline has {reference.org.headcount} seats, the scenario {scenario.org.headcount}", err=True)
+    _check_org_chart(reference, [] if same_file else overrides, path)
     return reference
 
 

@@ -40,20 +40,37 @@ def prepare(kind: str, spec: Path, overrides, years, replicates, out: Path | Non
     experiment = load_experiment(spec, list(overrides), years=years, replicates=replicates)
     experiment.check_command(kind)
     experiment.check_size(yes, workers)
-    _check_org_charts(experiment)
+    _check_org_charts(experiment, kind)
     return experiment, claim_output(out if out is not None else default_output(spec.stem))
 
 
-def _check_org_charts(experiment) -> None:
-    """Read each org chart the runs would use once, so a bad file stops the command before any run."""
-    from exsim.data.orgchart import read_org_chart
+def _check_org_charts(experiment, kind: str) -> None:
+    """Read each org chart the runs would use once, and check every design point's departments against its
+    chart with the model build's own check (exsim.org.chart_departments), so a bad file or a disagreement
+    stops the command before any run and before anything is written."""
     from exsim.errors import UserError
+    from exsim.org.structure import chart_departments
 
-    for chart in experiment.org_charts():
+    charts = experiment.charts()
+    if not charts:
+        return
+    for values, config in experiment.department_configs(_design_points(experiment, kind)):
+        if not config.org.chart:
+            continue
         try:
-            read_org_chart(chart)
+            chart_departments(charts[config.org.chart], config)
         except UserError as exc:
-            raise UserError(f"{experiment.path}: org.chart = {chart!r}: {exc}") from None
+            at = f" (design point {', '.join(f'{key} = {value!r}' for key, value in values.items())})" if values else ""
+            raise UserError(f"{experiment.path}{at}: {exc}") from None
+
+
+def _design_points(experiment, kind: str) -> list[dict]:
+    """The design's points, as the sweep or sensitivity run will make them."""
+    if kind == "sweep":
+        return experiment.points()
+    from exsim.analysis.sensitivity import sample
+
+    return [experiment.from_unit(row) for row in sample(experiment)]
 
 
 def _run_design(runner, experiment, out: Path, workers, dask):

@@ -31,18 +31,21 @@ import os
 import types
 import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from exsim.config import ConfigError, ScenarioConfig, load_config, split_key, validate_config, with_values
-from exsim.config.loading import read_toml
+from exsim.config.loading import read_scenario, read_toml
 from exsim.config.schema import DEPARTMENT_SECTIONS, parameter_sections
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.errors import UserError
 from exsim.metrics.kpis import YEARLY
 from exsim.results.summary import KEYS
+
+if TYPE_CHECKING:
+    from exsim.data.orgchart import OrgChart
 
 OUTCOMES = YEARLY  # every KPI with a yearly value (exsim/metrics/kpis.py)
 SWEEP_DESIGNS = ("grid", "list", "random", "lhs")
@@ -167,8 +170,10 @@ class Experiment:
     def __init__(self, spec: ExperimentSpec, path: Path, overrides: list[str] | None = None):
         self.spec, self.path = spec, Path(path)
         self.overrides = list(overrides or [])
+        self._charts: dict[str, OrgChart] | None = None
         self._check_keys()
         self.base = self._load_base()
+        self._check_set_departments()
         self._check_parameters()
 
     @property
@@ -219,6 +224,35 @@ class Experiment:
         varied = self.spec.parameters.get("org.chart")
         charts = [self.base.org.chart, *(varied.values if varied is not None else [])]
         return list(dict.fromkeys(c for c in charts if c))
+
+    def charts(self) -> dict[str, OrgChart]:
+        """Each org chart of `org_charts()`, read once; a bad file is a UserError naming the spec and the file."""
+        if self._charts is None:
+            from exsim.data.orgchart import read_org_chart
+
+            charts = {}
+            for chart in self.org_charts():
+                try:
+                    charts[chart] = read_org_chart(chart)
+                except UserError as exc:
+                    raise UserError(f"{self.path}: org.chart = {chart!r}: {exc}") from None
+            self._charts = charts
+        return self._charts
+
+    def department_configs(self, points: list[dict]) -> list[tuple[dict, ScenarioConfig]]:
+        """The configs whose departments stand for those of all `points`: one per distinct `org.chart` value (or
+        just one, when the design does not vary it), with that value.
+
+        exsim.org.chart_departments reads a config's chart, its [departments] tables' names and sizes and the
+        interventions' `where`. Design points differ only in their parameters' values: a parameter
+        departments.<name>.<section>.<key> gives every point the same table, and no parameter sets a size or
+        a `where` (_check_key), so points on the same chart agree on the check.
+        """
+        chosen: dict[tuple, tuple[dict, dict]] = {}
+        for point in points:
+            values = {"org.chart": point["org.chart"]} if "org.chart" in self.spec.parameters else {}
+            chosen.setdefault(tuple(values.values()), (values, point))
+        return [(values, self.config_for(point)) for values, point in chosen.values()]
 
     def check_size(self, yes: bool, workers: int | None = None) -> None:
         """A UserError for designs above MAX_RUNS runs unless `yes`: the run count and a time estimate."""
@@ -322,14 +356,52 @@ class Experiment:
         data["sim"].update(years=self.spec.years, seed=self.spec.seed, replicates=1)
         return validate_config(data, origin=str(self.path))
 
+    def _check_set_departments(self) -> None:
+        """With an org chart, a [set] or --set key departments.<name>.... names a table of the base file or a
+        department of a chart (without a chart, loading the base checked it: a new table needs a size)."""
+        keys = [(f"{self.path}: [set] {key!r}", key) for key in self.spec.set]
+        keys += [(f"--set {item}", item.split("=", 1)[0].strip()) for item in self.overrides]
+        named = [(origin, split_key(key)[1].strip()) for origin, key in keys
+                 if split_key(key)[0] == "departments" and len(split_key(key)) > 2]
+        if not named or not self.org_charts():
+            return
+        from exsim.org.structure import unknown_department
+
+        data, _ = read_scenario(self.path.parent / self.spec.base)
+        tables = data.get("departments")
+        declared = list(tables) if isinstance(tables, dict) else []
+        for origin, name in named:
+            problem = unknown_department(name, declared, list(self.charts().values()))
+            if problem:
+                raise ConfigError(f"{origin}: {problem}")
+
     def _check_parameters(self) -> None:
         """Every value (or both range ends, as cast) is of the key's kind and within its bounds."""
         for name, p in self.spec.parameters.items():
             if "." not in name:
                 continue  # a label (or a no-effect dummy for sensitivity), not passed to the model
+            base = self._base_for(name)
             values = p.values if p.values is not None else [self._cast(name, p.low), self._cast(name, p.high)]
             for value in {(type(v), v): v for v in values}.values():
-                _layer(self.base, name, value, f"{self.path}: parameter {name!r}")
+                _layer(base, name, value, f"{self.path}: parameter {name!r}")
+
+    def _base_for(self, name: str) -> ScenarioConfig:
+        """The config a parameter's values are checked on: the base; for a department key, a department of the
+        base's [departments] tables or of an org chart (ConfigError listing both otherwise), and when only a
+        varied `org.chart` has it, the base on that chart."""
+        parts = split_key(name)
+        if parts[0] != "departments" or parts[1] in self.base.departments:
+            return self.base
+        from exsim.org.structure import unknown_department
+
+        charts = self.charts()
+        problem = unknown_department(parts[1], list(self.base.departments), list(charts.values()))
+        if problem:
+            raise ConfigError(f"{self.path}: parameter {name!r}: {problem}")
+        if self.base.org.chart:
+            return self.base
+        chart = next(path for path, chart in charts.items() if parts[1] in chart.departments)
+        return with_values(self.base, {"org.chart": chart}, origin=str(self.path))
 
 
 def load_experiment(path: Path, overrides: list[str] | None = None, years: int | None = None,
@@ -469,11 +541,10 @@ def _check_kind(key: str, value: Any, origin: str) -> None:
 
 
 def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> ScenarioConfig:
-    """`config` with `key` (section.key, or departments.<name>.section.key) set to `value`, checked."""
-    parts = split_key(key)
-    if parts[0] == "departments" and parts[1] not in config.departments:
-        known = ", ".join(config.departments) or "none: the base has no [departments.<name>] tables"
-        raise ConfigError(f"{origin}: {key}: no department {parts[1]!r}; departments: {known}")
+    """`config` with `key` (section.key, or departments.<name>.section.key) set to `value`, checked.
+
+    A department without a [departments.<name>] table (one an org chart has) gets one, holding this value.
+    """
     _check_kind(key, value, origin)
     return with_values(config, {key: value}, origin=origin)
 

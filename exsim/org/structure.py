@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -202,7 +203,8 @@ def chart_departments(chart: OrgChart, config: ScenarioConfig | None = None) -> 
         unknown = [name for name in item.where if name not in found]
         if unknown:
             raise DataError(f"interventions[{i}] ({item.name}): where names {', '.join(map(repr, unknown))}, which the "
-                            f"org chart does not have; the chart's departments: {', '.join(found)}",
+                            f"org chart does not have; the scenario's departments: {_listed(tables)}; the chart's "
+                            f"departments: {', '.join(found)}",
                             file=chart.source, column=column, expected="department names from the chart")
     return tuple(tables + [name for name in found if name not in tables])
 
@@ -222,9 +224,27 @@ def _check_sizes(chart: OrgChart, config: ScenarioConfig | None, tables: list[st
     if wrong:
         listed = ", ".join(f"{name} {count:,}" for name, count in sizes.items())
         raise DataError(f"department sizes in the scenario disagree with the org chart: {'; '.join(wrong)}; "
-                        f"the chart's departments: {listed}", file=chart.source, column=column,
+                        f"the scenario's departments: {_listed(tables)}; the chart's departments: {listed}",
+                        file=chart.source, column=column,
                         expected="no share or headcount in [departments.<name>] (with an org chart, the sizes come "
                         "from it), or the chart's")
+
+
+def _listed(tables: list[str]) -> str:
+    return ", ".join(tables) or "none (no [departments.<name>] tables)"
+
+
+def unknown_department(name: str, declared: Sequence[str], charts: Sequence[OrgChart]) -> str | None:
+    """None when `name` is a department of the scenario: a [departments.<name>] table it `declared`, or a
+    department of one of its org `charts` (addressable as departments.<name>.<section>.<key> without a table).
+    Otherwise what a key or override naming it gets wrong, listing the scenario's departments and each chart's.
+    """
+    if name in declared or any(name in chart.departments for chart in charts):
+        return None
+    text = f"no department {name!r}; the scenario's departments: {_listed(list(declared))}"
+    for chart in charts:
+        text += f"; the org chart's ({chart.source}): {', '.join(chart.departments) or 'none (no department column)'}"
+    return text if charts else text + "; no org chart"
 
 
 def departments_config(config: ScenarioConfig, org: OrgStructure) -> ScenarioConfig:
