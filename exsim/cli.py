@@ -95,17 +95,19 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
                                                                    option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates
+    from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates, run_scenarios
     from exsim.report import write_figures, write_report
     from exsim.results import combine, write_run
 
     executor = executor_or_fail(workers, dask) if dask else None
-    tables = combine(run_replicates(scenario, workers=workers, executor=executor))
     case = case_text = None
-    if reference is not None:
+    if reference is None:
+        tables = combine(run_replicates(scenario, workers=workers, executor=executor))
+    else:  # the scenario starts from the baseline's settled organisation (exsim.config.settling)
         from exsim.analysis.business_case import business_case, business_case_markdown
 
-        reference_tables = combine(run_replicates(reference, workers=workers, executor=executor))
+        runs = run_scenarios([reference, scenario], settle_under=reference, workers=workers, executor=executor)
+        reference_tables, tables = combine(runs[reference.sim.name]), combine(runs[scenario.sim.name])
     if executor is not None:
         executor.close()
     if reference is not None:

@@ -15,7 +15,7 @@ from exsim.config import ScenarioConfig  # noqa: E402
 from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
 from exsim.results import combine, yearly_kpis  # noqa: E402
 from exsim.results.summary import has_departments, yearly_department_kpis  # noqa: E402
-from exsim.runs import run_replicates  # noqa: E402
+from exsim.runs.replicates import run_scenarios  # noqa: E402
 
 
 def paired(configs: list[ScenarioConfig]) -> list[ScenarioConfig]:
@@ -35,8 +35,9 @@ def paired(configs: list[ScenarioConfig]) -> list[ScenarioConfig]:
 
 
 def run_comparison(configs: list[ScenarioConfig], workers: int | None = None, executor=None) -> dict[str, dict[str, pd.DataFrame]]:
-    """Each scenario's tables, in the given order."""
-    return {c.sim.name: combine(run_replicates(c, workers=workers, executor=executor)) for c in configs}
+    """Each scenario's tables, in the given order; every scenario starts from the first one's settled organisation."""
+    runs = run_scenarios(configs, settle_under=configs[0], workers=workers, executor=executor)
+    return {c.sim.name: combine(runs[c.sim.name]) for c in configs}
 
 
 def business_cases(runs: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

@@ -23,9 +23,13 @@ def store_folder(out: Path) -> Path:
 
 
 def design_specs(experiment: Experiment, points: list[dict]) -> list[RunSpec]:
-    """One spec per point and replicate; replicate seeds are shared by all points (common random numbers)."""
+    """One spec per point and replicate; replicate seeds are shared by all points (common random numbers).
+
+    Every point starts from the base config's settled organisation (its own organisation's shape)
+    and runs its values from week 1, so points with the same shape share one settling per seed.
+    """
     seeds = replicate_seeds(experiment.spec.seed, experiment.spec.replicates)
-    return [RunSpec(experiment.config_for(point), seed, r, tags={"point": i, **point})
+    return [RunSpec(experiment.config_for(point), seed, r, tags={"point": i, **point}, settle_under=experiment.base)
             for i, point in enumerate(points) for r, seed in enumerate(seeds)]
 
 

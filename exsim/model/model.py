@@ -84,6 +84,18 @@ class OrgModel(mesa.Model):
         for _ in range(weeks):
             self._advance_week()
 
+    def continue_as(self, scenario: ScenarioConfig) -> None:
+        """From the next week on, run `scenario` (its values and interventions) on this settled organisation.
+
+        For a what-if that starts from the status quo's settled organisation (exsim.config.settling):
+        the organisation must be the one `scenario` describes, and no week may have been recorded yet.
+        """
+        if self.world.week >= 1:
+            raise ValueError("continue_as is for a settled organisation before week 1; this model has recorded weeks")
+        self.config = scenario
+        self.schedule = Schedule(departments_config(scenario, self.org), self.org.department_of)
+        self.recorder.engagement_config = scenario.engagement
+
     def _advance_week(self) -> None:
         world = self.world
         world.week += 1

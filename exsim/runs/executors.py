@@ -27,18 +27,36 @@ PR_SET_PDEATHSIG = 1  # prctl option: the signal a process gets when its parent 
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One simulation to run: the resolved config, its seed and replicate index, and free-form tags."""
+    """One simulation to run: the resolved config, its seed and replicate index, and free-form tags.
+
+    `settle_under`: the status quo whose settled organisation the run starts from (its own values
+    from week 1; exsim.config.settling), or None to settle under its own config.
+    """
 
     config: ScenarioConfig
     seed: int
     replicate: int
     tags: dict[str, Any] = field(default_factory=dict)
+    settle_under: ScenarioConfig | None = None
 
     @property
     def key(self) -> str:
         """A stable hash of everything that determines the run's result."""
-        payload = json.dumps([self.config.model_dump(mode="json"), self.seed, self.replicate], sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+        parts = [self.config.model_dump(mode="json"), self.seed, self.replicate]
+        if self.settle_under is not None:
+            parts.append(self.settle_under.model_dump(mode="json"))
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class RunGroup:
+    """Runs that start from the same settled organisation, done together in one task so they share it."""
+
+    specs: tuple[RunSpec, ...]
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256("".join(s.key for s in self.specs).encode()).hexdigest()[:24]
 
 
 Task = Callable[[RunSpec], Any]

@@ -8,10 +8,10 @@ import numpy as np
 
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.model import OrgModel
 from exsim.model.streams import entropy_from
 from exsim.results.replicate import ReplicateResult
 from exsim.runs.progress import Progress
+from exsim.runs.settled import group_key, start_model
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -19,12 +19,14 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
     return [entropy_from(child) for child in np.random.SeedSequence(seed).spawn(replicates)]
 
 
-def simulate(config: ScenarioConfig, seed: int, replicate: int = 0, progress=None) -> ReplicateResult:
+def simulate(config: ScenarioConfig, seed: int, replicate: int = 0, progress=None,
+             settle_under: ScenarioConfig | None = None) -> ReplicateResult:
     """Build the model with this seed, run config.sim.years, return its tables tagged with scenario and replicate.
 
     The tables are the model's: timeseries, teams, spells and org (the run's org chart, one row per seat).
+    With `settle_under` the run starts from that status quo's settled organisation (exsim.runs.settled).
     """
-    model = OrgModel(config, rng=seed)
+    model = start_model(config, seed, settle_under)
     model.run(config.sim.years * WEEKS_PER_YEAR, progress=progress)
     tables = model.tables()
     for table in tables.values():
@@ -40,7 +42,31 @@ def default_workers() -> int:
 
 def simulate_spec(spec) -> ReplicateResult:
     """Run one RunSpec (the executors' task)."""
-    return simulate(spec.config, spec.seed, spec.replicate)
+    return simulate(spec.config, spec.seed, spec.replicate, settle_under=spec.settle_under)
+
+
+def simulate_group(group) -> list[ReplicateResult]:
+    """Run a RunGroup's specs one after the other in this process, sharing their settled organisation."""
+    return [simulate_spec(spec) for spec in group.specs]
+
+
+def group_by_settling(specs: list, at_least: int = 1) -> list:
+    """RunGroups of the specs that start from the same settled organisation, in first-seen order.
+
+    Groups are halved (largest first) until there are `at_least` of them, so every worker has work;
+    each part then settles its organisation once.
+    """
+    from exsim.runs.executors import RunGroup
+
+    groups: dict[str, list] = {}
+    for spec in specs:
+        groups.setdefault(group_key(spec.config, spec.seed, spec.settle_under), []).append(spec)
+    parts = list(groups.values())
+    while len(parts) < at_least and max(map(len, parts), default=1) > 1:
+        largest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        members = parts.pop(largest)
+        parts[largest:largest] = [members[: len(members) // 2], members[len(members) // 2:]]
+    return [RunGroup(tuple(members)) for members in parts]
 
 
 def replicate_specs(config: ScenarioConfig) -> list:
@@ -74,3 +100,43 @@ def run_replicates(config: ScenarioConfig, workers: int | None = None, show_prog
     finally:
         if progress is not None:
             progress.close()
+
+
+def run_scenarios(configs: list[ScenarioConfig], settle_under: ScenarioConfig | None = None, workers: int | None = None,
+                  show_progress: bool = True, executor=None) -> dict[str, list[ReplicateResult]]:
+    """Every scenario's replicates, by scenario name, each list in replicate order.
+
+    With `settle_under`, replicate i of every scenario starts from the same settled organisation
+    (the status quo's, seed i): it is settled once and the scenarios run from it in one task.
+    """
+    from exsim.runs.executors import LocalExecutor, RunSpec
+
+    specs = [RunSpec(config, seed, i, settle_under=settle_under)
+             for config in configs for i, seed in enumerate(replicate_seeds(config.sim.seed, config.sim.replicates))]
+    groups = group_by_settling(specs, at_least=2 * (getattr(executor, "workers", None) or workers or default_workers()))
+    weeks = {config.sim.name: config.sim.years * WEEKS_PER_YEAR for config in configs}
+    total = sum(weeks[s.config.sim.name] for s in specs)
+    label = f"{len(configs)} scenarios" if len(configs) > 1 else configs[0].sim.name
+    progress = Progress(total, f"{label}: simulating weeks") if show_progress else None
+    executor = executor or LocalExecutor(min(workers or default_workers(), len(groups)))
+    results: dict[str, dict[int, ReplicateResult]] = {config.sim.name: {} for config in configs}
+    try:
+        if isinstance(executor, LocalExecutor) and executor.workers == 1:
+            for spec in specs_in_group_order(groups):
+                results[spec.config.sim.name][spec.replicate] = simulate(spec.config, spec.seed, spec.replicate, progress,
+                                                                         settle_under=spec.settle_under)
+        else:
+            for group, finished in executor.map(simulate_group, groups):
+                for spec, result in zip(group.specs, finished):
+                    results[spec.config.sim.name][spec.replicate] = result
+                if progress is not None:
+                    progress(sum(weeks[s.config.sim.name] for s in group.specs))
+    finally:
+        if progress is not None:
+            progress.close()
+    return {name: [by_replicate[i] for i in sorted(by_replicate)] for name, by_replicate in results.items()}
+
+
+def specs_in_group_order(groups: list) -> list:
+    """The specs of the groups, group after group (runs sharing a settled organisation follow each other)."""
+    return [spec for group in groups for spec in group.specs]

@@ -19,21 +19,26 @@ import pandas as pd
 
 from exsim.results import yearly_kpis
 from exsim.results.folders import process_alive
-from exsim.runs.executors import RunSpec
+from exsim.runs.executors import RunGroup, RunSpec
 from exsim.runs.progress import Progress
-from exsim.runs.replicates import simulate
+from exsim.runs.replicates import group_by_settling, simulate
 
 _TEMPORARY = re.compile(r"^\.?[0-9a-f]+\.tmp-(?P<pid>\d+)$")  # also the older `KEY.tmp-PID` files
 
 
 def yearly_for_spec(spec: RunSpec) -> pd.DataFrame:
-    """The task the executors run for designs: one run's yearly KPIs, tagged with the spec's tags."""
-    result = simulate(spec.config, spec.seed, spec.replicate)
+    """One run's yearly KPIs, tagged with the spec's tags."""
+    result = simulate(spec.config, spec.seed, spec.replicate, settle_under=spec.settle_under)
     yearly = yearly_kpis(result.tables["timeseries"])
     for name, value in spec.tags.items():
         yearly[name] = value
     yearly["seed"] = spec.seed
     return yearly
+
+
+def yearly_for_group(group: RunGroup) -> list[pd.DataFrame]:
+    """The task the executors run for designs: the yearly KPIs of runs that share a settled organisation."""
+    return [yearly_for_spec(spec) for spec in group.specs]
 
 
 class RunStore:
@@ -83,9 +88,11 @@ def run_design(specs: list[RunSpec], store: RunStore, executor, label: str, say=
     say(f"{label}: {len(specs)} runs{same}, {reused} reused from {store.folder}, {len(missing)} to compute on {executor!r}")
     progress = Progress(len(missing), f"{label}: runs", show_after=0.0)
     try:
-        for spec, table in executor.map(yearly_for_spec, missing):
-            store.put(spec, table)
-            progress(1)
+        groups = group_by_settling(missing, at_least=2 * (getattr(executor, "workers", None) or 2))
+        for group, tables in executor.map(yearly_for_group, groups):
+            for spec, table in zip(group.specs, tables):
+                store.put(spec, table)
+            progress(len(group.specs))
     finally:
         progress.close()
     return store.load(specs), reused
