@@ -350,7 +350,7 @@ def parse_sizes(sizes: str) -> list[int]:
 @click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True,
               help="Recorded weeks to step at each size.")
 @click.option("--burn-in-weeks", type=click.IntRange(0), default=None,
-              help="Burn-in weeks to measure (default: all of the scenario's sim.burn_in_weeks, 416). Fewer are "
+              help="Burn-in weeks to measure (default: all of the scenario's sim.burn_in_weeks). Fewer are "
                    "scaled up to the scenario's and marked extrapolated; 0 skips the burn-in.")
 @click.option("--compare-mesa", is_flag=True,
               help="Also measure a plain per-agent Mesa model of the same weekly update at each size "

@@ -5,7 +5,9 @@ attributes; the week calls one method per phase on every agent (`AgentSet.do`), 
 updates itself with Python arithmetic (`math`, `model.random`), reading its teammates, its peers
 and its team through Python lists. A quit removes the agent; a hire creates one; a churned account
 removes its agent and a new account creates one. This is how the model would be written without
-exsim's arrays, and it is what exsim's employee-weeks per second are compared with.
+exsim's arrays, and it is what exsim's employee-weeks per second are compared with. The phases are
+staged (one `AgentSet.do` per phase over all agents) so that, as in exsim, everyone reads last
+week's values of their peers; one shuffled `step()` per agent would be cheaper but a different model.
 
 It starts from exsim's own day-one state (`day_one_state(OrgModel(...))`: the same org, the same
 people, the same accounts) and follows exsim's equations (exsim/mechanisms/) for the main phases,
