@@ -1,4 +1,4 @@
-"""Weekly KPIs per department (one group, "all", when the organisation has no departments)."""
+"""Weekly KPIs per department (one group, "all", when the organisation has no departments: the timeseries' own)."""
 
 from __future__ import annotations
 
@@ -31,14 +31,16 @@ class Departments:
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
 
+    @property
+    def grouped(self) -> bool:
+        """Whether there are departments (else the one group is the organisation: its rows are the timeseries')."""
+        return len(self.labels) > 1
+
     def label_of(self, seat: int) -> str:
         return self.labels[self.code[seat]]
 
     def per_group(self, values: np.ndarray | None, seats: np.ndarray | None = None) -> np.ndarray:
         """Sum of `values` (or a count) per department, over all seats or over `seats`."""
-        if len(self.labels) == 1:  # the whole organisation: a plain sum
-            count = len(self.code) if seats is None else len(seats)
-            return np.array([count if values is None else values.sum()], dtype=np.float64)
         codes = self.code if seats is None else self.code[seats]
         return np.bincount(codes, weights=None if values is None else values, minlength=len(self.labels))
 

@@ -48,7 +48,8 @@ class Recorder:
         self._heads.append(int(self.world.staff.occupied.sum()))
         self._churn.append(len(events.churned_seats))
         self._book.append(int(self.world.customers.active.sum()))
-        self._departments.track(self.world, events)
+        if self._departments.grouped:
+            self._departments.track(self.world, events)
 
     def record_week(self, events: WeekEvents) -> None:
         """Append the organisation's row for this week and add to the team-year sums."""
@@ -91,7 +92,8 @@ class Recorder:
         }
         self.weeks.append({name: values[name] for name in ("week", "year", *TIMESERIES)})
         self._add_team_week(events)
-        self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
+        if self._departments.grouped:
+            self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
 
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
@@ -192,8 +194,13 @@ class Recorder:
             if col in spells:
                 spells[col] = spells[col].astype("Int64")
         teams = pd.concat(self.team_years, ignore_index=True) if self.team_years else pd.DataFrame()
-        departments = pd.DataFrame(self.department_rows, columns=["week", "year", "department", *DEPARTMENT_KPIS])
-        return {"timeseries": pd.DataFrame(self.weeks), "teams": teams, "spells": spells, "departments": departments}
+        timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
+        columns = ["week", "year", "department", *DEPARTMENT_KPIS]
+        if self._departments.grouped:
+            departments = pd.DataFrame(self.department_rows, columns=columns)
+        else:  # the whole organisation is the one group
+            departments = timeseries.assign(department=self._departments.labels[0])[columns]
+        return {"timeseries": timeseries, "teams": teams, "spells": spells, "departments": departments}
 
 
 def _annualised(events: deque, population: deque) -> float:
