@@ -4,19 +4,22 @@ import numpy as np
 
 from exsim.config.schema import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import total
 from exsim.mechanisms.state import StaffState, World
 
 
 def pay_running_costs(world: World, cfg: ScenarioConfig) -> None:
     """Running costs: salaries, sick days, open vacancies, perks, managers' extra people hours, conversations."""
-    per_seat = running_costs_per_seat(world.staff, world.org.is_manager, cfg) if world.events.by_department else {}
-    for line, eur in running_costs(world.staff, world.org.is_manager, cfg).items():
-        world.events.spend(line, eur, per_seat.get(line, 0.0))
+    for line, per_seat in running_costs_per_seat(world.staff, world.org.is_manager, cfg).items():
+        world.events.spend(line, float(per_seat.sum()), per_seat)
 
 
 def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, float]:
-    """This week's running costs by line.
+    """This week's running costs by line, in euros."""
+    return {line: float(per_seat.sum()) for line, per_seat in running_costs_per_seat(staff, is_manager, config).items()}
+
+
+def running_costs_per_seat(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, np.ndarray]:
+    """This week's running costs by line and seat, in euros.
 
     Salaries follow `policy.pay_level`; a workload below 1.0 is capacity bought with staff (their
     salaries count, and an understaffed organisation saves them); managers' hours for people beyond
@@ -27,27 +30,8 @@ def running_costs(staff: StaffState, is_manager: np.ndarray, config: ScenarioCon
     costs, policy = config.costs, config.policy
     salary = salaries(is_manager, config)
     employees = staff.occupied & ~is_manager
-    managers_present = staff.occupied & is_manager
     manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
     extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary  # the rest is in the salary
-    return {
-        "cost_salaries": float((salary * staff.occupied).sum() / WEEKS_PER_YEAR + capacity_cost(employees, salary, config)),
-        "cost_absence": float(total(staff.absent_days, costs.sick_day_eur)),
-        "cost_vacancy": float(total(~staff.occupied, costs.vacancy_week_eur)),
-        "cost_perks": float(total(staff.occupied, policy.perks_eur_per_employee) / WEEKS_PER_YEAR),
-        "cost_manager_time": float(total(managers_present, extra_people_hours, manager_hour_eur)),
-        "cost_programmes": float(total(staff.occupied, policy.development_conversations_per_year,
-                                       costs.development_conversation_eur) / WEEKS_PER_YEAR),
-    }
-
-
-def running_costs_per_seat(staff: StaffState, is_manager: np.ndarray, config: ScenarioConfig) -> dict[str, np.ndarray]:
-    """This week's running costs by line and seat (they add up to `running_costs`): where each euro falls."""
-    costs, policy = config.costs, config.policy
-    salary = salaries(is_manager, config)
-    employees = staff.occupied & ~is_manager
-    manager_hour_eur = costs.salary_manager_eur * policy.pay_level / costs.working_hours_per_year
-    extra_people_hours = config.managers.hours_for_people - costs.people_hours_in_salary
     return {
         "cost_salaries": salary * (staff.occupied + employees * (1.0 / config.work.workload - 1.0)) / WEEKS_PER_YEAR,
         "cost_absence": staff.absent_days * costs.sick_day_eur,
@@ -70,8 +54,3 @@ def turnover_cost(is_manager: np.ndarray, exits: np.ndarray, config: ScenarioCon
     costs = config.costs
     share = np.where(is_manager, costs.replacement_share_manager, costs.replacement_share_employee)
     return (share * salaries(is_manager, config))[exits]
-
-
-def capacity_cost(employees: np.ndarray, salary: np.ndarray, config: ScenarioConfig) -> float:
-    """Weekly salaries of the capacity a workload below 1.0 implies (negative above 1.0: staff not hired)."""
-    return float(total(salary * employees, 1.0 / config.work.workload - 1.0) / WEEKS_PER_YEAR)
