@@ -5,7 +5,7 @@ import numpy as np
 from exsim.config.departments import at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import relax, sigmoid, total, weekly_probability
+from exsim.mechanisms.common import for_rows, relax, sigmoid, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -78,29 +78,33 @@ def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
 
 
 def experienced_quality(customers: CustomerState, staff: StaffState, cust: Customers,
-                        account_difficulty: np.ndarray) -> np.ndarray:
-    """Quality each customer perceives: the seat's service, the account's difficulty, their own leniency."""
-    seat = np.maximum(customers.account_seat, 0)
-    index = service_index(staff, cust)[seat] - account_difficulty[seat] + customers.leniency
+                        account_difficulty: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Quality each customer (or each of `rows`) perceives: the seat's service, the account's difficulty, their leniency."""
+    rows = slice(None) if rows is None else rows
+    seat = np.maximum(customers.account_seat[rows], 0)
+    index = service_index(staff, cust)[seat] - account_difficulty[seat] + customers.leniency[rows]
     return sigmoid(index)
 
 
 def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: ScenarioConfig,
                         account_difficulty: np.ndarray, rng: np.random.Generator) -> None:
-    """Customers served this week move their satisfaction toward the quality they got."""
+    """Customers served this week (only they) move their satisfaction toward the quality they got."""
     cust = at_rows(cfg, _served_by(customers)).customers  # each customer's department's values
-    served = customers.active & (rng.random(customers.capacity) < cust.interactions_per_week)
-    quality = experienced_quality(customers, staff, cfg.customers, account_difficulty)
-    moved = relax(customers.satisfaction, quality, cust.satisfaction_time_constant_weeks)
-    customers.satisfaction[:] = np.where(served, moved, customers.satisfaction)
+    served = np.flatnonzero(customers.active & (rng.random(customers.capacity) < cust.interactions_per_week))
+    quality = experienced_quality(customers, staff, cfg.customers, account_difficulty, served)
+    customers.satisfaction[served] = relax(customers.satisfaction[served], quality,
+                                           for_rows(cust.satisfaction_time_constant_weeks, served))
     customers.tenure_weeks += customers.active
 
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
-    """Rows of customers who leave this week."""
-    hazard = cust.base_churn_per_year / WEEKS_PER_YEAR * np.exp(cust.churn_sensitivity * (cust.satisfaction_reference - customers.satisfaction))
-    leave = customers.active & (rng.random(customers.capacity) < weekly_probability(hazard))
-    return np.flatnonzero(leave)
+    """Rows of customers who leave this week (one draw per row; hazards only for the active)."""
+    draws = rng.random(customers.capacity)
+    active = np.flatnonzero(customers.active)
+    sensitivity, reference = for_rows(cust.churn_sensitivity, active), for_rows(cust.satisfaction_reference, active)
+    hazard = (for_rows(cust.base_churn_per_year, active) / WEEKS_PER_YEAR
+              * np.exp(sensitivity * (reference - customers.satisfaction[active])))
+    return active[draws[active] < weekly_probability(hazard)]
 
 
 def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np.random.Generator) -> int:
