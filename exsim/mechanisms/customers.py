@@ -115,9 +115,11 @@ def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np
 
 
 def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:
-    """Mean satisfaction of each seat's accounts (the reference for seats without accounts)."""
+    """Each seat's book (accounts and their summed satisfaction) and its mean (the reference for seats without accounts)."""
     active = customers.active & (customers.account_seat >= 0)
     n = len(staff.occupied)
-    count = np.bincount(customers.account_seat[active], minlength=n)
-    total = np.bincount(customers.account_seat[active], weights=customers.satisfaction[active], minlength=n)
-    staff.customer_mood[:] = np.where(count > 0, total / np.maximum(count, 1), cust.satisfaction_reference)
+    staff.accounts[:] = np.bincount(customers.account_seat[active], minlength=n)
+    staff.account_satisfaction[:] = np.bincount(customers.account_seat[active], weights=customers.satisfaction[active],
+                                                minlength=n)
+    staff.customer_mood[:] = np.where(staff.accounts > 0, staff.account_satisfaction / np.maximum(staff.accounts, 1),
+                                      cust.satisfaction_reference)

@@ -87,6 +87,8 @@ class StaffState(_Columns):
     growth: np.ndarray = column(np.float64, KEEP, KEEP, "development and visible promotion, 0-1")
     perk_effect: np.ndarray = column(np.float64, KEEP, KEEP, "engagement lift from perks, logit")
     customer_mood: np.ndarray = column(np.float64, KEEP, KEEP, "mean satisfaction of the seat's accounts, 0-1")
+    accounts: np.ndarray = column(np.float64, KEEP, KEEP, "active customer accounts the seat serves (this week's book)")
+    account_satisfaction: np.ndarray = column(np.float64, KEEP, KEEP, "summed satisfaction of the seat's accounts")
     trust_credit: np.ndarray = column(np.float64, KEEP, KEEP, "trust earned or lost by survey follow-up")
 
     @property

@@ -51,12 +51,10 @@ class Departments:
 
     def week_rows(self, world, events: WeekEvents, week: int, year: int) -> list[dict]:
         """One row per department for this week (after track)."""
-        staff, cust, org = world.staff, world.customers, world.org
+        staff, org = world.staff, world.org
         occ, per_group = staff.occupied, self.per_group
         heads, quits = self._heads[-1], self._quits[-1]
-        active = np.flatnonzero(cust.active & (cust.account_seat >= 0))
-        served_by = cust.account_seat[active]
-        book = per_group(None, served_by).astype(np.float64)
+        book = per_group(staff.accounts)  # accounts the department's seats serve this week
         managers = occ & org.is_manager
         columns = {
             "headcount": heads,
@@ -69,7 +67,7 @@ class Departments:
             "voluntary_attrition_rate": _ratio(np.sum(self._quits, axis=0) * WEEKS_PER_YEAR / len(self._quits),
                                                np.mean(self._heads, axis=0)),
             "customers": book,
-            "csat": _ratio(per_group(cust.satisfaction[active], served_by), book),
+            "csat": _ratio(per_group(staff.account_satisfaction), book),
             "trained_manager_share": _ratio(per_group((managers & (staff.trained_week >= 0)).astype(np.float64)),
                                             per_group(managers.astype(np.float64))),
         }

@@ -109,11 +109,8 @@ class Recorder:
         quit_mask = np.zeros(org.n_seats)
         quit_mask[events.quits] = 1.0
         sums["quits"] += team_sum(org.team_of, quit_mask, n)
-        cust = m.customers
-        cust_team = org.team_of[np.maximum(cust.account_seat, 0)]
-        active = cust.active & (cust.account_seat >= 0)
-        sums["customers"] += np.bincount(cust_team[active], minlength=n)
-        sums["csat"] += np.bincount(cust_team[active], weights=cust.satisfaction[active], minlength=n)
+        sums["customers"] += team_sum(org.team_of, staff.accounts, n)  # each seat's book, this week
+        sums["csat"] += team_sum(org.team_of, staff.account_satisfaction, n)
         churned_teams = org.team_of[events.churned_seats]
         sums["churned"] += np.bincount(churned_teams[churned_teams >= 0], minlength=n)
         self._team_weeks += 1
