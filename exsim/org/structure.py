@@ -303,10 +303,22 @@ def _fill_tree(headcount: int, spans: np.ndarray) -> np.ndarray:
 
 
 def _levels(manager_of: np.ndarray) -> np.ndarray:
-    level = np.zeros(len(manager_of), dtype=np.int64)
-    for seat in range(1, len(manager_of)):  # parents come before children in BFS order
-        level[seat] = level[manager_of[seat]] + 1
-    return level
+    """Each seat's level (0 at the top): level[s] = level[manager_of[s]] + 1, taken in seat order.
+
+    Parents come before their reports in every tree built here, so this is the depth; it is summed
+    along the chains of managers by pointer doubling (a few array passes) instead of seat by seat.
+    """
+    n = len(manager_of)
+    seats = np.arange(n)
+    # up: the next seat up the chain, n for none (the top; a manager after its report counted 0 seat by seat too)
+    up = np.append(np.where((manager_of >= 0) & (manager_of < seats), manager_of, n), n)
+    up[0] = n
+    level = np.ones(n + 1, dtype=np.int64)  # each step up the chain adds 1 ...
+    level[0] = level[n] = 0  # ... except from the top seat and from none
+    while (up[:n] < n).any():
+        level += level[up]
+        up = up[up]
+    return level[:n]
 
 
 def _frontline(team_of, is_manager, n_teams, share, rng) -> np.ndarray:
@@ -319,17 +331,14 @@ def _frontline(team_of, is_manager, n_teams, share, rng) -> np.ndarray:
 def _peer_ties(team_of, n_teams, cross_team_ties, rng, groups: np.ndarray | None = None) -> sp.csr_matrix:
     """Complete ties within each team plus Poisson-many random ties across teams (within each group when given)."""
     n = len(team_of)
-    order = np.argsort(team_of, kind="stable")
-    members = order[team_of[order] >= 0]
-    starts = np.searchsorted(team_of[members], np.arange(n_teams))
-    ends = np.searchsorted(team_of[members], np.arange(n_teams), side="right")
-    rows, cols = [], []
-    for start, end in zip(starts, ends):
-        block = members[start:end]
-        if len(block) > 1:
-            a, b = np.meshgrid(block, block)
-            rows.append(a.ravel())
-            cols.append(b.ravel())
+    members = np.flatnonzero(team_of >= 0)
+    members = members[np.argsort(team_of[members], kind="stable")]  # team by team, seat order within
+    sizes = np.bincount(team_of[members], minlength=n_teams)
+    starts = np.cumsum(sizes) - sizes
+    each = sizes[team_of[members]]  # each member is tied to every member of its team (itself dropped below)
+    rows = [np.repeat(members, each)]
+    firsts = np.cumsum(each) - each
+    cols = [members[np.repeat(starts[team_of[members]] - firsts, each) + np.arange(len(rows[0]))]]
     if groups is None:
         n_cross = rng.poisson(cross_team_ties * n / 2)
         rows.append(rng.integers(0, n, n_cross))
@@ -340,30 +349,35 @@ def _peer_ties(team_of, n_teams, cross_team_ties, rng, groups: np.ndarray | None
             n_cross = rng.poisson(cross_team_ties * len(seats) / 2)
             rows.append(seats[rng.integers(0, len(seats), n_cross)])
             cols.append(seats[rng.integers(0, len(seats), n_cross)])
-    r = np.concatenate(rows) if rows else np.empty(0, np.int64)
-    c = np.concatenate(cols) if cols else np.empty(0, np.int64)
+    r = np.concatenate([*rows, *cols[1:]])  # cross-team ties both ways; teams' blocks are symmetric already
+    c = np.concatenate([*cols, *rows[1:]])
     keep = r != c
-    ties = sp.coo_matrix((np.ones(keep.sum()), (r[keep], c[keep])), shape=(n, n)).tocsr()
-    ties = ((ties + ties.T) > 0).astype(np.float64)
-    return ties.tocsr()
+    ties = sp.csr_matrix((np.ones(keep.sum()), (r[keep], c[keep])), shape=(n, n))  # duplicates summed: canonical
+    ties.data[:] = 1.0
+    return ties
 
 
 def _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties) -> nx.Graph:
+    """Nodes are seats (role, team, level, frontline); edges are the peer ties in row order (teammate or cross_team),
+    then each seat's reports_to its manager (which relabels a cross-team tie to the manager).
+
+    Built from arrays in bulk: no Python work per edge besides networkx's own; `peer_ties` canonical
+    (sorted, no duplicates) as `_peer_ties` makes it.
+    """
+    n = len(manager_of)
     graph = nx.Graph()
-    seats = np.arange(len(manager_of))
-    graph.add_nodes_from(
-        (int(s), {"role": "manager" if m else "employee", "team": int(t), "level": int(lv), "frontline": bool(f)})
-        for s, m, t, lv, f in zip(seats, is_manager, team_of, level, frontline)
-    )
-    upper = sp.triu(peer_ties, k=1).tocoo()
-    same_team = team_of[upper.row] == team_of[upper.col]
-    graph.add_edges_from(
-        (int(a), int(b), {"kind": "teammate" if s else "cross_team"})
-        for a, b, s in zip(upper.row, upper.col, same_team)
-    )
-    graph.add_edges_from(
-        (int(s), int(m), {"kind": "reports_to"}) for s, m in zip(seats[1:], manager_of[1:])
-    )
+    graph.add_nodes_from(range(n))
+    nodes = graph.nodes
+    roles = np.where(is_manager, "manager", "employee").tolist()
+    for seat, role, team, lv, front in zip(range(n), roles, team_of.tolist(), level.tolist(), frontline.tolist()):
+        nodes[seat].update(role=role, team=team, level=lv, frontline=front)
+    row = np.repeat(np.arange(n), np.diff(peer_ties.indptr))
+    col = peer_ties.indices
+    upper = row < col  # each tie once, in row-major order
+    row, col = row[upper], col[upper]
+    kinds = np.array([{"kind": "cross_team"}, {"kind": "teammate"}], dtype=object)  # copied into each edge's own dict
+    graph.add_edges_from(zip(row.tolist(), col.tolist(), kinds[(team_of[row] == team_of[col]).astype(np.intp)].tolist()))
+    graph.add_edges_from(zip(range(1, n), manager_of[1:].tolist()), kind="reports_to")
     return graph
 
 
