@@ -73,3 +73,10 @@ def test_customers_tied_to_frontline_seats():
     full = add_customer_accounts(model.org.graph, model.customers.account_seat[model.customers.active])
     customers = [n for n, d in full.nodes(data=True) if d["role"] == "customer"]
     assert len(customers) == len(seats) and all(full.degree(c) == 1 for c in customers)
+
+
+def test_team_members_are_the_seats_that_report_to_the_team_lead():
+    org = build_org(load_config(None, ["org.headcount=300", "org.span_variation=0.5"]).org, np.random.default_rng(3))
+    for team in range(org.n_teams):
+        np.testing.assert_array_equal(org.team_members(team), np.flatnonzero(org.team_of == team))
+        assert (org.manager_of[org.team_members(team)] == org.team_leader[team]).all()

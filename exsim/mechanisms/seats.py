@@ -59,7 +59,8 @@ def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rn
     the promoted person keeps their tenure, engagement and personal traits.
     """
     staff, org = world.staff, world.org
-    members = np.flatnonzero((org.team_of == manager_seat) & staff.occupied & ~org.is_manager)
+    members = org.team_members(manager_seat)
+    members = members[staff.occupied[members] & ~org.is_manager[members]]
     if len(members) == 0:
         return 0
     seat_cfg = at_rows(cfg, manager_seat)

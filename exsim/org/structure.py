@@ -47,6 +47,14 @@ class OrgStructure:
                                      for d in range(len(self.departments))]
         return self._frontline_seats[department]
 
+    def team_members(self, team: int) -> np.ndarray:
+        """The seats in a team (its manager's direct reports), in seat order; kept from the first call, not scanned."""
+        if not hasattr(self, "_member_order"):
+            member = self.team_of >= 0
+            self._member_order = np.flatnonzero(member)[np.argsort(self.team_of[member], kind="stable")]
+            self._member_start = np.concatenate([[0], np.cumsum(np.bincount(self.team_of[member], minlength=self.n_teams))])
+        return self._member_order[self._member_start[team]:self._member_start[team + 1]]
+
     def department_label(self) -> np.ndarray:
         """Each seat's department name (the executive top seat: "executive")."""
         names = np.array([*self.departments, EXECUTIVE], dtype=object)
