@@ -69,9 +69,12 @@ class OrgStructure:
         return len(self.team_leader)
 
     def team_sizes(self) -> np.ndarray:
-        """Seats per team (direct reports of each manager)."""
-        members = self.team_of >= 0
-        return np.bincount(self.team_of[members], minlength=self.n_teams)
+        """Seats per team (direct reports of each manager); counted once (the structure is fixed), read-only."""
+        if not hasattr(self, "_team_sizes"):
+            members = self.team_of >= 0
+            self._team_sizes = np.bincount(self.team_of[members], minlength=self.n_teams)
+            self._team_sizes.flags.writeable = False
+        return self._team_sizes
 
 
 def organisation(config: ScenarioConfig, rng: np.random.Generator) -> OrgStructure:
