@@ -82,24 +82,7 @@ def run_replicates(config: ScenarioConfig, workers: int | None = None, show_prog
 
     `executor` (from exsim.runs.executors.make_executor) defaults to local processes with `workers`.
     """
-    from exsim.runs.executors import LocalExecutor
-
-    specs = replicate_specs(config)
-    weeks = config.sim.years * WEEKS_PER_YEAR
-    progress = Progress(weeks * len(specs), f"{config.sim.name}: simulating weeks") if show_progress else None
-    executor = executor or LocalExecutor(min(workers or default_workers(), len(specs)))
-    results: dict[int, ReplicateResult] = {}
-    try:
-        if isinstance(executor, LocalExecutor) and executor.workers == 1:
-            return [simulate(s.config, s.seed, s.replicate, progress) for s in specs]
-        for spec, result in executor.map(simulate_spec, specs):
-            results[spec.replicate] = result
-            if progress is not None:
-                progress(weeks)
-        return [results[i] for i in range(len(specs))]
-    finally:
-        if progress is not None:
-            progress.close()
+    return run_scenarios([config], None, workers, show_progress, executor)[config.sim.name]
 
 
 def run_scenarios(configs: list[ScenarioConfig], settle_under: ScenarioConfig | None = None, workers: int | None = None,
@@ -122,7 +105,7 @@ def run_scenarios(configs: list[ScenarioConfig], settle_under: ScenarioConfig | 
     results: dict[str, dict[int, ReplicateResult]] = {config.sim.name: {} for config in configs}
     try:
         if isinstance(executor, LocalExecutor) and executor.workers == 1:
-            for spec in specs_in_group_order(groups):
+            for spec in (spec for group in groups for spec in group.specs):  # a group's runs one after another
                 results[spec.config.sim.name][spec.replicate] = simulate(spec.config, spec.seed, spec.replicate, progress,
                                                                          settle_under=spec.settle_under)
         else:
@@ -136,7 +119,3 @@ def run_scenarios(configs: list[ScenarioConfig], settle_under: ScenarioConfig | 
             progress.close()
     return {name: [by_replicate[i] for i in sorted(by_replicate)] for name, by_replicate in results.items()}
 
-
-def specs_in_group_order(groups: list) -> list:
-    """The specs of the groups, group after group (runs sharing a settled organisation follow each other)."""
-    return [spec for group in groups for spec in group.specs]
