@@ -1,5 +1,11 @@
-"""The educators' dashboard in a real browser: Playwright driving Debian's headless chromium."""
+"""The educators' dashboard in a real browser: Playwright driving Debian's headless chromium.
 
+What the page shows is read from the page: the controls' values from their sliders, what the model
+runs from the `#exsim-running` line's data attributes (read back from the model's config), the
+clock from `#exsim-week`. Waits are for conditions on the page, never for wall-clock time.
+"""
+
+import json
 import shutil
 import socket
 import subprocess
@@ -9,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from exsim.dashboard.model import CONTROLS, lesson_settings, lesson_titles
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+SCREENS = {"wide": (1440, 900), "projector": (1024, 768)}
 
 
 def free_port() -> int:
@@ -43,60 +52,132 @@ def server():
     proc.wait(timeout=20)
 
 
-@pytest.fixture()
-def page(server, tmp_path):
+@pytest.fixture(scope="module")
+def browser():
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(server, timeout=90_000)
-        page.wait_for_selector("text=Week 0 ", timeout=90_000)
-        yield page
-        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        yield browser
         browser.close()
 
 
-def slider_values(page) -> list[str]:
-    sliders = page.get_by_role("slider")
-    return [sliders.nth(i).get_attribute("aria-valuenow") for i in range(sliders.count())]
+def open_page(browser, server, size=SCREENS["wide"]):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.requests, page.failures = [], []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.on("response", lambda r: page.failures.append((r.status, r.url)) if r.status >= 400 else None)
+    page.goto(server, timeout=90_000)
+    page.wait_for_selector("text=Week 0 ", timeout=90_000)
+    page.wait_for_selector("#exsim-running", timeout=90_000)
+    return page
 
 
-def kpi_image(page) -> str:
-    return page.locator("img").nth(1).get_attribute("src")
+@pytest.fixture()
+def page(browser, server, tmp_path):
+    page = open_page(browser, server)
+    yield page
+    page.screenshot(path=str(tmp_path / "dashboard.png"))
+    page.close()
 
 
-def test_page_loads_with_controls_chart_and_plots(page, tmp_path):
-    for text in ("Reset", "Step", "Organisation size (people)", "Span of control (reports per manager)",
-                 "Survey follow-up rate (4 surveys a year)", "Lesson"):
+def slider_values(page) -> dict:
+    """Each control's value as its slider (or choice) shows it, by control name."""
+    values = {}
+    for name, control in CONTROLS.items():
+        box = page.locator(f".control-{name}")
+        if control.kind == "choice":
+            values[name] = json.loads(box.locator("[data-value]").get_attribute("data-value"))
+            assert box.get_by_text(control.show(values[name])).first.is_visible()
+        else:
+            value = float(box.get_by_role("slider").get_attribute("aria-valuenow"))
+            values[name] = control.clean(value)
+    return values
+
+
+def running(page) -> dict:
+    return json.loads(page.locator("#exsim-running").get_attribute("data-running"))
+
+
+def pick_lesson(page, title: str) -> None:
+    page.locator(".exsim-side .v-select").first.click()
+    page.locator(".v-list-item", has_text=title).first.click()
+    page.wait_for_selector(f".exsim-lesson h2:text-is('{title}')" if title != "Baseline (no lesson)"
+                           else ".exsim-lesson h2:has-text('Baseline')", timeout=60_000)
+
+
+def step_to(page, week: int) -> None:
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_selector(f"#exsim-week[data-week='{week}']", timeout=30_000)
+
+
+def test_page_loads_with_controls_plots_and_no_outside_requests(page, tmp_path):
+    for control in CONTROLS.values():
+        assert page.locator(f".control-{control.name}").get_by_text(control.label, exact=False).first.is_visible()
+    for text in ("Reset", "Step", "Play", "Lesson", "Engagement (0-1)", "Voluntary attrition (% a year)"):
         assert page.get_by_text(text, exact=False).first.is_visible(), text
-    assert page.locator("img").count() >= 2  # org chart and KPI plots
-    page.screenshot(path=str(tmp_path / "loaded.png"), full_page=True)
+    page.wait_for_function("() => document.querySelectorAll('.exsim-chart canvas').length >= 13",
+                           timeout=30_000)  # every plot and the org chart drawn in the browser
+    assert page.get_by_text("Time:").count() == 0  # one clock
+    outside = [url for url in page.requests if not url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:", "data:"))]
+    assert not outside, outside
+    assert not page.failures, page.failures
+    page.screenshot(path=str(tmp_path / "loaded.png"))
 
 
-def test_moving_a_slider_and_stepping_changes_week_and_plots(page, tmp_path):
-    before = slider_values(page)
-    span = page.get_by_role("slider").nth(3)  # play, render, size, span
-    span.focus()
+def test_every_lesson_sets_every_control_and_the_model_runs_them(page):
+    pick_lesson(page, "The span-of-control trap")  # start from another lesson's values
+    titles = lesson_titles()
+    for name, title in [(n, t) for n, t in titles.items() if n != "span-of-control-trap"] + \
+            [("span-of-control-trap", titles["span-of-control-trap"])]:
+        pick_lesson(page, title)
+        expected = lesson_settings(name, {"headcount": 200, "seed": 42})
+        page.wait_for_function("s => document.querySelector('#exsim-running').dataset.running.includes(s)",
+                               arg=f'"span_of_control": {expected["span_of_control"]}', timeout=30_000)
+        shown, runs = slider_values(page), running(page)
+        assert shown == expected, name
+        assert {key: runs[key] for key in shown} == shown, name
+        assert page.locator("#exsim-banner").count() == 0, name
+
+
+def test_moved_slider_shows_a_banner_until_reset_applies_it(page):
+    assert running(page)["span_of_control"] == 8
+    thumb = page.locator(".control-span_of_control").get_by_role("slider")
+    thumb.focus()
     for _ in range(4):
         page.keyboard.press("ArrowRight")
-    assert slider_values(page) != before
-    plots = kpi_image(page)
+    page.wait_for_selector("#exsim-banner", timeout=10_000)
+    assert slider_values(page)["span_of_control"] == 12
+    assert running(page)["span_of_control"] == 8  # not applied yet, and the banner says so
+    assert "12 reports per manager" in page.locator("#exsim-banner").inner_text()
     page.get_by_role("button", name="Reset").click()
-    page.wait_for_timeout(1500)
-    page.get_by_role("button", name="Step").click()
-    page.wait_for_selector("text=Week 1 ", timeout=30_000)
-    page.wait_for_timeout(1500)
-    page.get_by_role("button", name="Step").click()
-    page.wait_for_selector("text=Week 2 ", timeout=30_000)
-    page.wait_for_function("src => document.querySelectorAll('img')[1].src !== src", arg=plots, timeout=30_000)
-    page.screenshot(path=str(tmp_path / "stepped.png"), full_page=True)
+    page.wait_for_selector("#exsim-banner", state="detached", timeout=30_000)
+    assert running(page)["span_of_control"] == 12
+    assert slider_values(page) == {key: value for key, value in running(page).items() if key in CONTROLS}
 
 
-def test_picking_a_lesson_changes_the_sliders_and_shows_its_text(page, tmp_path):
-    before = slider_values(page)
-    page.get_by_text("Baseline (no lesson)").click()
-    page.locator(".v-list-item", has_text="The span-of-control trap").click()
-    page.wait_for_selector("text=What to watch", timeout=60_000)
-    page.wait_for_selector("text=against the baseline", timeout=120_000)
-    after = slider_values(page)
-    assert after != before and "30" in after  # the lesson's span of 30 is in the span slider
-    page.screenshot(path=str(tmp_path / "lesson.png"), full_page=True)
+def test_week_label_is_consistent(page):
+    for week in (1, 2, 3):
+        step_to(page, week)
+        assert page.locator("#exsim-week").inner_text() == f"Week {week} · year 1, week {week} of the year"
+
+
+def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
+    pick_lesson(page, "The understaffing spiral")
+    assert page.locator("#exsim-running").get_attribute("data-change-week") == "13"
+    assert "change at week 13" in page.locator(".exsim-legend").inner_text()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => +document.querySelector('#exsim-week').dataset.week >= 18", timeout=120_000)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("button:has-text('Play')", timeout=30_000)
+    series = json.loads(page.locator("#exsim-running").get_attribute("data-series"))
+    burnout = series["burnout_share"]
+    assert burnout["lesson"][:12] == burnout["baseline"][:12]  # the same organisation and seed until week 12
+    assert burnout["lesson"][13:18] != burnout["baseline"][13:18]  # the workload bites from week 13 on
+    page.screenshot(path=str(tmp_path / "lesson.png"))
+
+
+def test_the_lesson_picker_is_clickable_at_1024x768(browser, server, tmp_path):
+    page = open_page(browser, server, SCREENS["projector"])
+    pick_lesson(page, "Surveys without follow-up")
+    assert slider_values(page)["follow_up"] == 0.0
+    page.screenshot(path=str(tmp_path / "projector.png"))
+    page.close()

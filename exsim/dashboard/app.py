@@ -1,33 +1,64 @@
-"""The SolaraViz page: `solara run exsim.dashboard.app` (or `exsim dashboard`)."""
+"""The dashboard page: `solara run exsim.dashboard.app` (or `exsim dashboard`).
+
+A layout of our own: controls on the left, the clock, buttons, lesson and plots on the right. The
+controls edit a draft; Reset (or picking a lesson, which sets every control) starts a new run with
+them, and a banner says when the draft differs from what runs.
+"""
 
 from __future__ import annotations
 
+import time
+
 import solara
-from mesa.visualization import SolaraViz
+import solara.lab
 
-from exsim.dashboard.model import SLIDERS, DashboardModel, lesson_values
-from exsim.dashboard.views import MainView, lesson
-
-
-def model_params(values: dict[str, float]) -> dict:
-    """SolaraViz inputs: one slider per lever, starting at the chosen lesson's values."""
-    params = {"lesson": lesson.value}
-    for name, (_key, label, low, high, step) in SLIDERS.items():
-        kind = "SliderInt" if isinstance(step, int) and isinstance(low, int) else "SliderFloat"
-        params[name] = {"type": kind, "value": values[name], "label": label, "min": low, "max": high, "step": step}
-    return params
-
-
-@solara.component
-def Dashboard(chosen: str):
-    """SolaraViz's controls and sliders in the sidebar; our views in the main area (one shared model)."""
-    values = lesson_values(chosen)
-    model = solara.use_reactive(solara.use_memo(lambda: DashboardModel(lesson=chosen, **values), []))
-    SolaraViz(model, components=[], model_params=model_params(values), name="exsim: employee experience",
-              play_interval=150)
-    MainView(model.value)
+from exsim.dashboard.charts import more, watched
+from exsim.dashboard.model import BASELINE, LessonRun, lesson_settings
+from exsim.dashboard.views import CSS, PLAY_SECONDS, Charts, ControlsPanel, Header, LessonPanel, OrgChart
 
 
 @solara.component
 def Page():
-    Dashboard(lesson.value).key(f"lesson-{lesson.value}")  # a new lesson remounts with its settings
+    lesson = solara.use_reactive(BASELINE)
+    draft = solara.use_reactive(solara.use_memo(lambda: lesson_settings(BASELINE), []))
+    run = solara.use_reactive(solara.use_memo(lambda: LessonRun(draft.value, BASELINE), []))
+    playing = solara.use_reactive(False)
+    tick = solara.use_reactive(0)
+
+    def step():
+        run.value.step()
+        tick.set(tick.value + 1)
+
+    def start(settings: dict, name: str):
+        playing.set(False)
+        run.set(LessonRun(settings, name))
+        tick.set(tick.value + 1)
+
+    def pick_lesson(name: str):
+        settings = lesson_settings(name, draft.value)  # every control takes the lesson's value
+        lesson.set(name)
+        draft.set(settings)
+        start(settings, name)
+
+    def play_loop():
+        while playing.value:
+            started = time.perf_counter()
+            step()
+            time.sleep(max(0.02, PLAY_SECONDS - (time.perf_counter() - started)))
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value, run.value], prefer_threaded=True)
+
+    solara.Title("exsim: employee experience")
+    solara.Style(CSS)
+    with solara.Div(classes=["exsim-app"]):
+        ControlsPanel(draft, lesson.value, pick_lesson)
+        with solara.Column(gap="10px", style={"min-width": "0"}):
+            # `tick` (weeks stepped, runs started) re-renders the views of the same run object
+            Header(run.value, playing, step, lambda: start(dict(draft.value), lesson.value), draft.value, tick.value)
+            LessonPanel(run.value, tick.value)
+            Charts(run.value, watched(run.value.lesson), 260, tick.value)
+            OrgChart(run.value, tick.value)
+            Charts(run.value, more(run.value.lesson), 200, tick.value)
+
+
+

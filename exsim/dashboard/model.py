@@ -1,61 +1,277 @@
-"""The model behind the dashboard: OrgModel built from slider values (or a lesson's settings)."""
+"""What the dashboard runs: its controls, the configs they make, and a lesson run paired with the baseline.
+
+A run starts from the status quo's settled organisation, exactly as `exsim run ... --baseline`
+does (exsim.runs.settled: the baseline config at the chosen size settles for its
+`sim.burn_in_weeks`, once per process, size, span and seed). The controls' values that differ from
+the baseline (a lesson's and the teacher's) come into force together at the change week, as one
+intervention, so the class sees weeks of the status quo and then the change unfold. A baseline run on
+the same seed steps alongside: before the change week both runs are identical.
+
+Size and span of control shape the organisation, which is fixed once built: they hold from week 1
+(the organisation settles with them under the baseline's other values).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
-from exsim.config import load_config, split_key
-from exsim.lessons import BASELINE_FILE, load_lesson
-from exsim.model import OrgModel
+from exsim.config import ScenarioConfig, load_config
+from exsim.config.keys import get_dotted
+from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.lessons import BASELINE_FILE, list_lessons, load_lesson
+from exsim.metrics.kpis import COST_LINES
+from exsim.runs.replicates import replicate_seeds
+from exsim.runs.settled import start_model
 
-BURN_IN_WEEKS = 52  # short settling so that Reset is quick in a classroom
 BASELINE = "baseline"
 DASHBOARD_HEADCOUNT = 200  # people; a size a class can read on screen
+DEFAULT_CHANGE_WEEK = 13  # the change comes into force after a quarter of the status quo
+LESSON_CHANGE_WEEK: dict[str, int] = {}  # lessons whose change starts in another week
+RECENT_WEEKS = 13  # window of the "last 13 weeks" counts
+NEW_HIRE_WEEKS = 26  # "newest hires": the first six months
+LEFT_MARK_WEEKS = 4  # weeks a leaver's seat stays marked on the org chart
 
-# slider name -> (config key, label, min, max, step)
-SLIDERS = {
-    "headcount": ("org.headcount", "Organisation size (people)", 50, 400, 10),
-    "span_of_control": ("org.span_of_control", "Span of control (reports per manager)", 3, 40, 1),
-    "trust": ("culture.trust", "Trust climate (0-1)", 0.0, 1.0, 0.05),
-    "workload": ("work.workload", "Workload (1.0 = fully staffed)", 0.8, 1.5, 0.05),
-    "perks": ("policy.perks_eur_per_employee", "Perks (EUR per person per year)", 0, 3000, 100),
-    "training": ("training.share", "Managers trained (share)", 0.0, 1.0, 0.1),
-    "onboarding": ("policy.onboarding_quality", "Onboarding quality (0-1)", 0.0, 1.0, 0.05),
-    "follow_up": ("listening.follow_up_rate", "Survey follow-up rate (4 surveys a year)", 0.0, 1.0, 0.1),
-}
+
+@dataclass(frozen=True)
+class Control:
+    """One control: the config key it sets (None for run settings), its label, unit, range and display."""
+
+    name: str
+    key: str | None
+    label: str
+    unit: str
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.05
+    kind: str = "float"  # "int", "float", "percent" (a share shown in %), "choice"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, text) for a choice
+    group: str = "lever"  # "run" (size, seed, change week), "shape" (fixed once built) or "lever"
+    fmt: str = "{:.2f}"
+
+    def show(self, value: Any) -> str:
+        """The value with its unit, as the control's label shows it."""
+        if self.kind == "choice":
+            return dict(self.choices).get(value, str(value))
+        if self.kind == "percent":
+            return f"{value * 100:.0f}% {self.unit}".strip()
+        text = self.fmt.format(value)
+        return f"{text} {self.unit}".strip()
+
+    def clean(self, value: Any) -> Any:
+        """A value as this control holds it (ints stay ints; floats rounded to the control's grid)."""
+        if self.kind == "choice":
+            return str(value)
+        if self.kind == "int":
+            return int(round(float(value)))
+        return round(float(value), 6)
+
+
+CONTROLS: dict[str, Control] = {c.name: c for c in (
+    Control("headcount", "org.headcount", "Organisation size", "people", 50, 400, 10, "int", group="run", fmt="{:.0f}"),
+    Control("seed", None, "Random seed", "", 0, 100, 1, "int", group="run", fmt="{:.0f}"),
+    Control("change_week", None, "The change starts in week", "", 1, 52, 1, "int", group="run", fmt="{:.0f}"),
+    Control("span_of_control", "org.span_of_control", "Span of control", "reports per manager", 3, 40, 1, "int",
+            group="shape", fmt="{:.0f}"),
+    Control("workload", "work.workload", "Workload", "× staffed capacity", 0.8, 1.5, 0.05),
+    Control("trust", "culture.trust", "Trust climate", "(0-1)", 0.0, 1.0, 0.05),
+    Control("perks", "policy.perks_eur_per_employee", "Perks", "EUR per person a year", 0, 3000, 100, "int",
+            fmt="{:,.0f}"),
+    Control("training", "training.share", "Managers trained", "of managers", 0.0, 1.0, 0.1, "percent"),
+    Control("selection", "managers.selection", "New managers are", "", kind="choice",
+            choices=(("top_performer", "the team's best performer"), ("leadership", "selected for leadership"))),
+    Control("promotion", "managers.internal_promotion_share", "Manager seats filled from the team", "", 0.0, 1.0,
+            0.1, "percent"),
+    Control("time_to_fill", "policy.time_to_fill_weeks", "Time to fill a vacancy", "weeks", 1, 26, 1, "int",
+            fmt="{:.0f}"),
+    Control("onboarding", "policy.onboarding_quality", "Onboarding quality", "(0-1)", 0.0, 1.0, 0.05),
+    Control("surveys", "listening.surveys_per_year", "Pulse surveys", "a year", 0, 12, 1, "int", fmt="{:.0f}"),
+    Control("follow_up", "listening.follow_up_rate", "Surveys followed up", "of surveys", 0.0, 1.0, 0.1, "percent"),
+)}
+IGNORED_SECTIONS = ("sim", "lesson", "interventions", "departments")  # never a lesson's timed change
 
 
 def config_file(lesson: str):
     return BASELINE_FILE if lesson == BASELINE else load_lesson(lesson).path
 
 
-def lesson_values(lesson: str) -> dict[str, float]:
-    """The slider values a lesson (or the baseline) sets, read from its config."""
+def lesson_titles() -> dict[str, str]:
+    return {BASELINE: "Baseline (no lesson)", **{item.name: item.title for item in list_lessons()}}
+
+
+def change_week_of(lesson: str) -> int:
+    return LESSON_CHANGE_WEEK.get(lesson, DEFAULT_CHANGE_WEEK)
+
+
+def lesson_settings(lesson: str, current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every control's value for a lesson (or the baseline): its config's values and its change week.
+
+    The organisation's size and the seed are the class's view, not part of a lesson: they are kept
+    from `current` (else the dashboard's size and the baseline's seed).
+    """
     config = load_config(config_file(lesson))
-    values = {}
-    for name, (key, *_rest) in SLIDERS.items():
-        section, field = split_key(key)
-        values[name] = getattr(getattr(config, section), field)
-    values["headcount"] = DASHBOARD_HEADCOUNT  # lessons keep the size the class is looking at
-    return values
+    settings = {name: control.clean(get_dotted(config.model_dump(), control.key))
+                for name, control in CONTROLS.items() if control.key}
+    current = current or {}
+    settings["headcount"] = CONTROLS["headcount"].clean(current.get("headcount", DASHBOARD_HEADCOUNT))
+    settings["seed"] = CONTROLS["seed"].clean(current.get("seed", load_config(BASELINE_FILE).sim.seed))
+    settings["change_week"] = change_week_of(lesson)
+    return {name: settings[name] for name in CONTROLS}
 
 
-class DashboardModel(OrgModel):
-    """OrgModel whose constructor takes the dashboard's slider values as keyword arguments."""
+def _flat(config: ScenarioConfig) -> dict[str, Any]:
+    return {f"{section}.{key}": value for section, values in config.model_dump().items()
+            if isinstance(values, dict) and section not in IGNORED_SECTIONS for key, value in values.items()}
 
-    def __init__(self, lesson: str = BASELINE, headcount: int = 200, span_of_control: float = 8, trust: float = 0.6,
-                 workload: float = 1.0, perks: float = 0, training: float = 0.0, onboarding: float = 0.5,
-                 follow_up: float = 0.5, seed: int = 42, rng=None, **_ignored):
-        values = {"headcount": int(headcount), "span_of_control": span_of_control, "trust": trust, "workload": workload,
-                  "perks": perks, "training": training, "onboarding": onboarding, "follow_up": follow_up}
-        overrides = [f"{SLIDERS[name][0]}={value}" for name, value in values.items()]
-        overrides += ["listening.surveys_per_year=4", f"sim.burn_in_weeks={BURN_IN_WEEKS}"]
+
+def lesson_fixed(lesson: str) -> dict[str, Any]:
+    """The values a lesson sets that no control shows (they come into force with the change)."""
+    if lesson == BASELINE:
+        return {}
+    keys = {control.key for control in CONTROLS.values()}
+    base, own = _flat(load_config(BASELINE_FILE)), _flat(load_config(config_file(lesson)))
+    return {key: value for key, value in own.items() if key not in keys and base.get(key) != value
+            and key != "org.headcount"}
+
+
+def status_quo_config(settings: dict[str, Any]) -> ScenarioConfig:
+    """The baseline at the chosen size: what every run settles under and the paired baseline runs."""
+    return load_config(BASELINE_FILE, [f"org.headcount={int(settings['headcount'])}"])
+
+
+def scenario_config(settings: dict[str, Any], lesson: str) -> ScenarioConfig:
+    """The lesson's config (or the baseline's) with every control's value set."""
+    overrides = [(f"dashboard control {name}", f"{control.key}={settings[name]!r}".replace("'", '"'))
+                 for name, control in CONTROLS.items() if control.key]
+    return load_config(config_file(lesson), overrides)
+
+
+def timed_config(settings: dict[str, Any], lesson: str, title: str = "the change") -> ScenarioConfig:
+    """The status quo on the scenario's organisation, with the scenario's other values from the change week."""
+    status_quo, scenario = status_quo_config(settings), scenario_config(settings, lesson)
+    base, own = _flat(status_quo), _flat(scenario)
+    changes = {key: value for key, value in own.items() if not key.startswith("org.") and base.get(key) != value}
+    data = status_quo.model_dump()
+    data["org"], data["sim"], data["lesson"] = scenario.org.model_dump(), scenario.sim.model_dump(), \
+        scenario.lesson.model_dump()
+    data["interventions"] = [{"name": title, "set": changes, "start_week": int(settings["change_week"])}] if changes else []
+    return ScenarioConfig.model_validate(data)
+
+
+def week_label(week: int) -> str:
+    """"Week 7 · year 1, week 7 of the year"; week 0 is the settled organisation before the first week."""
+    if week < 1:
+        return "Week 0 · the settled organisation, before week 1"
+    return f"Week {week} · year {(week - 1) // WEEKS_PER_YEAR + 1}, week {(week - 1) % WEEKS_PER_YEAR + 1} of the year"
+
+
+class Measures:
+    """Weekly figures the dashboard adds to the recorder's: about the newest hires and the managers."""
+
+    def __init__(self, model):
+        self.model = model
+        self.rows: list[dict[str, float]] = []
+        self._spells_seen = 0
+        self._early_quits: list[int] = []
+        self._manager_quits: list[int] = []
+        self._quits: list[int] = []
+        self.left_week = np.full(model.org.n_seats, -10**6, dtype=np.int64)
+
+    def after_step(self, before: np.ndarray) -> None:
+        model, staff, org = self.model, self.model.staff, self.model.org
+        week = model.week
+        self.left_week[(before >= 0) & (staff.agent_id != before)] = week
+        spells = model.recorder.spells[self._spells_seen:]
+        self._spells_seen = len(model.recorder.spells)
+        quits = [s for s in spells if s["exit_reason"] == "voluntary" and s["exit_week"] == week]
+        self._early_quits.append(sum(s["tenure_weeks"] < NEW_HIRE_WEEKS for s in quits))
+        self._manager_quits.append(sum(s["role"] == "manager" for s in quits))
+        self._quits.append(len(quits))
+        occ = staff.occupied
+        new = occ & (staff.tenure_weeks < NEW_HIRE_WEEKS)
+        managers = occ & org.is_manager
+        row = model.recorder.weeks[-1]
+        self.rows.append({
+            "early_quits": float(sum(self._early_quits[-RECENT_WEEKS:])),
+            "manager_quits": float(sum(self._manager_quits[-RECENT_WEEKS:])),
+            "recent_quits": float(sum(self._quits[-4:])),
+            "new_hire_skill": float(staff.skill[new].mean()) if new.any() else float("nan"),
+            "manager_strain": float(staff.strain[managers].mean()) if managers.any() else float("nan"),
+            "strain": float(staff.strain[occ].mean()) if occ.any() else float("nan"),
+            "promoted_share": float(staff.promoted[managers].mean()) if managers.any() else 0.0,
+            "cost_other": float(sum(row[line] for line in COST_LINES)),
+        })
+
+
+class LessonRun:
+    """The lesson (or the teacher's settings) and the baseline, on the same seed and size, week by week."""
+
+    def __init__(self, settings: dict[str, Any], lesson: str = BASELINE):
+        self.settings = {name: CONTROLS[name].clean(settings[name]) for name in CONTROLS}
         self.lesson = lesson
-        super().__init__(load_config(config_file(lesson), overrides), rng=seed if rng is None else rng)
-        self.left_this_week = np.zeros(self.org.n_seats, dtype=bool)
+        self.title = lesson_titles().get(lesson, lesson)
+        self.seed = replicate_seeds(int(self.settings["seed"]), 1)[0]  # as `exsim run --seed S` with one replicate
+        self.status_quo = status_quo_config(self.settings)
+        self.config = timed_config(self.settings, lesson, self.title)
+        self.model = start_model(self.config, self.seed, settle_under=self.status_quo)
+        self.baseline = start_model(self.status_quo, self.seed, settle_under=self.status_quo)
+        self.measures = {id(m): Measures(m) for m in (self.model, self.baseline)}
+
+    @property
+    def week(self) -> int:
+        return max(self.model.week, 0)
+
+    @property
+    def change_week(self) -> int | None:
+        """The week the timed change comes into force (None when nothing but the shape differs)."""
+        return self.config.interventions[0].start_week if self.config.interventions else None
+
+    @property
+    def reshaped(self) -> bool:
+        """Whether the organisation's shape (span of control) differs from the baseline's from week 1."""
+        return self.config.org != self.status_quo.org
 
     def step(self) -> None:
-        """One week; remembers whose holder left, for the org chart."""
-        before = self.staff.agent_id.copy()
-        super().step()
-        self.left_this_week = (before >= 0) & (self.staff.agent_id != before)
+        for model in (self.model, self.baseline):
+            before = model.staff.agent_id.copy()
+            model.step()
+            self.measures[id(model)].after_step(before)
+
+    def series(self, name: str, which: str = "lesson", scale: float = 1.0) -> list[list[float]]:
+        """[[week, value], ...] of a recorded KPI or a dashboard measure, for the lesson or the baseline run."""
+        model = self.model if which == "lesson" else self.baseline
+        weeks = model.recorder.weeks
+        rows = self.measures[id(model)].rows
+        if weeks and name in weeks[0]:
+            values = [w[name] for w in weeks]
+        else:
+            values = [r[name] for r in rows]
+        return [[i + 1, None if v != v else round(v * scale, 5)] for i, v in enumerate(values)]
+
+    def running(self) -> dict[str, Any]:
+        """Every control's value as the model runs it, read back from the model's own config.
+
+        Lever values are those in force from the change week (before it, the baseline's).
+        """
+        return self._values(self.model, self.change_week or 1)
+
+    def running_baseline(self) -> dict[str, Any]:
+        """Every control's value as the paired baseline run runs it."""
+        return self._values(self.baseline, 1)
+
+    def _values(self, model, week: int) -> dict[str, Any]:
+        after = model.schedule.config_at(week).model_dump()
+        values: dict[str, Any] = {}
+        for name, control in CONTROLS.items():
+            if control.key == "org.headcount":
+                values[name] = int(model.org.n_seats)
+            elif control.key and control.key.startswith("org."):
+                values[name] = control.clean(get_dotted(model.config.model_dump(), control.key))
+            elif control.key:
+                values[name] = control.clean(get_dotted(after, control.key))
+        values["seed"] = int(self.settings["seed"])
+        values["change_week"] = self.change_week or int(self.settings["change_week"])
+        values["model_seed"] = int(model.seed_entropy)
+        return values

@@ -1,0 +1,245 @@
+"""The dashboard's plots: which quantities, their labels and units, fixed axes, and ECharts options.
+
+Labels and units come from exsim.metrics.kpis where the quantity is a KPI; the dashboard's own
+measures (newest hires, managers, costs per week) are described here. Colours are Okabe-Ito
+(safe for the common colour-vision deficiencies); the baseline is a dashed grey line.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.dashboard.model import BASELINE, LEFT_MARK_WEEKS, NEW_HIRE_WEEKS, RECENT_WEEKS, LessonRun
+from exsim.metrics.kpis import BY_NAME
+
+LESSON_COLOUR = "#0072B2"  # Okabe-Ito blue
+BASELINE_COLOUR = "#7f7f7f"
+CHANGE_COLOUR = "#D55E00"  # Okabe-Ito vermillion
+FONT = 15
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A plotted quantity: its label (unit included), scale for display and fixed axis range."""
+
+    name: str
+    label: str
+    low: float
+    high: float | None  # None: from the data (money, counts); else at least this (grows only if data exceed it)
+    scale: float = 1.0
+    percent: bool = False
+
+
+def _kpi(name: str, low: float, high: float | None) -> Chart:
+    kpi = BY_NAME[name]
+    return Chart(name, kpi.label, low, high, kpi.scale, kpi.scale == 100.0)
+
+
+CHARTS: dict[str, Chart] = {c.name: c for c in (
+    _kpi("engagement", 0, 1),
+    _kpi("manager_support", 0, 1),
+    _kpi("trust_org", 0, 1),
+    _kpi("trust_manager", 0, 1),
+    _kpi("burnout_share", 0, 40),
+    _kpi("absence_rate", 0, 12),
+    _kpi("voluntary_attrition_rate", 0, 40),
+    _kpi("enps", -100, 100),
+    _kpi("csat", 0, 1),
+    _kpi("quit_hazard", 0, 0.4),
+    _kpi("vacancies", 0, 20),
+    Chart("recent_quits", "Voluntary quits (people, last 4 weeks)", 0, 12),
+    Chart("early_quits", f"Quits in the first {NEW_HIRE_WEEKS} weeks (people, last {RECENT_WEEKS} weeks)", 0, 12),
+    Chart("new_hire_skill", f"Productivity of hires of the last {NEW_HIRE_WEEKS} weeks (0-1)", 0, 1),
+    Chart("manager_strain", "Managers' strain (0-1)", 0, 1),
+    Chart("strain", "Strain of the staff in post (0-1)", 0, 1),
+    Chart("manager_quits", f"Managers who quit (people, last {RECENT_WEEKS} weeks)", 0, 4),
+    Chart("promoted_share", "Untrained promoted top performers (% of managers)", 0, 100, 100.0, True),
+    Chart("cost_salaries", "Salaries (EUR thousand a week)", 0, None, 0.001),
+    Chart("cost_other", "Costs besides salaries (EUR thousand a week)", 0, None, 0.001),
+)}
+
+# What each lesson asks the class to watch: these plots come first, large. Every quantity the
+# lesson's text names is one of them.
+WATCH: dict[str, tuple[str, ...]] = {
+    BASELINE: ("engagement", "manager_support", "voluntary_attrition_rate", "enps"),
+    "good-onboarding": ("early_quits", "new_hire_skill", "strain", "voluntary_attrition_rate"),
+    "manager-exit-contagion": ("manager_support", "recent_quits", "vacancies", "voluntary_attrition_rate"),
+    "perks-vs-basics": ("engagement", "voluntary_attrition_rate", "manager_support", "burnout_share", "cost_other"),
+    "promoted-top-performer": ("manager_support", "manager_strain", "manager_quits", "promoted_share"),
+    "span-of-control-trap": ("manager_support", "engagement", "enps", "voluntary_attrition_rate", "vacancies",
+                             "cost_salaries"),
+    "surveys-without-follow-up": ("trust_org", "engagement", "enps", "cost_other"),
+    "understaffing-spiral": ("burnout_share", "absence_rate", "voluntary_attrition_rate", "vacancies"),
+}
+MORE = ("engagement", "manager_support", "trust_org", "trust_manager", "burnout_share", "absence_rate",
+        "voluntary_attrition_rate", "enps", "csat", "vacancies", "cost_salaries", "cost_other")
+
+
+def watched(lesson: str) -> tuple[str, ...]:
+    return WATCH.get(lesson, WATCH[BASELINE])
+
+
+def more(lesson: str) -> tuple[str, ...]:
+    """The other plots, below the watched ones."""
+    return tuple(name for name in MORE if name not in watched(lesson))
+
+
+def x_max(week: int) -> int:
+    """At least a year on the time axis, then growing a quarter at a time."""
+    return max(WEEKS_PER_YEAR, math.ceil((week + 1) / 13) * 13)
+
+
+def _nice_ceiling(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 2, 4, 6, 8, 10):  # each divides into 4 round intervals
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def y_range(chart: Chart, values: list[float], headcount: int) -> tuple[float, float]:
+    """Fixed axis: the chart's own range, widened (to a round number) only when the data leave it."""
+    high = chart.high
+    if chart.name == "vacancies":
+        high = max(8, 4 * math.ceil(headcount * 0.1 / 4))
+    data_max = max((v for v in values if v is not None), default=0.0)
+    if high is None or data_max > high:
+        high = _nice_ceiling(max(data_max * 1.1, high or 0.0))
+    return chart.low, high
+
+
+def option(run: LessonRun, name: str) -> dict:
+    """ECharts option: the run's line, the baseline's dashed, a marker at the change week (and at week 1 if reshaped)."""
+    chart = CHARTS[name]
+    lesson = run.series(name, "lesson", chart.scale)
+    baseline = run.series(name, "baseline", chart.scale)
+    low, high = y_range(chart, [v for _, v in lesson + baseline], int(run.model.org.n_seats))
+    marks = []
+    if run.change_week is not None:
+        marks.append({"xAxis": run.change_week, "label": {"formatter": f"change, week {run.change_week}"}})
+    if run.reshaped:
+        marks.append({"xAxis": 1, "label": {"formatter": "new span"}})
+    unit = "%" if chart.percent else ""
+    series = [
+        {"name": "baseline", "type": "line", "data": baseline, "showSymbol": False, "z": 1,
+         "lineStyle": {"width": 2, "type": "dashed", "color": BASELINE_COLOUR}, "itemStyle": {"color": BASELINE_COLOUR}},
+        {"name": "this run", "type": "line", "data": lesson, "showSymbol": False, "z": 2,
+         "lineStyle": {"width": 3, "color": LESSON_COLOUR}, "itemStyle": {"color": LESSON_COLOUR},
+         "markLine": {"symbol": "none", "silent": True, "animation": False, "data": marks,
+                      "lineStyle": {"color": CHANGE_COLOUR, "width": 2, "type": "solid"},
+                      "label": {"color": CHANGE_COLOUR, "fontSize": 14, "position": "end"}}},
+    ]
+    return {
+        "animation": False,
+        "grid": {"left": 58, "right": 22, "top": 26, "bottom": 46},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {"type": "value", "min": 0, "max": x_max(run.week), "interval": 13, "name": "week",
+                  "nameLocation": "middle", "nameGap": 28, "nameTextStyle": {"fontSize": FONT},
+                  "axisLabel": {"fontSize": FONT}},
+        "yAxis": {"type": "value", "min": low, "max": high, "interval": (high - low) / 4,
+                  "axisLabel": {"fontSize": FONT, "formatter": "{value}" + unit}},
+        "series": series,
+    }
+
+
+# ---- the org chart ------------------------------------------------------------------------------
+CIVIDIS = ["#00204C", "#31446B", "#666870", "#958F78", "#CBBA69", "#FFEA46"]  # engagement low -> high
+def team_rows(n: int) -> int:
+    """A team's members stand in a block of this many rows under their manager (more rows for larger organisations)."""
+    return 3 if n <= 200 else 5
+
+
+ROW_GAP = 0.27  # vertical distance between those rows (a level is 1)
+
+
+@lru_cache(maxsize=8)
+def team_layout(manager_of_bytes: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of every seat: managers over their sub-teams, each team's members in a block under its manager."""
+    manager_of = np.frombuffer(manager_of_bytes, dtype=np.int64)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for seat in range(1, n):
+        children[manager_of[seat]].append(seat)
+    x, y = np.zeros(n), np.zeros(n)
+    depth = np.zeros(n, dtype=int)
+    for seat in range(1, n):  # seats are numbered top-down: a manager before its reports
+        depth[seat] = depth[manager_of[seat]] + 1
+
+    def place(seat: int, left: float) -> float:
+        """Lay out seat's subtree from x = left; returns the width used."""
+        leaders = [c for c in children[seat] if children[c]]
+        members = [c for c in children[seat] if not children[c]]
+        rows = team_rows(n)
+        cursor = left
+        for child in leaders:
+            cursor += place(child, cursor) + 1.0
+        for i, child in enumerate(members):
+            x[child] = cursor + i // rows
+            y[child] = -(depth[seat] + 1) - (i % rows) * ROW_GAP
+        cursor += -(-len(members) // rows) if members else (0.0 if leaders else 1.0)
+        if leaders and not members:
+            cursor -= 1.0
+        x[seat] = (left + cursor - 1) / 2
+        y[seat] = -depth[seat]
+        return max(cursor - left, 1.0)
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), int(depth.max()) * 4 + 100))
+    place(0, 0.0)
+    return x, y
+
+
+def org_option(run: LessonRun) -> dict:
+    """ECharts option of the org chart: engagement colour (cividis), burnout, absence, vacancies and recent leavers."""
+    model = run.model
+    org, staff = model.org, model.staff
+    x, y = team_layout(org.manager_of.tobytes(), len(org.manager_of))
+    occ = staff.occupied
+
+    def points(mask: np.ndarray, value: np.ndarray | None = None) -> list[list[float]]:
+        seats = np.flatnonzero(mask)
+        if value is None:
+            return [[round(float(x[s]), 2), round(float(y[s]), 2)] for s in seats]
+        return [[round(float(x[s]), 2), round(float(y[s]), 2), round(float(value[s]), 3)] for s in seats]
+
+    links = [{"coords": [[float(x[s]), float(y[s])], [float(x[org.manager_of[s]]), float(y[org.manager_of[s]])]]}
+             for s in range(1, len(x)) if org.is_manager[s]]
+    left = run.measures[id(model)].left_week > model.week - LEFT_MARK_WEEKS
+    small, big = 9, 15
+    series = [
+        {"name": "reporting line", "type": "lines", "coordinateSystem": "cartesian2d", "data": links, "silent": True,
+         "lineStyle": {"color": "#bbbbbb", "width": 1}, "z": 1},
+        {"name": "employee", "type": "scatter", "data": points(occ & ~org.is_manager, staff.engagement),
+         "symbolSize": small, "z": 2},
+        {"name": "manager", "type": "scatter", "data": points(occ & org.is_manager, staff.engagement),
+         "symbolSize": big, "itemStyle": {"borderColor": "#000", "borderWidth": 1.5}, "z": 3},
+        {"name": "vacant seat", "type": "scatter", "data": points(~occ), "symbol": "circle", "symbolSize": small + 1,
+         "itemStyle": {"color": "#ffffff", "borderColor": "#555555", "borderWidth": 1.5}, "z": 3},
+        {"name": "burnout", "type": "scatter", "data": points(occ & (staff.burnout > 0.5)), "symbol": "circle",
+         "symbolSize": big + 4, "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": CHANGE_COLOUR, "borderWidth": 2.5},
+         "z": 4},
+        {"name": "absent this week", "type": "scatter", "data": points(occ & (staff.absent_days > 0)),
+         "symbol": "triangle", "symbolSize": 6, "itemStyle": {"color": "#000000"}, "z": 5},
+        {"name": f"left in the last {LEFT_MARK_WEEKS} weeks", "type": "scatter", "data": points(left),
+         "symbol": "rect", "symbolSize": big + 2,
+         "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#CC79A7", "borderWidth": 2.5}, "z": 4},
+    ]
+    legend_names = [s["name"] for s in series[3:]]
+    return {
+        "animation": False,
+        "grid": {"left": 10, "right": 10, "top": 40, "bottom": 50},
+        "legend": {"data": legend_names, "top": 0, "textStyle": {"fontSize": FONT}, "itemGap": 18},
+        "xAxis": {"type": "value", "show": False, "min": float(x.min()) - 1, "max": float(x.max()) + 1},
+        "yAxis": {"type": "value", "show": False, "min": float(y.min()) - 0.3, "max": 0.3},
+        "visualMap": {"type": "continuous", "min": 0.3, "max": 0.9, "dimension": 2, "seriesIndex": [1, 2],
+                      "inRange": {"color": CIVIDIS}, "orient": "horizontal", "left": "center", "bottom": 0,
+                      "itemWidth": 14, "itemHeight": 220, "text": ["engagement 0.9", "0.3"], "calculable": False,
+                      "textStyle": {"fontSize": FONT}, "precision": 2},
+        "series": series,
+    }

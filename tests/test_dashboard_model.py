@@ -1,0 +1,122 @@
+"""The dashboard's runs without a browser: controls and lessons agree, the baseline is the CLI's, the change is timed."""
+
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from exsim.dashboard.charts import CHARTS, WATCH, more, option, org_option, watched
+from exsim.dashboard.command import SOLARA_ENV, solara_command
+from exsim.dashboard.model import (BASELINE, CONTROLS, DEFAULT_CHANGE_WEEK, LessonRun, lesson_settings, lesson_titles,
+                                   week_label)
+from exsim.lessons import list_lessons
+from exsim.metrics.kpis import BY_NAME
+
+LESSONS = sorted(lesson_titles())
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_lesson_value_is_on_its_controls_grid(name):
+    for control_name, value in lesson_settings(name).items():
+        control = CONTROLS[control_name]
+        if control.kind == "choice":
+            assert value in dict(control.choices), (control_name, value)
+            continue
+        assert control.low <= value <= control.high, (control_name, value)
+        steps = (value - control.low) / control.step
+        assert math.isclose(steps, round(steps), abs_tol=1e-6), (control_name, value)
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_the_model_runs_every_control_as_the_lesson_sets_it(name):
+    settings = lesson_settings(name, {"headcount": 60, "seed": 3})
+    run = LessonRun(settings, name)
+    running = run.running()
+    assert {key: running[key] for key in settings} == settings
+    assert settings["headcount"] == 60 and settings["seed"] == 3  # the class's size and seed are kept
+
+
+def test_moved_controls_run_after_a_reset():
+    settings = {**lesson_settings("span-of-control-trap", {"headcount": 60}), "span_of_control": 12, "perks": 500,
+                "selection": "leadership", "training": 0.3, "change_week": 5}
+    running = LessonRun(settings, "span-of-control-trap").running()
+    assert {key: running[key] for key in settings} == settings
+
+
+def test_the_dashboard_baseline_is_the_cli_baseline(tmp_path):
+    """Same size and seed: the dashboard's first weeks equal `exsim run`'s timeseries (same settling)."""
+    out = tmp_path / "run"
+    subprocess.run([sys.executable, "-m", "exsim.cli", "run", "configs/baseline.toml", "--set", "org.headcount=100",
+                    "--seed", "7", "--years", "1", "--replicates", "1", "--workers", "1", "--no-figures",
+                    "--out", str(out)], check=True, capture_output=True)
+    cli = pd.read_parquet(out / "timeseries.parquet")
+    run = LessonRun(lesson_settings(BASELINE, {"headcount": 100, "seed": 7}), BASELINE)
+    for _ in range(13):
+        run.step()
+    assert int(cli["seed"].iloc[0]) == run.running()["model_seed"]
+    for which in ("lesson", "baseline"):
+        weeks = pd.DataFrame(run.model.recorder.weeks if which == "lesson" else run.baseline.recorder.weeks)
+        for column in ("engagement", "enps", "voluntary_attrition_rate", "absence_rate", "headcount", "csat"):
+            assert list(weeks[column]) == pytest.approx(list(cli[column].iloc[:13]), rel=1e-12, abs=1e-12), column
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in list_lessons()])
+def test_the_lesson_changes_nothing_before_its_week_and_something_after(name):
+    settings = lesson_settings(name, {"headcount": 100})
+    settings["change_week"] = 5
+    run = LessonRun(settings, name)
+    for _ in range(5 + 26):
+        run.step()
+    lesson, baseline = run.model.recorder.weeks, run.baseline.recorder.weeks
+    if run.reshaped:  # the span of control shapes the organisation: different from week 1
+        assert run.config.org.span_of_control != run.status_quo.org.span_of_control
+        return
+    assert run.change_week == 5
+    assert lesson[:4] == baseline[:4]  # weeks 1-4 identical on the paired seed
+    assert lesson[4]["changes_active"] == 1 and baseline[4]["changes_active"] == 0
+    changed = [w["week"] for a, w in zip(baseline[4:], lesson[4:])
+               if any(a[name] != w[name] for name in ("engagement", "manager_support", "trust_org", "burnout_share",
+                                                     "quits", "vacancies", "quit_hazard"))]
+    assert changed and changed[0] >= 5
+
+
+def test_week_label_is_one_clock():
+    assert week_label(0).startswith("Week 0 ")
+    assert week_label(7) == "Week 7 · year 1, week 7 of the year"
+    assert week_label(52) == "Week 52 · year 1, week 52 of the year"
+    assert week_label(53) == "Week 53 · year 2, week 1 of the year"
+
+
+def test_lessons_default_change_week_and_plots():
+    assert lesson_settings("understaffing-spiral")["change_week"] == DEFAULT_CHANGE_WEEK
+    assert set(WATCH) == set(LESSONS)
+    for name in LESSONS:
+        assert set(watched(name)) <= set(CHARTS) and not set(watched(name)) & set(more(name))
+    for chart in CHARTS.values():
+        assert "(" in chart.label and chart.label.endswith(")")  # every plot names its unit
+        if chart.name in BY_NAME and chart.scale == BY_NAME[chart.name].scale:  # else the unit is rescaled
+            assert chart.label == BY_NAME[chart.name].label
+
+
+def test_plot_options_have_fixed_axes_and_the_change_marker():
+    run = LessonRun(lesson_settings("understaffing-spiral", {"headcount": 60}), "understaffing-spiral")
+    for _ in range(3):
+        run.step()
+    engagement = option(run, "engagement")
+    assert (engagement["yAxis"]["min"], engagement["yAxis"]["max"]) == (0, 1)
+    assert option(run, "voluntary_attrition_rate")["yAxis"]["axisLabel"]["formatter"].endswith("%")
+    assert option(run, "burnout_share")["yAxis"]["min"] == 0
+    marks = engagement["series"][1]["markLine"]["data"]
+    assert [m["xAxis"] for m in marks] == [DEFAULT_CHANGE_WEEK]
+    org = org_option(run)
+    people = sum(len(s["data"]) for s in org["series"][1:4])
+    assert people == run.model.org.n_seats
+
+
+def test_dashboard_command_turns_off_version_check_and_telemetry():
+    command = solara_command("127.0.0.1", 8765)
+    assert "--no-check-version" in command and "--production" in command
+    assert SOLARA_ENV["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
+    assert SOLARA_ENV["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
