@@ -1,1 +1,1 @@
-"""The educators' dashboard: a Mesa SolaraViz app with levers, the org chart, live KPIs and lessons."""
+"""The educators' dashboard: a Solara page around the Mesa model: lessons, levers, live plots against the baseline, org chart."""
