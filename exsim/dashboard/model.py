@@ -76,7 +76,7 @@ CONTROLS: dict[str, Control] = {c.name: c for c in (
     Control("span_of_control", "org.span_of_control", "Span of control", "reports per manager", 3, 40, 1, "int",
             group="shape", fmt="{:.0f}"),
     Control("workload", "work.workload", "Workload", "× staffed capacity", 0.8, 1.5, 0.05),
-    Control("trust", "culture.trust", "Trust climate", "(0-1)", 0.0, 1.0, 0.05),
+    Control("trust", "culture.trust", "Trust climate (0-1)", "", 0.0, 1.0, 0.05),
     Control("perks", "policy.perks_eur_per_employee", "Perks", "EUR per person a year", 0, 3000, 100, "int",
             fmt="{:,.0f}"),
     Control("training", "training.share", "Managers trained", "of managers", 0.0, 1.0, 0.1, "percent"),
@@ -86,7 +86,7 @@ CONTROLS: dict[str, Control] = {c.name: c for c in (
             0.1, "percent"),
     Control("time_to_fill", "policy.time_to_fill_weeks", "Time to fill a vacancy", "weeks", 1, 26, 1, "int",
             fmt="{:.0f}"),
-    Control("onboarding", "policy.onboarding_quality", "Onboarding quality", "(0-1)", 0.0, 1.0, 0.05),
+    Control("onboarding", "policy.onboarding_quality", "Onboarding quality (0-1)", "", 0.0, 1.0, 0.05),
     Control("surveys", "listening.surveys_per_year", "Pulse surveys", "a year", 0, 12, 1, "int", fmt="{:.0f}"),
     Control("follow_up", "listening.follow_up_rate", "Surveys followed up", "of surveys", 0.0, 1.0, 0.1, "percent"),
 )}
@@ -167,6 +167,12 @@ def week_label(week: int) -> str:
     return f"Week {week} · year {(week - 1) // WEEKS_PER_YEAR + 1}, week {(week - 1) % WEEKS_PER_YEAR + 1} of the year"
 
 
+def _per_window(counts: list[int], weeks: int) -> float:
+    """People in the last `weeks` weeks; in the first weeks, the weeks so far scaled up to the window."""
+    recent = counts[-weeks:]
+    return sum(recent) * weeks / len(recent)
+
+
 class Measures:
     """Weekly figures the dashboard adds to the recorder's: about the newest hires and the managers."""
 
@@ -194,9 +200,9 @@ class Measures:
         managers = occ & org.is_manager
         row = model.recorder.weeks[-1]
         self.rows.append({
-            "early_quits": float(sum(self._early_quits[-RECENT_WEEKS:])),
-            "manager_quits": float(sum(self._manager_quits[-RECENT_WEEKS:])),
-            "recent_quits": float(sum(self._quits[-4:])),
+            "early_quits": _per_window(self._early_quits, RECENT_WEEKS),
+            "manager_quits": _per_window(self._manager_quits, RECENT_WEEKS),
+            "recent_quits": _per_window(self._quits, 4),
             "new_hire_skill": float(staff.skill[new].mean()) if new.any() else float("nan"),
             "manager_strain": float(staff.strain[managers].mean()) if managers.any() else float("nan"),
             "strain": float(staff.strain[occ].mean()) if occ.any() else float("nan"),

@@ -33,8 +33,9 @@ CSS = """
 .exsim-running { font-size: 15px; color: #333; }
 .exsim-lesson { font-size: 17px; }
 .exsim-lesson h2 { font-size: 22px; margin: 0 0 4px 0; }
-.exsim-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 10px 16px; }
-.exsim-chart h3 { font-size: 16px; font-weight: 600; margin: 0; }
+.exsim-charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 10px 16px;
+                align-items: end; }
+.exsim-chart h3 { font-size: 16px; font-weight: 600; margin: 0; min-height: 2.7em; display: flex; align-items: flex-end; }
 .exsim-legend { font-size: 15px; }
 .exsim-legend .run { color: #0072B2; font-weight: 700; }
 .exsim-legend .base { color: #6b6b6b; font-weight: 700; }
