@@ -189,6 +189,8 @@ def _print_result(result, observed, out: Path, segments=None) -> None:
         note = "" if row["identified"] else "  (not identified by these data)"
         click.echo(f"segment {row['segment']}: {row['parameter']} = {row['best']:.4g}{interval}{note}; "
                    f"{row['leavers']} exits of {row['people']} people")
+    for line in segments.notes if segments is not None else []:
+        click.echo(line)
     click.echo(f"calibrated config: {out / 'calibrated.toml'} (report: {out / 'report.md'})")
 
 

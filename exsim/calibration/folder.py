@@ -29,7 +29,7 @@ KIND = "calibration"
 STUDY = "study.db"
 LOCK = "study.lock"
 FILES = (STUDY, f"{STUDY}-journal", f"{STUDY}-wal", f"{STUDY}-shm", LOCK, "calibrated.toml", "report.md", "fit.csv",
-         "parameters.csv", "candidates.csv", "segments.csv", "figures/curve.png", "figures/trials.png")
+         "parameters.csv", "candidates.csv", "segments.csv", "segment_shape.csv", "figures/curve.png", "figures/trials.png")
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)$")
 
 

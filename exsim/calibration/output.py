@@ -40,18 +40,19 @@ def write_atomically(path: Path, write) -> None:
 
 def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: dict[str, object] | None = None,
                     folder: Path | None = None, departments: dict[str, dict] | None = None,
-                    segment: str | None = None) -> str:
+                    segment: str | None = None, values: dict[str, float] | None = None) -> str:
     """A scenario extending the base config (by a path relative to `folder`) with the --set overrides and fitted values.
 
     `overrides` maps dotted keys to their resolved values; sim.* settings of the calibration run are
     left out, and a fitted value replaces an override of the same key, so no key appears twice.
-    `departments` (from --segment `segment`) are [departments.<name>] tables merged in last.
+    `departments` (from --segment `segment`) are [departments.<name>] tables merged in last, and
+    `values` (the segment fit's tenure shape and organisation's rate) replace the search's.
     """
     tree: dict = {"sim": {"name": "calibrated"}}
     for key, value in (overrides or {}).items():
         if not key.startswith("sim."):
             set_dotted(tree, key, value)
-    for key, value in result.best_params.items():
+    for key, value in {**result.best_params, **(values or {})}.items():
         set_dotted(tree, key, float(f"{value:.6g}"))
     lines = [f"# Calibrated by exsim calibrate on {data}.",
              "# Fitted values below; intervals and fit statistics are in report.md next to this file."]
@@ -59,6 +60,9 @@ def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: d
         merge_tables(tree.setdefault("departments", {}), departments)
         lines.append(f"# One department per value of {segment}: its settled quit rate fitted to its own people, the tenure "
                      "shape shared (segments.csv).")
+    if values:
+        lines.append("# The tenure shape and the organisation's rate are the segment fit's (segment_shape.csv), not the "
+                     "search's on everyone pooled (parameters.csv).")
     lines.append(f"extends = {toml_value(relative_path(base_path, folder))}")
     return "\n".join(lines + toml_tables(tree)) + "\n"
 
@@ -228,9 +232,19 @@ def _segment_lines(segments: SegmentFit, mode: str) -> list[str]:
     """The segments' rates, intervals and their check in the calibrated organisation."""
     table = segments.table
     label = ATTRITION_LABEL[mode]
+    if segments.shape is None:
+        how = ("The tenure shape above is shared; each segment's settled quit rate "
+               "(attrition.base_quit_rate_per_year) is fitted to its own people alone")
+    else:
+        how = ("Each segment's settled quit rate (attrition.base_quit_rate_per_year) is fitted to its own people, the "
+               "tenure shape shared. The search's shape above was fitted to everyone pooled, where groups that leave "
+               "at different rates look like a hazard falling with tenure, so it is not used here: the rates are "
+               "fitted first under the scenario's own shape, then the shape is refitted with every segment's rate "
+               "free (Latin-hypercube rounds over the rates and the shape; a quadratic emulator per segment; each "
+               "segment's people resampled for the intervals). The scenario's shape is kept when the refitted "
+               "shape's 95% region holds it (see the table below)")
     lines = ["## Segments", "",
-             "The tenure shape above is shared; each segment's settled quit rate "
-             "(attrition.base_quit_rate_per_year) is fitted to its own people alone, in the organisation "
+             f"{how}, in the organisation "
              "calibrated.toml describes: a [departments.<segment>] table per segment, each segment's figures from its "
              "department's people. Rounds of nine runs moved every segment's rate together by steps of 12% around "
              "its centre, on the search's seeds; a quadratic emulator of each segment's figures in its log rate "
@@ -250,6 +264,19 @@ def _segment_lines(segments: SegmentFit, mode: str) -> list[str]:
     notes = [f"{row['segment']}: {row['note']}" for _, row in table.iterrows() if row["note"]]
     if notes:
         lines += ["", "Not fitted on their own: " + "; ".join(notes) + "."]
+    if segments.shape is not None:
+        lines += ["", "### The tenure shape with the segments' rates free (segment_shape.csv)", "",
+                  *(f"{note[0].upper()}{note[1:]}." for note in segments.notes), "",
+                  "| parameter | scenario | search (everyone pooled) | refitted | 95% interval | window | identified | "
+                  "written |", "|---|---|---|---|---|---|---|---|"]
+        for _, row in segments.shape.iterrows():
+            lines.append(f"| {row['parameter']} | {row['scenario']:.4g} | {row['search']:.4g} | {row['refitted']:.4g} | "
+                         f"{_interval_text(row)} | {row['window_low']:.4g} to {row['window_high']:.4g} | "
+                         f"{'yes' if row['identified'] else '**no**'} | {row['written']:.4g} |")
+        rate = segments.values.get("attrition.base_quit_rate_per_year")
+        if rate is not None:
+            lines += ["", f"The organisation's own rate (for the top seat and any segment not fitted on its own) is the "
+                          f"people-weighted mean of the fitted segments' rates, {rate:.4g}."]
     return lines
 
 
@@ -345,8 +372,12 @@ def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, rec
         write_atomically(out / "segments.csv", lambda p: segments.table.to_csv(p, index=False, float_format="%.6g"))
     else:
         (out / "segments.csv").unlink(missing_ok=True)  # a segmented calibration's, resumed without --segment
+    if segments is not None and segments.shape is not None:
+        write_atomically(out / "segment_shape.csv", lambda p: segments.shape.to_csv(p, index=False, float_format="%.6g"))
+    else:
+        (out / "segment_shape.csv").unlink(missing_ok=True)
     write_atomically(out / "report.md", lambda p: p.write_text(report(result, records, fit, command, figures, held_out,
                                                                       segments)))
-    departments = segments.departments if segments is not None else None
+    departments, values = (segments.departments, segments.values) if segments is not None else (None, None)
     write_atomically(out / "calibrated.toml", lambda p: p.write_text(calibrated_toml(base_path, result, data, overrides, out,
-                                                                                     departments, segment)))
+                                                                                     departments, segment, values)))
