@@ -19,6 +19,7 @@ from exsim.calibration.segments import (
     RATE,
     WINDOW,
     Segment,
+    SharedFit,
     fit_rates,
     fit_shared,
     guesses,
@@ -131,6 +132,21 @@ def test_a_small_segment_and_heavy_censoring(tmp_path, exponent):
     for name, rate in truth.items():
         assert final[name]["low"] <= rate <= final[name]["high"], (name, final[name])
     assert joint.shape[SHAPE]["low"] <= exponent <= joint.shape[SHAPE]["high"]
+
+
+def test_the_region_holds_a_shape_inside_every_widened_interval_or_beyond_an_open_window_edge():
+    """Two shape parameters: each interval at 97.5% (Bonferroni for 95% jointly); fits piled on a window edge that
+    is no search bound leave the region open beyond it, on a search bound closed."""
+    rng = np.random.default_rng(1)
+    cloud = np.column_stack([rng.normal(1.0, 0.05, 400), rng.uniform(0.5, 0.7, 400)])
+    cloud[:, 1] = np.minimum(cloud[:, 1], 0.6)  # the second parameter's fits pile on its window's high edge, 0.6
+    rows = {"a": {"window_low": 0.8, "window_high": 1.2}, "b": {"window_low": 0.4, "window_high": 0.6}}
+    region = SharedFit({}, rows, cloud, np.array([False, False]), np.array([False, False]), 0)
+    assert region.holds({"a": 1.0, "b": 0.55}) and region.holds({"a": 1.08, "b": 0.9})  # beyond the open edge
+    assert not region.holds({"a": 1.2, "b": 0.55}) and not region.holds({"a": 1.0, "b": 0.45})
+    on_bound = SharedFit({}, rows, cloud, np.array([False, False]), np.array([False, True]), 0)
+    assert not on_bound.holds({"a": 1.0, "b": 0.9})  # the edge is the search's bound: nothing lies beyond it
+    assert SharedFit({}, rows, np.empty((0, 2)), np.zeros(2, bool), np.zeros(2, bool), 0).holds({"a": 9, "b": 9})
 
 
 def test_fit_segments_refits_the_shape_in_the_calibrated_organisation(monkeypatch, tmp_path):

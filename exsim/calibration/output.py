@@ -232,21 +232,21 @@ def _segment_lines(segments: SegmentFit, mode: str) -> list[str]:
     """The segments' rates, intervals and their check in the calibrated organisation."""
     table = segments.table
     label = ATTRITION_LABEL[mode]
+    where = ("in the organisation calibrated.toml describes: a [departments.<segment>] table per segment, each "
+             "segment's figures from its department's people.")
     if segments.shape is None:
-        how = ("The tenure shape above is shared; each segment's settled quit rate "
-               "(attrition.base_quit_rate_per_year) is fitted to its own people alone")
+        how = ("The tenure shape above is shared; each segment's settled quit rate (attrition.base_quit_rate_per_year) "
+               f"is fitted to its own people alone, {where}")
     else:
         how = ("Each segment's settled quit rate (attrition.base_quit_rate_per_year) is fitted to its own people, the "
-               "tenure shape shared. The search's shape above was fitted to everyone pooled, where groups that leave "
-               "at different rates look like a hazard falling with tenure, so it is not used here: the rates are "
-               "fitted first under the scenario's own shape, then the shape is refitted with every segment's rate "
-               "free (Latin-hypercube rounds over the rates and the shape; a quadratic emulator per segment; each "
-               "segment's people resampled for the intervals). The scenario's shape is kept when the refitted "
-               "shape's 95% region holds it (see the table below)")
+               f"tenure shape shared, {where} The search's shape above was fitted to everyone pooled, where groups "
+               "that leave at different rates look like a hazard falling with tenure, so it is not used here: the "
+               "rates are fitted under the scenario's own shape, then the shape is refitted with every segment's rate "
+               "free (Latin-hypercube rounds over the rates and the shape, a quadratic emulator per segment, each "
+               "segment's people resampled for the intervals) and kept when the refit's 95% region holds it (the last "
+               "table).")
     lines = ["## Segments", "",
-             f"{how}, in the organisation "
-             "calibrated.toml describes: a [departments.<segment>] table per segment, each segment's figures from its "
-             "department's people. Rounds of nine runs moved every segment's rate together by steps of 12% around "
+             f"{how} Rounds of nine runs moved every segment's rate together by steps of 12% around "
              "its centre, on the search's seeds; a quadratic emulator of each segment's figures in its log rate "
              "gives its best rate, and its people, resampled through the emulator (with the model's own noise), "
              f"the 95% interval. {segments.runs} model runs in all. The calibrated organisation then ran on fresh "

@@ -381,22 +381,24 @@ class SharedFit:
     rates: dict[str, dict]  # per segment: as fit_rates' rows
     shape: dict[str, dict]  # per shape parameter: best, low, high, window_low, window_high, resamples, identified, on_bound
     region: np.ndarray  # the bootstrap fits of the shape parameters, in their units (resamples x parameters)
-    open_low: np.ndarray  # per shape parameter: the fits pile on a window edge below that is no search bound ...
-    open_high: np.ndarray  # ... or above (the region reaches on beyond the window)
+    bound_low: np.ndarray  # per shape parameter: its last window's low edge is its search bound ...
+    bound_high: np.ndarray  # ... or its high edge
     runs: int
 
     def holds(self, values: dict[str, float], level: float = SHAPE_LEVEL) -> bool:
         """Whether the shape `values` lie in the refitted shape's joint region at `level`: inside every shape
         parameter's interval at level 1 - (1 - level) / parameters (Bonferroni), an interval reaching a window
-        edge that is no search bound being open on that side. Without bootstrap fits nothing says the data move
-        the shape: True."""
+        edge that is no search bound being open on that side (the fits may lie beyond the window). Without
+        bootstrap fits nothing says the data move the shape: True."""
         if not len(self.region):
             return True
         tail = (1 - level) / len(self.shape) / 2 * 100
         lows, highs = np.percentile(self.region, tail, axis=0), np.percentile(self.region, 100 - tail, axis=0)
-        for i, key in enumerate(self.shape):
-            value = values[key]
-            if (value < lows[i] and not self.open_low[i]) or (value > highs[i] and not self.open_high[i]):
+        for i, (key, row) in enumerate(self.shape.items()):
+            edge = EDGE_SHARE * (row["window_high"] - row["window_low"])
+            open_low = lows[i] <= row["window_low"] + edge and not self.bound_low[i]
+            open_high = highs[i] >= row["window_high"] - edge and not self.bound_high[i]
+            if (values[key] < lows[i] and not open_low) or (values[key] > highs[i] and not open_high):
                 return False
         return True
 
@@ -490,9 +492,7 @@ def _shared_fit(names, keys, best, points, rates, shape, rate_low, rate_high, sh
                           "identified": bool(len(points)) and bool(narrow) and not (edge_low[i] or edge_high[i]),
                           "on_bound": bool((edge_low[i] and at_low[i]) or (edge_high[i] and at_high[i]))}
     region = shape_low + points[:, len(names):] * width if len(points) else np.empty((0, len(keys)))
-    count = len(names)
-    return SharedFit(out_rates, out_shape, region, edge_low[count:] & ~at_low[count:], edge_high[count:] & ~at_high[count:],
-                     runs)
+    return SharedFit(out_rates, out_shape, region, at_low[len(names):], at_high[len(names):], runs)
 
 
 def latin_hypercube(n: int, dimensions: int, rng: np.random.Generator) -> np.ndarray:
