@@ -60,7 +60,7 @@ def weibull(rate: float, exponent: float, months) -> Targets:
                    pd.Series(0.003, index=months), all_exits=True)
 
 
-def fitted(path: Path, exponent_run=None):
+def fitted(path: Path):
     """The plan of the file's segments, a simulator of the analytic model, step 1's rates and the joint refit."""
     records = read(path)
     observed = observed_targets(records)
@@ -92,7 +92,7 @@ def test_pooling_fast_and_slow_leavers_bends_the_shape_and_the_segments_refit_do
 
     bent = fit_shared([everyone], {"everyone": 0.1}, {SHAPE: 1.0}, RANGE, BOUNDS, pooled, seed=3, resamples=60)
     assert bent.shape[SHAPE]["high"] < 0.9 and not bent.holds({SHAPE: 1.0})
-    plan, rates, joint = fitted(path)
+    _, rates, joint = fitted(path)
     assert joint.holds({SHAPE: 1.0}) and joint.shape[SHAPE]["low"] <= 1.0 <= joint.shape[SHAPE]["high"]
     for name, rate in truth.items():
         assert rates[name]["low"] <= rate <= rates[name]["high"], (name, rates[name])
@@ -105,7 +105,7 @@ def test_a_shape_the_segments_demand_is_found_with_their_rates(tmp_path):
     scenario's shape misses."""
     truth = {"north": 0.06, "south": 0.14}
     path = weibull_people(tmp_path / "people.csv", truth, 0.6, {"north": 700, "south": 700}, seed=6)
-    plan, rates, joint = fitted(path)
+    _, rates, joint = fitted(path)
     assert not joint.holds({SHAPE: 1.0})
     shape = joint.shape[SHAPE]
     assert shape["low"] <= 0.6 <= shape["high"] and shape["identified"]

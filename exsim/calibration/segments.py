@@ -8,10 +8,11 @@ was fitted with. So the segments are fitted in the organisation calibrated.toml 
 department per segment, or the scenario's departments, or its org chart's; each segment's figures
 from its department's people, against the segment's own targets with the search's loss):
 
-1. Each segment's rate under the scenario's own tenure shape (the rate alone when the search fitted
-   no shape): a round runs that organisation at nine rates per segment, all segments moving together
-   from their centres (first: the segment's observed rate relative to everyone's, times its
-   department's rate) by steps of 12%, on the same seeds; a quadratic emulator of the segment's
+1. Each segment's rate under the scenario's own tenure shape (under the search's values when it
+   fitted no shape): a round runs that organisation at nine rates per segment, all segments moving
+   together from their centres (first: the segment's observed rate relative to everyone's, times its
+   department's rate, and with a shape to refit, times its observed over its simulated rate in one
+   run there) by steps of 12%, on the same seeds; a quadratic emulator of the segment's
    figures in its log rate gives the rate where they miss its targets least, and its people,
    resampled through it, a 95% interval. Rounds re-centre until each estimate lies in the middle of
    its window.
@@ -22,7 +23,8 @@ from its department's people, against the segment's own targets with the search'
    The shape is identified by the segments' own tenure curves, not by the mix of fast and slow
    leavers. When the refitted shape's joint 95% region holds the scenario's shape, the data give no
    reason to move it: the scenario's shape and step 1's rates are kept. Otherwise the refitted shape
-   and its rates are written, with the organisation's own rate the people-weighted mean of the
+   and its rates are written if they also fit the segments better on fresh seeds. Either way the
+   organisation's own rate (the top seat's, small segments') is the people-weighted mean of the
    segments'.
 
 Last, the calibrated organisation runs on fresh seeds, and each department's figures are set beside
@@ -39,15 +41,28 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
 from exsim.calibration import uncertainty
 from exsim.calibration.fit import DEFAULT_PARAMETERS, IDENTIFIED_SHARE
-from exsim.calibration.targets import (Targets, compared_points, loss, misfit_scales, observed_targets, resampled_targets,
-                                      simulated_targets)
-from exsim.config import ConfigError, ScenarioConfig, config_to_dict, get_dotted, validate_config, with_values
+from exsim.calibration.targets import (
+    Targets,
+    compared_points,
+    loss,
+    misfit_scales,
+    observed_targets,
+    resampled_targets,
+    simulated_targets,
+)
+from exsim.config import (
+    ConfigError,
+    ScenarioConfig,
+    config_to_dict,
+    get_dotted,
+    validate_config,
+    with_values,
+)
 from exsim.config.departments import EXECUTIVE, department_config
 from exsim.data.errors import DataError
 from exsim.data.records import EmployeeRecords
