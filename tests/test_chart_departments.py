@@ -15,23 +15,9 @@ from exsim import OrgModel
 from exsim.analysis.experiment import load_experiment
 from exsim.cli import main
 from exsim.config import load_config, validate_config
+from tests.test_data_orgchart import DEPARTMENT_CHART
 
-# E1 heads Ops and Sales; E9 and E11 are executive staff; E5 and E8 are in their managers' departments
-CHART = """\
-employee_id,manager_id,department
-E1,,
-E2,E1,Ops
-E3,E1,Sales
-E4,E2,Ops
-E5,E2,
-E6,E3,Sales
-E7,E3,Sales
-E8,E7,
-E9,E1,
-E10,E8,Sales
-E11,E9,
-E12,E2,Ops
-"""
+CHART = DEPARTMENT_CHART.replace("Afdeling", "department")  # E1 heads Ops and Sales; E9, E11 executive staff
 OTHER_CHART = CHART.replace("Sales", "Support")  # the same people in Ops and Support
 SMALL = "[sim]\nyears = 1\nreplicates = 1\nburn_in_weeks = 2\n"
 MISMATCHES = {  # scenario text after SMALL -> what the message says besides the chart's departments

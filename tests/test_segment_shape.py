@@ -29,6 +29,7 @@ from exsim.calibration.targets import Targets, observed_targets
 from exsim.calibration.uncertainty import TRIALS_PER_TERM, n_terms
 from exsim.data.records import read_employee_records
 from tests.synthetic_survival import Weibull, draw_file
+from tests.test_segments import CountingPool
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE = "attrition.late_multiplier"  # stands for the shape here: the analytic model's Weibull exponent
@@ -154,7 +155,6 @@ def test_fit_segments_refits_the_shape_in_the_calibrated_organisation(monkeypatc
     one check on fresh seeds; the shape table, the values calibrated.toml writes and the report's lines."""
     from exsim.calibration import segments
     from exsim.calibration.command import within_run
-    from exsim.calibration.fit import ReplicatePool
     from exsim.calibration.segments import fit_segments
 
     monkeypatch.setattr(segments, "ROUNDS", 1)
@@ -164,17 +164,11 @@ def test_fit_segments_refits_the_shape_in_the_calibrated_organisation(monkeypatc
                               f"{SHAPE}=0.9"])
     observed = within_run(observed_targets(records), 2)
     plan = plan_segments(records, "Region", base, observed)
-    runs = []
-
-    class Counting(ReplicatePool):
-        def run(self, config):
-            runs.append(config)
-            return super().run(config)
-
     parameters = {RATE: (0.01, 0.4), SHAPE: (0.2, 1.5)}
-    with Counting(1, 1) as pool:
+    with CountingPool(1, 1) as pool:
         fit = fit_segments(plan, base, {RATE: 0.2, SHAPE: 0.3}, parameters, observed, pool, seed=2,
                            say=lambda _: None, resamples=20)
+    runs = pool.configs
     joint_runs = TRIALS_PER_TERM * n_terms(2, interactions=True)
     row = fit.shape.set_index("parameter").loc[SHAPE]
     moved = not row["kept"]

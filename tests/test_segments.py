@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from exsim import OrgModel, load_config
+from exsim.calibration.fit import ReplicatePool
 from exsim.calibration.output import calibrated_toml
 from exsim.calibration.segments import (
     MIN_LEAVERS,
@@ -205,7 +206,6 @@ def test_fit_segments_runs_the_calibrated_organisation_and_checks_it_on_fresh_se
     fresh seeds."""
     from exsim.calibration import segments
     from exsim.calibration.command import within_run
-    from exsim.calibration.fit import ReplicatePool
     from exsim.calibration.segments import fit_segments
 
     monkeypatch.setattr(segments, "ROUNDS", 1)  # one round: re-centring is the analytic test's
@@ -213,15 +213,9 @@ def test_fit_segments_runs_the_calibrated_organisation_and_checks_it_on_fresh_se
     base = load_config(None, ["org.headcount=150", "sim.burn_in_weeks=10", "sim.years=2", "sim.replicates=1"])
     observed = within_run(observed_targets(records), 2)
     plan = plan_segments(records, "Region", base, observed)
-    runs = []
-
-    class Counting(ReplicatePool):
-        def run(self, config):
-            runs.append(config)
-            return super().run(config)
-
-    with Counting(1, 1) as pool:
+    with CountingPool(1, 1) as pool:
         fit = fit_segments(plan, base, {}, {}, observed, pool, seed=2, say=lambda _: None, resamples=40)
+    runs = pool.configs
     table = fit.table.set_index("segment")
     assert len(runs) == fit.runs == WINDOW + 1
     assert all(list(config.departments) == ["north", "south", "islands"] for config in runs)
@@ -238,3 +232,15 @@ def test_fit_segments_runs_the_calibrated_organisation_and_checks_it_on_fresh_se
     assert set(fit.rates) == {"north", "south"} and fit.departments == plan.tables(fit.rates)
     assert WINDOW < fit.runs <= 3 * WINDOW + 1  # the lattice (each rate once) and one check run
     assert np.isfinite(table.loc[["north", "south"], ["simulated_attrition", "loss"]].to_numpy(dtype=float)).all()
+
+
+class CountingPool(ReplicatePool):
+    """A replicate pool that keeps every config it was asked to run (`configs`), in order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.configs = []
+
+    def run(self, config):
+        self.configs.append(config)
+        return super().run(config)

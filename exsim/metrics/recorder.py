@@ -211,10 +211,6 @@ def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     return float(chosen.sum() / len(chosen)) if len(chosen) else np.nan
 
 
-def _ratio(num: float, den: float) -> float:
-    return float(num / den) if den > 0 else np.nan
-
-
 def _ratios(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """num / den element by element, NaN where den is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
