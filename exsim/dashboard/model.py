@@ -189,11 +189,11 @@ class Measures:
         model, staff, org = self.model, self.model.staff, self.model.org
         week = model.week
         self.left_week[(before >= 0) & (staff.agent_id != before)] = week
-        spells = model.recorder.spells[self._spells_seen:]
-        self._spells_seen = len(model.recorder.spells)
-        quits = [s for s in spells if s["exit_reason"] == "voluntary" and s["exit_week"] == week]
-        self._early_quits.append(sum(s["tenure_weeks"] < NEW_HIRE_WEEKS for s in quits))
-        self._manager_quits.append(sum(s["role"] == "manager" for s in quits))
+        spells = model.recorder.spells_since(self._spells_seen)
+        self._spells_seen = model.recorder.spell_count
+        quits = spells[(spells["exit_reason"] == "voluntary") & (spells["exit_week"] == week)] if len(spells) else spells
+        self._early_quits.append(int((quits["tenure_weeks"] < NEW_HIRE_WEEKS).sum()) if len(quits) else 0)
+        self._manager_quits.append(int((quits["role"] == "manager").sum()) if len(quits) else 0)
         self._quits.append(len(quits))
         occ = staff.occupied
         new = occ & (staff.tenure_weeks < NEW_HIRE_WEEKS)

@@ -15,6 +15,7 @@ from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
 from exsim.metrics.measures import enps, enps_per_person, team_sum
 
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
+MISSING = -1  # a spell's manager_id or exit_week while recorded: none (<NA> in the table)
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
 
@@ -31,7 +32,8 @@ class Recorder:
         self.engagement_config = engagement
         self.weeks: list[dict] = []
         self.team_years: list[pd.DataFrame] = []  # one frame per recorded year
-        self.spells: list[dict] = []
+        self.spells: list[dict[str, np.ndarray]] = []  # one block of columns per call of record_spells
+        self.spell_count = 0  # rows in self.spells
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
@@ -156,40 +158,50 @@ class Recorder:
 
     # ---- spells ----------------------------------------------------------------------------
     def record_spells(self, seats: np.ndarray, exit_reason: str | None) -> None:
-        """One row per employment spell ending now (or still open at the end when reason is None)."""
-        m, staff, org = self.world, self.world.staff, self.world.org
-        for seat in seats:
-            team = int(org.team_of[seat])
-            leader = org.team_leader[team] if team >= 0 else -1
-            self.spells.append({
-                "employee_id": int(staff.agent_id[seat]),
-                "seat": int(seat),
-                "team_id": team,
-                "department": self._departments.label_of(seat),
-                "manager_id": int(staff.agent_id[leader]) if leader >= 0 and staff.occupied[leader] else None,
-                "role": "manager" if org.is_manager[seat] else "employee",
-                "frontline": bool(org.frontline[seat]),
-                "hire_week": int(staff.hire_week[seat]),
-                "exit_week": m.week if exit_reason else None,
-                "exit_reason": exit_reason,
-                "tenure_weeks": float(staff.tenure_weeks[seat]),
-                "engagement": float(staff.engagement[seat]),
-                "burnout": float(staff.burnout[seat]),
-                "workload": float(staff.workload[seat]),
-                "absent_weeks": float(staff.absent_days_total[seat] / 5.0),
-            })
+        """One row per employment spell ending now (or still open at the end when reason is None), all seats at once."""
+        if len(seats) == 0:
+            return
+        staff, org = self.world.staff, self.world.org
+        seats = np.asarray(seats, dtype=np.int64)
+        team = org.team_of[seats]
+        leader = np.where(team >= 0, org.team_leader[np.maximum(team, 0)], -1)
+        led = (leader >= 0) & staff.occupied[np.maximum(leader, 0)]
+        n = len(seats)
+        self.spells.append({
+            "employee_id": staff.agent_id[seats],
+            "seat": seats,
+            "team_id": team,
+            "department": np.asarray(self._departments.labels, dtype=object)[self._departments.code[seats]],
+            "manager_id": np.where(led, staff.agent_id[np.maximum(leader, 0)], MISSING),
+            "role": np.where(org.is_manager[seats], "manager", "employee").astype(object),
+            "frontline": org.frontline[seats],
+            "hire_week": staff.hire_week[seats],
+            "exit_week": np.full(n, self.world.week if exit_reason else MISSING, dtype=np.int64),
+            "exit_reason": np.full(n, exit_reason, dtype=object),
+            "tenure_weeks": staff.tenure_weeks[seats],
+            "engagement": staff.engagement[seats],
+            "burnout": staff.burnout[seats],
+            "workload": staff.workload[seats],
+            "absent_weeks": staff.absent_days_total[seats] / 5.0,
+        })
+        self.spell_count += n
+
+    def spells_since(self, start: int = 0) -> pd.DataFrame:
+        """The spells recorded so far (closed ones; open ones only inside `tables()`), from row `start` on."""
+        first, skipped = 0, 0
+        while first < len(self.spells) and skipped + len(self.spells[first]["seat"]) <= start:
+            skipped += len(self.spells[first]["seat"])
+            first += 1
+        return _spell_frame(self.spells[first:]).iloc[start - skipped:].reset_index(drop=True)
 
     # ---- tables ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """timeseries, teams and spells as DataFrames (spells include those still open)."""
-        open_seats = np.flatnonzero(self.world.staff.occupied)
-        closed = len(self.spells)
-        self.record_spells(open_seats, None)
-        spells = pd.DataFrame(self.spells)
+        closed, count = len(self.spells), self.spell_count
+        self.record_spells(np.flatnonzero(self.world.staff.occupied), None)
+        spells = _spell_frame(self.spells)
         del self.spells[closed:]
-        for col in ("exit_week", "manager_id"):
-            if col in spells:
-                spells[col] = spells[col].astype("Int64")
+        self.spell_count = count
         teams = pd.concat(self.team_years, ignore_index=True) if self.team_years else pd.DataFrame()
         timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
         columns = ["week", "year", "department", *DEPARTMENT_KPIS]
@@ -198,6 +210,17 @@ class Recorder:
         else:  # the whole organisation is the one group
             departments = timeseries.assign(department=self._departments.labels[0])[columns]
         return {"timeseries": timeseries, "teams": teams, "spells": spells, "departments": departments}
+
+
+def _spell_frame(blocks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The spell blocks as one DataFrame (no columns when nothing was recorded); MISSING ids and weeks become <NA>."""
+    if not blocks:
+        return pd.DataFrame()
+    columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
+    for name in ("manager_id", "exit_week"):
+        columns[name] = pd.array(columns[name], dtype="Int64")
+        columns[name][columns[name] == MISSING] = pd.NA
+    return pd.DataFrame(columns)
 
 
 def _annualised(events: deque, population: deque) -> float:
