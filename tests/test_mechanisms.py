@@ -176,3 +176,25 @@ def test_change_fatigue_dilutes_concurrent_changes_and_adds_strain(tmp_path):
     model = OrgModel(config, rng=1, burn_in_weeks=0)
     model.run(6)
     assert (extra_strain(model.world, model.current) >= 2 * config.work.change_fatigue_strain - 1e-9).all()
+
+
+@pytest.mark.parametrize("sensitivity", [0.0, 4.0, 30.0])
+def test_churn_draws_match_the_hazard_of_every_active_customer(sensitivity):
+    """Only draws below the highest possible churn chance are checked against a hazard: the same leavers
+    as computing every active customer's hazard, with one draw per row either way."""
+    from exsim.config.schema import Customers
+    from exsim.mechanisms.common import weekly_probability
+    from exsim.mechanisms.state import CustomerState
+
+    rows = 20_000
+    state = CustomerState.empty(rows)
+    setup = np.random.default_rng(3)
+    state.active[:] = setup.random(rows) < 0.9
+    state.satisfaction[:] = setup.random(rows)
+    cust = Customers(churn_sensitivity=sensitivity, base_churn_per_year=0.9)
+    churned = customers.draw_churn(state, cust, np.random.default_rng(11))
+    draws = np.random.default_rng(11).random(rows)
+    hazard = cust.base_churn_per_year / 52 * np.exp(sensitivity * (cust.satisfaction_reference - state.satisfaction))
+    expected = np.flatnonzero(state.active & (draws < weekly_probability(hazard)))
+    assert len(expected) > 10
+    np.testing.assert_array_equal(churned, expected)

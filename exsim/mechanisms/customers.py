@@ -98,13 +98,25 @@ def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: Scenar
 
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
-    """Rows of customers who leave this week (one draw per row; hazards only for the active)."""
+    """Rows of customers who leave this week (one draw per row; hazards only for the active).
+
+    A draw at or above the highest possible churn chance (that at satisfaction 0) keeps its customer
+    whatever their satisfaction, so hazards are computed only for the few rows drawn below it.
+    """
     draws = rng.random(customers.capacity)
-    active = np.flatnonzero(customers.active)
-    sensitivity, reference = for_rows(cust.churn_sensitivity, active), for_rows(cust.satisfaction_reference, active)
-    hazard = (for_rows(cust.base_churn_per_year, active) / WEEKS_PER_YEAR
-              * np.exp(sensitivity * (reference - customers.satisfaction[active])))
-    return active[draws[active] < weekly_probability(hazard)]
+    candidates = np.flatnonzero((draws < _highest_churn_probability(cust)) & customers.active)
+    sensitivity = for_rows(cust.churn_sensitivity, candidates)
+    reference = for_rows(cust.satisfaction_reference, candidates)
+    hazard = (for_rows(cust.base_churn_per_year, candidates) / WEEKS_PER_YEAR
+              * np.exp(sensitivity * (reference - customers.satisfaction[candidates])))
+    return candidates[draws[candidates] < weekly_probability(hazard)]
+
+
+def _highest_churn_probability(cust: Customers) -> float:
+    """A bound on any customer's weekly churn chance: at satisfaction 0, with a margin for rounding."""
+    hazard = (np.max(cust.base_churn_per_year) / WEEKS_PER_YEAR
+              * np.exp(np.max(cust.churn_sensitivity) * np.max(cust.satisfaction_reference)))
+    return float(weekly_probability(hazard)) * (1.0 + 1e-9) + 1e-12
 
 
 def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np.random.Generator) -> int:
