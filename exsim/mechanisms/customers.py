@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from exsim.config.departments import at_rows
+from exsim.config.departments import SeatConfig, at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms.common import for_rows, relax, sigmoid, total, weekly_probability
@@ -16,14 +16,17 @@ def serve_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator)
     """
     cust, events = world.customers, world.events
     update_satisfaction(cust, world.staff, cfg, world.account_difficulty, rng)
-    churned = draw_churn(cust, at_rows(cfg, _served_by(cust)).customers, rng)
+    churned = draw_churn(cust, _per_customer(cfg, cust).customers, rng)
     events.churned_seats = cust.account_seat[churned].copy()
     close_accounts(world, churned)
     events.new_customers = win_customers(world, cfg, rng)
     customer_mood(cust, world.staff, cfg.customers)
-    revenue = at_rows(cfg, _served_by(cust)).costs.revenue_per_customer_eur
-    by_account = cust.active * revenue / WEEKS_PER_YEAR if events.by_department else 0.0
-    events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR, by_account, seats=_served_by(cust))
+    revenue = _per_customer(cfg, cust).costs.revenue_per_customer_eur
+    if events.by_department:
+        events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR, cust.active * revenue / WEEKS_PER_YEAR,
+                     seats=_served_by(cust))
+    else:
+        events.spend("revenue", total(cust.active, revenue) / WEEKS_PER_YEAR)
 
 
 def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -> int:
@@ -42,6 +45,11 @@ def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
     return won
 
 
+def _per_customer(cfg: ScenarioConfig | SeatConfig, cust: CustomerState) -> ScenarioConfig | SeatConfig:
+    """The config for each customer row (its account seat's department's values); `cfg` itself when one block."""
+    return at_rows(cfg, _served_by(cust)) if isinstance(cfg, SeatConfig) else cfg
+
+
 def _served_by(cust: CustomerState) -> np.ndarray:
     """Each customer row's account seat (0 for free rows, whose values are not used)."""
     return np.maximum(cust.account_seat, 0)
@@ -53,6 +61,7 @@ def open_accounts(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.
     rows = cust.free_rows(len(seats))
     cust.reset(rows, "new")
     cust.account_seat[rows] = seats
+    cust.opened_week[rows] = world.week
     cust.satisfaction[rows] = own.satisfaction_reference
     cust.leniency[rows] = rng.normal(0.0, own.customer_mood_sd, len(rows))
     world.roster.accounts_opened(rows)
@@ -89,12 +98,11 @@ def experienced_quality(customers: CustomerState, staff: StaffState, cust: Custo
 def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: ScenarioConfig,
                         account_difficulty: np.ndarray, rng: np.random.Generator) -> None:
     """Customers served this week (only they) move their satisfaction toward the quality they got."""
-    cust = at_rows(cfg, _served_by(customers)).customers  # each customer's department's values
+    cust = _per_customer(cfg, customers).customers  # each customer's department's values
     served = np.flatnonzero(customers.active & (rng.random(customers.capacity) < cust.interactions_per_week))
     quality = experienced_quality(customers, staff, cfg.customers, account_difficulty, served)
     customers.satisfaction[served] = relax(customers.satisfaction[served], quality,
                                            for_rows(cust.satisfaction_time_constant_weeks, served))
-    customers.tenure_weeks += customers.active
 
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
@@ -127,11 +135,13 @@ def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np
 
 
 def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:
-    """Each seat's book (accounts and their summed satisfaction) and its mean (the reference for seats without accounts)."""
-    active = customers.active & (customers.account_seat >= 0)
+    """Each seat's book (accounts and their summed satisfaction) and its mean (the reference for seats without accounts).
+
+    Free rows (account_seat -1) are counted in an extra first bin that is dropped.
+    """
+    bins = customers.account_seat + 1
     n = len(staff.occupied)
-    staff.accounts[:] = np.bincount(customers.account_seat[active], minlength=n)
-    staff.account_satisfaction[:] = np.bincount(customers.account_seat[active], weights=customers.satisfaction[active],
-                                                minlength=n)
+    staff.accounts[:] = np.bincount(bins, minlength=n + 1)[1:]
+    staff.account_satisfaction[:] = np.bincount(bins, weights=customers.satisfaction, minlength=n + 1)[1:]
     staff.customer_mood[:] = np.where(staff.accounts > 0, staff.account_satisfaction / np.maximum(staff.accounts, 1),
                                       cust.satisfaction_reference)

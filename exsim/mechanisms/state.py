@@ -106,9 +106,9 @@ class CustomerState(_Columns):
 
     active: np.ndarray = column(bool, True, False, "a current customer")
     agent_id: np.ndarray = column(np.int64, -1, -1, "unique_id of the customer's Mesa agent (-1 until first asked for)")
-    account_seat: np.ndarray = column(np.int64, SET, -1, "seat of the frontline employee serving the account")
+    account_seat: np.ndarray = column(np.int64, SET, -1, "seat of the frontline employee serving the account (-1: a free row)")
     satisfaction: np.ndarray = column(np.float64, SET, KEEP, "satisfaction, 0-1")
-    tenure_weeks: np.ndarray = column(np.float64, 0.0, KEEP, "weeks as a customer")
+    opened_week: np.ndarray = column(np.int64, SET, KEEP, "week the account was opened (its tenure: the week now minus this)")
     leniency: np.ndarray = column(np.float64, SET, KEEP, "personal quality shift, logit")
 
     @property
