@@ -1,9 +1,35 @@
-"""Mesa agents as thin handles: each reads and writes its row in the model's arrays."""
+"""Mesa agents as thin handles: each reads and writes its row in the model's arrays.
+
+The state of every person and customer lives in numpy arrays owned by the model, one row each,
+and every mechanism updates all rows at once (exsim.model.week.PHASES). So an agent has no `step`
+of its own: `model.step()` runs the week for everyone, and an agent's `step()` says so (an
+`AgentStepError`) rather than silently doing nothing under `model.agents.shuffle_do("step")`.
+
+The staff are Employee and Manager agents (Manager is a subclass of Employee); Mesa's
+`model.agents_by_type[Employee]` holds employees only, without the managers. All staff, in seat
+order: `all_staff(model)` (an AgentSet), or `model.agents.select(agent_type=Employee)`, which also
+gives every current customer account its agent.
+"""
 
 from __future__ import annotations
 
 import mesa
+from mesa.agent import AgentSet
 from mesa.discrete_space import CellAgent
+
+MODEL_STEPS_THE_WEEK = (
+    "exsim updates every agent at once in the model's numpy arrays, so an agent has no step of its own: "
+    "call model.step() (one week for everyone, phase by phase: see OrgModel.step's docstring or "
+    "exsim.model.week.PHASES), model.run(weeks) or model.run_model()")
+
+
+class AgentStepError(NotImplementedError):
+    """An agent was asked to step on its own; the model's step runs the week for all of them."""
+
+
+def all_staff(model) -> AgentSet:
+    """Every person in post, employees and managers, in seat order (customers are not created)."""
+    return AgentSet([agent for agent in model.seat_holder if agent is not None], random=model.random)
 
 
 class _Row:
@@ -40,6 +66,9 @@ class Employee(CellAgent):
         self.row = seat
         self.cell = model.network[seat]
 
+    def step(self) -> None:
+        raise AgentStepError(f"{type(self).__name__} {self.unique_id}: {MODEL_STEPS_THE_WEEK}")
+
     @property
     def seat(self) -> int:
         return self.row
@@ -72,6 +101,9 @@ class Customer(mesa.Agent):
     def __init__(self, model: mesa.Model, row: int):
         super().__init__(model)
         self.row = row
+
+    def step(self) -> None:
+        raise AgentStepError(f"Customer {self.unique_id}: {MODEL_STEPS_THE_WEEK}")
 
     @property
     def account_seat(self) -> int:

@@ -11,11 +11,13 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from exsim.config import ScenarioConfig, load_config
+from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.interventions import Schedule
 from exsim.mechanisms.brand import staff_enps
 from exsim.mechanisms.state import CustomerState, StaffState, World
 from exsim.metrics.recorder import Recorder
 from exsim.model.agents import Customer, Employee, Manager
+from exsim.model.collector import exsim_collector
 from exsim.model.setup import empty_world, populate
 from exsim.model.streams import Streams, entropy_from
 from exsim.model.week import describe_week, run_week
@@ -54,6 +56,7 @@ class OrgModel(mesa.Model):
         with paused_garbage_collection():
             burn_in = self._build(config, rng, burn_in_weeks, org)
         self.settle(burn_in)
+        self.datacollector = exsim_collector()  # the KPI catalogue each week, staff at year ends (exsim.model.collector)
 
     def _build(self, config, rng, burn_in_weeks, org) -> int:
         """The organisation on day one, before its settling weeks (returned)."""
@@ -76,6 +79,10 @@ class OrgModel(mesa.Model):
     # ---- the weekly step -------------------------------------------------------------------
     def step(self) -> None:
         self._advance_week()
+        if self.world.week >= 1:
+            self.datacollector.collect(self)
+        if self.world.week >= self.config.sim.years * WEEKS_PER_YEAR:
+            self.running = False  # Mesa's run_model() and batch_run stop after sim.years recorded weeks
 
     step.__doc__ = "One week, phase by phase (exsim.model.week.PHASES):\n\n" + describe_week()
 
