@@ -11,7 +11,8 @@ from exsim.metrics.measures import enps
 
 def update_brand(world: World, cfg: ScenarioConfig) -> None:
     """Employer brand: reputation follows what staff and alumni say; applicants per vacancy follow reputation."""
-    target = reputation_target(staff_enps(world, cfg), world.alumni_enps, cfg.brand)
+    world.events.enps, world.events.enps_definition = staff_enps(world, cfg), cfg.organisation.engagement
+    target = reputation_target(world.events.enps, world.alumni_enps, cfg.brand)
     world.reputation = update_reputation(world.reputation, target, cfg.brand)
     world.events.applicants_per_vacancy = applicants_per_vacancy(world.reputation, cfg.brand)
 

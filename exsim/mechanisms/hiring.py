@@ -30,9 +30,10 @@ def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, prom
     promoted = sum(promote_into(world, seat, cfg, rng, promotion_rng) for seat in internal)
     world.promotions_last_year += promoted - world.promotions_last_year / WEEKS_PER_YEAR
     external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
-    current_enps = brand.staff_enps(world, cfg)
-    fit = brand.hire_fit(brand.applicants_per_vacancy(world.reputation, cfg.brand), cfg.brand)
-    events.referral_hires = hire(world, external, cfg, rng, fit, brand.referral_probability(current_enps, cfg.brand))
+    if len(external):
+        fit = brand.hire_fit(brand.applicants_per_vacancy(world.reputation, cfg.brand), cfg.brand)
+        referral = brand.referral_probability(brand.staff_enps(world, cfg), cfg.brand)
+        events.referral_hires = hire(world, external, cfg, rng, fit, referral)
     events.promotions, events.hires = promoted, len(external)
     ramp_skill(world.staff, cfg.work, cfg.policy.onboarding_quality)
 

@@ -7,9 +7,8 @@ from exsim.config.schema import Engagement
 
 
 def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarray:
-    """Sum of values over each team's members (seats outside any team are skipped)."""
-    member = team_of >= 0
-    return np.bincount(team_of[member], weights=values[member], minlength=n_teams)
+    """Sum of values over each team's members (seats outside any team, team -1, fall in a dropped first bin)."""
+    return np.bincount(team_of + 1, weights=values, minlength=n_teams + 1)[1:]
 
 
 def enps(engagement: np.ndarray, eng: Engagement) -> float:

@@ -68,7 +68,7 @@ class Recorder:
             "managers": int(occ[m.org.is_manager].sum()),
             "vacancies": int((~occ).sum()),
             "engagement": _mean(staff.engagement, occ),
-            "enps": enps(staff.engagement[occ], self.engagement_config),
+            "enps": self._enps(events),
             "burnout_share": _mean(staff.burnout > 0.5, occ),
             "manager_support": _mean(staff.support, occ),
             "trust_manager": _mean(staff.trust_manager, occ),
@@ -96,6 +96,12 @@ class Recorder:
         self._add_team_week(events)
         if self._departments.grouped:
             self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
+
+    def _enps(self, events: WeekEvents) -> float:
+        """eNPS of the staff in post: the brand phase's figure when it used the same definition, else computed."""
+        if events.enps_definition == self.engagement_config:
+            return events.enps
+        return enps(self.world.staff.engagement[self.world.staff.occupied], self.engagement_config)
 
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
