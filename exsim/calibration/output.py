@@ -6,24 +6,21 @@ atomically on its own rather than by swapping the whole folder.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+import tomli_w
+from matplotlib.figure import Figure  # figures without pyplot: importing this module leaves a notebook's backend alone
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from exsim.analysis.baselines import fit_baselines  # noqa: E402
-from exsim.calibration.fit import IDENTIFIED_SHARE, FitResult, complete_trials  # noqa: E402
-from exsim.calibration.segments import SegmentFit, merge_tables  # noqa: E402
-from exsim.calibration.targets import Targets, observed_targets  # noqa: E402
-from exsim.calibration.uncertainty import min_trials  # noqa: E402
-from exsim.config import set_dotted  # noqa: E402
-from exsim.data.records import EmployeeRecords  # noqa: E402
+from exsim.analysis.baselines import fit_baselines
+from exsim.calibration.fit import IDENTIFIED_SHARE, FitResult, complete_trials
+from exsim.calibration.segments import SegmentFit, merge_tables
+from exsim.calibration.targets import Targets, observed_targets
+from exsim.calibration.uncertainty import min_trials
+from exsim.config import set_dotted
+from exsim.data.records import EmployeeRecords
 
 BASELINES = ("weibull", "exponential", "piecewise")
 
@@ -63,8 +60,8 @@ def calibrated_toml(base_path: Path, result: FitResult, data: Path, overrides: d
     if values:
         lines.append("# The tenure shape and the organisation's rate are the segment fit's (segment_shape.csv), not the "
                      "search's on everyone pooled (parameters.csv).")
-    lines.append(f"extends = {toml_value(relative_path(base_path, folder))}")
-    return "\n".join(lines + toml_tables(tree)) + "\n"
+    document = {"extends": relative_path(base_path, folder), **tree}  # tomli-w writes the top-level key first
+    return "\n".join(lines) + "\n" + tomli_w.dumps(document)
 
 
 def relative_path(path: Path, folder: Path | None) -> str:
@@ -78,43 +75,20 @@ def relative_path(path: Path, folder: Path | None) -> str:
         return target.as_posix()
 
 
-def toml_tables(tree: dict, prefix: str = "") -> list[str]:
-    """TOML lines for nested dicts: each dict of scalars as a [table], nested dicts as [table.sub]."""
-    lines = []
-    for name, body in tree.items():
-        header = f"{prefix}{toml_key(name)}"
-        scalars = {k: v for k, v in body.items() if not isinstance(v, dict)}
-        lines += ["", f"[{header}]", *(f"{toml_key(k)} = {toml_value(v)}" for k, v in scalars.items())]
-        lines += toml_tables({k: v for k, v in body.items() if isinstance(v, dict)}, f"{header}.")
-    return lines
-
-
 def toml_key(key: str) -> str:
     """A bare key when it is one, else a quoted key."""
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_value(key)
 
 
 def toml_value(value) -> str:
-    """A TOML value for a bool, number, string, list or dict (inline table)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"))
-    if isinstance(value, str):
-        return '"' + "".join(_TOML_ESCAPES.get(c, f"\\u{ord(c):04x}" if ord(c) < 32 or ord(c) == 127 else c)
-                             for c in value) + '"'
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    """A TOML value (bool, number, string, list; a dict as an inline table), written by tomli-w."""
     if value is None:
         raise ValueError("TOML has no null; leave the key out")
-    return toml_value(str(value))
-
-
-_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
 ATTRITION_LABEL = {"dates": "annual voluntary attrition", "tenure": "share who left", "survival": "exits per person-year"}
@@ -158,7 +132,8 @@ def _fit_rows(obs: Targets, sim: Targets, baselines: dict, sample: str) -> pd.Da
 
 def curve_figure(result: FitResult):
     obs, sim = result.observed, result.best_simulated
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     ax.plot(obs.curve.index, obs.curve.to_numpy(), "o-", label="observed (your data)", color="C0")
     if obs.se is not None:
         ax.fill_between(obs.curve.index, obs.curve - 1.96 * obs.se, obs.curve + 1.96 * obs.se, color="C0", alpha=0.15,
@@ -181,7 +156,8 @@ def loss_figure(result: FitResult):
     """Loss of every trial against each fitted parameter: flat = the data cannot identify it."""
     trials = result.study.trials_dataframe()
     keys = list(result.parameters)
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys), 3.4), squeeze=False)
+    fig = Figure(figsize=(3.6 * len(keys), 3.4))
+    axes = fig.subplots(1, len(keys), squeeze=False)
     for ax, key in zip(axes[0], keys):
         ax.scatter(trials[f"params_{key}"], trials["value"], s=12, alpha=0.6)
         ax.set_xlabel(key.split(".")[1], fontsize=8)
@@ -362,7 +338,6 @@ def write_outputs(out: Path, base_path: Path, data: Path, result: FitResult, rec
     for name, make in (("curve.png", curve_figure), ("trials.png", loss_figure)):
         fig = make(result)
         write_atomically(figdir / name, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
-        plt.close(fig)
         figures.append(name)
     fit = fit_table(result, records, held_out)
     write_atomically(out / "fit.csv", lambda p: fit.to_csv(p, index=False, float_format="%.6g"))
