@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from exsim.dashboard.charts import CHARTS, watched
 from exsim.dashboard.model import CONTROLS, lesson_settings, lesson_titles
+from exsim.lessons import load_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -97,6 +99,10 @@ def running(page) -> dict:
     return json.loads(page.locator("#exsim-running").get_attribute("data-running"))
 
 
+def runs_reshaped(page) -> bool:
+    return page.locator("#exsim-running").get_attribute("data-reshaped") == "1"
+
+
 def pick_lesson(page, title: str) -> None:
     page.locator(".exsim-side .v-select").first.click()
     page.locator(".v-list-item", has_text=title).first.click()
@@ -136,6 +142,13 @@ def test_every_lesson_sets_every_control_and_the_model_runs_them(page):
         assert shown == expected, name
         assert {key: runs[key] for key in shown} == shown, name
         assert page.locator("#exsim-banner").count() == 0, name
+        watch = watched(name)  # the lesson file's [lesson] watch list: every one drawn first, with its title
+        page.wait_for_function("n => document.querySelectorAll('.exsim-watch .exsim-chart canvas').length == n",
+                               arg=len(watch), timeout=30_000)
+        for chart in watch:
+            assert page.locator(f".exsim-watch .chart-{chart} h3").inner_text() == CHARTS[chart].label, name
+        if name != "baseline" and not runs_reshaped(page):
+            assert page.locator("#exsim-running").get_attribute("data-change-week") == str(load_lesson(name).change_week)
 
 
 def test_moved_slider_shows_a_banner_until_reset_applies_it(page):
@@ -162,16 +175,18 @@ def test_week_label_is_consistent(page):
 
 def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
     pick_lesson(page, "The understaffing spiral")
-    assert page.locator("#exsim-running").get_attribute("data-change-week") == "13"
-    assert "change at week 13" in page.locator(".exsim-legend").inner_text()
+    week = load_lesson("understaffing-spiral").change_week
+    assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
+    assert f"change at week {week}" in page.locator(".exsim-legend").inner_text()
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("() => +document.querySelector('#exsim-week').dataset.week >= 18", timeout=120_000)
+    page.wait_for_function("w => +document.querySelector('#exsim-week').dataset.week >= w", arg=week + 5,
+                           timeout=120_000)
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("button:has-text('Play')", timeout=30_000)
     series = json.loads(page.locator("#exsim-running").get_attribute("data-series"))
     burnout = series["burnout_share"]
-    assert burnout["lesson"][:12] == burnout["baseline"][:12]  # the same organisation and seed until week 12
-    assert burnout["lesson"][13:18] != burnout["baseline"][13:18]  # the workload bites from week 13 on
+    assert burnout["lesson"][:week - 1] == burnout["baseline"][:week - 1]  # same organisation and seed until then
+    assert burnout["lesson"][week:week + 5] != burnout["baseline"][week:week + 5]  # the workload bites from then on
     page.screenshot(path=str(tmp_path / "lesson.png"))
 
 

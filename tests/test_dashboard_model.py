@@ -1,17 +1,18 @@
 """The dashboard's runs without a browser: controls and lessons agree, the baseline is the CLI's, the change is timed."""
 
 import math
+import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from exsim.dashboard.charts import CHARTS, WATCH, more, option, org_option, watched
+from exsim.dashboard.charts import BASELINE_WATCH, CHARTS, more, option, org_option, watched
 from exsim.dashboard.command import SOLARA_ENV, solara_command
 from exsim.dashboard.model import (BASELINE, CONTROLS, DEFAULT_CHANGE_WEEK, LessonRun, lesson_settings, lesson_titles,
                                    week_label)
-from exsim.lessons import list_lessons
+from exsim.lessons import list_lessons, load_lesson
 from exsim.metrics.kpis import BY_NAME
 
 LESSONS = sorted(lesson_titles())
@@ -89,15 +90,55 @@ def test_week_label_is_one_clock():
     assert week_label(53) == "Week 53 · year 2, week 1 of the year"
 
 
-def test_lessons_default_change_week_and_plots():
-    assert lesson_settings("understaffing-spiral")["change_week"] == DEFAULT_CHANGE_WEEK
-    assert set(WATCH) == set(LESSONS)
+def test_each_lesson_sets_its_own_change_week_and_plots():
+    assert lesson_settings(BASELINE)["change_week"] == DEFAULT_CHANGE_WEEK
+    assert watched(BASELINE) == BASELINE_WATCH
+    weeks = set()
     for name in LESSONS:
+        if name != BASELINE:
+            lesson = load_lesson(name)
+            assert lesson_settings(name)["change_week"] == lesson.change_week  # from the lesson's file
+            assert watched(name) == lesson.watch
+            weeks.add(lesson.change_week)
         assert set(watched(name)) <= set(CHARTS) and not set(watched(name)) & set(more(name))
+    assert len(weeks) > 1  # lessons differ: no single week hard-coded
     for chart in CHARTS.values():
         assert "(" in chart.label and chart.label.endswith(")")  # every plot names its unit
         if chart.name in BY_NAME and chart.scale == BY_NAME[chart.name].scale:  # else the unit is rescaled
             assert chart.label == BY_NAME[chart.name].label
+
+
+# What a lesson's text can ask the class to watch, in either language, and the plots that show it
+# (any one of them will do). Every term a text uses must have one of its plots among the lesson's
+# watched plots, which the page shows first (tests/test_dashboard_browser.py checks they are drawn).
+TERMS = {
+    "engagement|betrokkenheid": {"engagement"},
+    "manager support|steun van de leidinggevende": {"manager_support"},
+    "trust|vertrouwen": {"trust_org", "trust_manager"},
+    "burnout|burn-out": {"burnout_share"},
+    "sick leave|absence|verzuim|afwezig": {"absence_rate"},
+    "attrition|verloop": {"voluntary_attrition_rate"},
+    "quit|vertrek|exits": {"recent_quits", "voluntary_attrition_rate", "early_quits", "manager_quits"},
+    "enps": {"enps"},
+    "vacanc|vacature": {"vacancies"},
+    "strain|stress": {"strain", "manager_strain"},
+    "salar": {"cost_salaries"},
+    "cost|kosten": {"cost_other", "cost_salaries"},
+    "productiv": {"new_hire_skill"},
+    "newest|first six months|nieuwste|eerste zes maanden": {"early_quits", "new_hire_skill"},
+    "promoted|gepromoveerd": {"promoted_share"},
+    "customer|klant": {"csat"},
+}
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in list_lessons()])
+def test_every_quantity_a_lesson_text_names_is_plotted_first(name):
+    lesson = load_lesson(name)
+    for lang, text in lesson.texts.items():
+        named = [term for term in TERMS if re.search(term, text.lower())]
+        assert named, (name, lang)
+        missing = [term for term in named if not TERMS[term] & set(watched(name))]
+        assert not missing, (name, lang, missing)
 
 
 def test_plot_options_have_fixed_axes_and_the_change_marker():
@@ -109,7 +150,7 @@ def test_plot_options_have_fixed_axes_and_the_change_marker():
     assert option(run, "voluntary_attrition_rate")["yAxis"]["axisLabel"]["formatter"].endswith("%")
     assert option(run, "burnout_share")["yAxis"]["min"] == 0
     marks = engagement["series"][1]["markLine"]["data"]
-    assert [m["xAxis"] for m in marks] == [DEFAULT_CHANGE_WEEK]
+    assert [m["xAxis"] for m in marks] == [load_lesson("understaffing-spiral").change_week]
     org = org_option(run)
     people = sum(len(s["data"]) for s in org["series"][1:4])
     assert people == run.model.org.n_seats

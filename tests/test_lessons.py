@@ -1,5 +1,7 @@
 """Ready-made lessons: each loads, explains itself, and shows its effect against the baseline."""
 
+from pathlib import Path
+
 import pytest
 
 from exsim.lessons import list_lessons, load_lesson
@@ -21,10 +23,19 @@ def test_every_lesson_has_a_title_and_text_and_the_required_ones_exist():
     lessons = {lesson.name: lesson for lesson in list_lessons()}
     assert set(EXPECTED) <= set(lessons)
     for lesson in lessons.values():
-        assert lesson.title and len(lesson.watch) > 80
+        assert lesson.title and len(lesson.text) > 80 and lesson.watch
+        assert lesson.titles["nl"] != lesson.title and len(lesson.texts["nl"]) > 80  # in Dutch too
+        assert 1 <= lesson.change_week <= 52
         assert lesson.path.read_text().startswith("# Lesson:")
     with pytest.raises(ConfigError, match="no lesson named"):
         load_lesson("nope")
+
+
+def test_a_watch_name_the_dashboard_does_not_plot_is_an_error(tmp_path):
+    base = (Path(__file__).resolve().parents[1] / "configs" / "baseline.toml").as_posix()
+    (tmp_path / "odd.toml").write_text(f'extends = "{base}"\n[lesson]\ntitle = "Odd"\nwatch = ["engagment"]\n')
+    with pytest.raises(ConfigError, match="'engagment'.*plots engagement"):
+        load_lesson("odd", tmp_path)
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,11 @@ class Sim(Section):
 
 class Lesson(Section):
     title: str = param("", "text", "user", "short title shown in the dashboard's lesson picker")
-    watch: str = param("", "text", "user", "what to watch and why, in a few sentences")
+    text: str = param("", "text", "user", "what the lesson changes and what to watch, in a few sentences")
+    title_nl: str = param("", "text", "user", "the title in Dutch")
+    text_nl: str = param("", "text", "user", "the text in Dutch")
+    change_week: int = param(13, "week", "user", "week the dashboard brings the lesson's change into force (the status quo runs before it)", ge=1, le=52)
+    watch: list[str] = param([], "dashboard plot names", "user", "the quantities the text asks the class to watch: the dashboard plots them first (exsim.lessons checks the names)")
 
 
 class Training(Section):

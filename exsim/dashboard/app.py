@@ -56,7 +56,7 @@ def Page():
             # `tick` (weeks stepped, runs started) re-renders the views of the same run object
             Header(run.value, playing, step, lambda: start(dict(draft.value), lesson.value), draft.value, tick.value)
             LessonPanel(run.value, tick.value)
-            Charts(run.value, watched(run.value.lesson), 260, tick.value)
+            Charts(run.value, watched(run.value.lesson), 260, tick.value, "watch")
             OrgChart(run.value, tick.value)
             Charts(run.value, more(run.value.lesson), 200, tick.value)
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.dashboard.model import BASELINE, LEFT_MARK_WEEKS, NEW_HIRE_WEEKS, RECENT_WEEKS, LessonRun
+from exsim.dashboard.model import BASELINE, LEFT_MARK_WEEKS, NEW_HIRE_WEEKS, RECENT_WEEKS, LessonRun, lesson_of
 from exsim.metrics.kpis import BY_NAME
 
 LESSON_COLOUR = "#0072B2"  # Okabe-Ito blue
@@ -65,25 +65,15 @@ CHARTS: dict[str, Chart] = {c.name: c for c in (
     Chart("cost_other", "Costs besides salaries (EUR thousand a week)", 0, None, 0.001),
 )}
 
-# What each lesson asks the class to watch: these plots come first, large. Every quantity the
-# lesson's text names is one of them.
-WATCH: dict[str, tuple[str, ...]] = {
-    BASELINE: ("engagement", "manager_support", "voluntary_attrition_rate", "enps"),
-    "good-onboarding": ("early_quits", "new_hire_skill", "strain", "voluntary_attrition_rate"),
-    "manager-exit-contagion": ("manager_support", "recent_quits", "vacancies", "voluntary_attrition_rate"),
-    "perks-vs-basics": ("engagement", "voluntary_attrition_rate", "manager_support", "burnout_share", "cost_other"),
-    "promoted-top-performer": ("manager_support", "manager_strain", "manager_quits", "promoted_share"),
-    "span-of-control-trap": ("manager_support", "engagement", "enps", "voluntary_attrition_rate", "vacancies",
-                             "cost_salaries"),
-    "surveys-without-follow-up": ("trust_org", "engagement", "enps", "cost_other"),
-    "understaffing-spiral": ("burnout_share", "absence_rate", "voluntary_attrition_rate", "vacancies"),
-}
+# What the baseline page shows first; a lesson's file names its own (its [lesson] watch list).
+BASELINE_WATCH = ("engagement", "manager_support", "voluntary_attrition_rate", "enps")
 MORE = ("engagement", "manager_support", "trust_org", "trust_manager", "burnout_share", "absence_rate",
         "voluntary_attrition_rate", "enps", "csat", "vacancies", "cost_salaries", "cost_other")
 
 
 def watched(lesson: str) -> tuple[str, ...]:
-    return WATCH.get(lesson, WATCH[BASELINE])
+    """The plots a lesson's text asks the class to watch (its file's [lesson] watch), shown first and large."""
+    return BASELINE_WATCH if lesson == BASELINE else (lesson_of(lesson).watch or BASELINE_WATCH)
 
 
 def more(lesson: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ Size and span of control shape the organisation, which is fixed once built: they
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,15 +22,14 @@ import numpy as np
 from exsim.config import ScenarioConfig, load_config
 from exsim.config.keys import get_dotted
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.lessons import BASELINE_FILE, list_lessons, load_lesson
+from exsim.lessons import BASELINE_FILE, Lesson, list_lessons, load_lesson
 from exsim.metrics.kpis import COST_LINES
 from exsim.runs.replicates import replicate_seeds
 from exsim.runs.settled import start_model
 
 BASELINE = "baseline"
 DASHBOARD_HEADCOUNT = 200  # people; a size a class can read on screen
-DEFAULT_CHANGE_WEEK = 13  # the change comes into force after a quarter of the status quo
-LESSON_CHANGE_WEEK: dict[str, int] = {}  # lessons whose change starts in another week
+DEFAULT_CHANGE_WEEK = 13  # without a lesson, moved levers come into force after a quarter of the status quo
 RECENT_WEEKS = 13  # window of the "last 13 weeks" counts
 NEW_HIRE_WEEKS = 26  # "newest hires": the first six months
 LEFT_MARK_WEEKS = 4  # weeks a leaver's seat stays marked on the org chart
@@ -93,16 +93,29 @@ CONTROLS: dict[str, Control] = {c.name: c for c in (
 IGNORED_SECTIONS = ("sim", "lesson", "interventions", "departments")  # never a lesson's timed change
 
 
+@lru_cache(maxsize=None)
+def lesson_of(name: str) -> Lesson:
+    """A lesson as its file says (read once per process: the page asks often)."""
+    return load_lesson(name)
+
+
+@lru_cache(maxsize=1)
+def lesson_names() -> tuple[str, ...]:
+    return tuple(item.name for item in list_lessons())
+
+
 def config_file(lesson: str):
-    return BASELINE_FILE if lesson == BASELINE else load_lesson(lesson).path
+    return BASELINE_FILE if lesson == BASELINE else lesson_of(lesson).path
 
 
-def lesson_titles() -> dict[str, str]:
-    return {BASELINE: "Baseline (no lesson)", **{item.name: item.title for item in list_lessons()}}
+def lesson_titles(lang: str = "en") -> dict[str, str]:
+    baseline = {"en": "Baseline (no lesson)", "nl": "Basislijn (geen les)"}[lang]
+    return {BASELINE: baseline, **{name: lesson_of(name).titles[lang] for name in lesson_names()}}
 
 
 def change_week_of(lesson: str) -> int:
-    return LESSON_CHANGE_WEEK.get(lesson, DEFAULT_CHANGE_WEEK)
+    """The week a lesson's change comes into force: its file's [lesson] change_week."""
+    return DEFAULT_CHANGE_WEEK if lesson == BASELINE else lesson_of(lesson).change_week
 
 
 def lesson_settings(lesson: str, current: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -8,8 +8,7 @@ import json
 import solara
 
 from exsim.dashboard.charts import CHARTS, option, org_option, watched
-from exsim.dashboard.model import BASELINE, CONTROLS, LessonRun, lesson_fixed, lesson_titles, week_label
-from exsim.lessons import load_lesson
+from exsim.dashboard.model import BASELINE, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
 
 CSS = """
 .exsim-app { display: grid; grid-template-columns: 360px minmax(0, 1fr); gap: 18px; padding: 12px 16px;
@@ -124,6 +123,7 @@ def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, dr
               id="exsim-banner")
     _text("div", running_text(run), "exsim-running", id="exsim-running",
           data_running=json.dumps(run.running()), data_change_week=str(run.change_week or ""),
+          data_reshaped="1" if run.reshaped else "0",
           data_series=json.dumps({name: {"lesson": [v for _, v in run.series(name, "lesson", CHARTS[name].scale)],
                                          "baseline": [v for _, v in run.series(name, "baseline", CHARTS[name].scale)]}
                                   for name in watched(run.lesson)}))
@@ -138,9 +138,9 @@ def LessonPanel(run: LessonRun, tick: int = 0):
             _text("div", "The status quo, settled: what a typical organisation looks like week after week. Pick a "
                          "lesson, or move a lever and press Reset: the change comes into force at the marked week.")
         else:
-            item = load_lesson(run.lesson)
+            item = lesson_of(run.lesson)
             _text("h2", html.escape(item.title))
-            _text("div", "<b>What to watch.</b> " + html.escape(item.watch))
+            _text("div", "<b>What to watch.</b> " + html.escape(item.text))
         names = ", ".join(CHARTS[name].label for name in watched(run.lesson))
         when = (f'the <span class="change">change at week {run.change_week}</span>' if run.change_week
                 else "no timed change")
@@ -160,8 +160,8 @@ def ChartView(run: LessonRun, name: str, height: int, tick: int = 0):
 
 
 @solara.component
-def Charts(run: LessonRun, names: tuple[str, ...], height: int, tick: int = 0):
-    with solara.Div(classes=["exsim-charts"]):
+def Charts(run: LessonRun, names: tuple[str, ...], height: int, tick: int = 0, kind: str = "more"):
+    with solara.Div(classes=["exsim-charts", f"exsim-{kind}"]):
         for name in names:
             ChartView(run, name, height, tick).key(name)
 
