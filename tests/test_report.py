@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection
 import pandas as pd
 import pytest
 
@@ -65,24 +65,60 @@ def test_network_figure_from_tables_alone(run):
     config, _, _, tables = run
     fig = network_figure(tables["spells"], tables["org"], config.sim.name)
     ax = fig.axes[0]
-    links = [c for c in ax.collections if isinstance(c, LineCollection)]
-    assert len(links) == 1 and len(links[0].get_segments()) == config.org.headcount - 1  # a line per seat below the top
     chart = tables["org"].query("replicate == 0 and scenario == @config.sim.name").set_index("seat")
-    start, end = links[0].get_segments()[0]  # seat 1's line ends at its manager
-    assert chart.loc[1, "level"] > chart.loc[chart.loc[1, "manager_seat"], "level"] and start[1] < end[1]
-    people = sum(len(c.get_offsets()) for c in ax.collections if not isinstance(c, LineCollection))
-    assert people == config.org.headcount  # every seat drawn, held or vacant
-    levels = sorted(tables["org"].query("replicate == 0")["level"].unique())
-    assert [t.get_text() for t in ax.get_yticklabels()] == [f"level {v}" for v in reversed(levels)]
+    teams = chart[~chart["is_manager"]]["manager_seat"].nunique()
+    links = [c for c in ax.collections if isinstance(c, LineCollection)]
+    # one line per manager below the top, and one from each manager to its team's block
+    assert len(links) == 1 and len(links[0].get_segments()) == int(chart["is_manager"].sum()) - 1 + teams
+    blocks = [c for c in ax.collections if isinstance(c, PolyCollection) and not isinstance(c, LineCollection)]
+    assert len(blocks) == 1 and len(blocks[0].get_paths()) == teams  # teams drawn as groups
+    people = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    assert people == config.org.headcount  # every seat drawn once, held or vacant
+    levels = sorted(chart["level"].unique())
+    ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())))
+    assert [text for _, text in ticks] == [f"level {v}" for v in reversed(levels)]  # the top level on top
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("manager" in t for t in legend) and any("vacant" in t for t in legend) and any("team" in t for t in legend)
+    assert "outlined" not in ax.get_title() and f"{config.org.headcount} seats" in ax.get_title()
 
 
 def test_write_figures_needs_no_config_seed(run, tmp_path):
     config, _, _, tables = run
     assert write_figures(tmp_path, tables, config) == ["kpis.png", "staffing.png", "teams.png", "network.png"]
     assert (tmp_path / "figures" / "network.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for name in ("kpis", "staffing", "teams", "network"):  # SVG beside each PNG, for slides
+        assert (tmp_path / "figures" / f"{name}.svg").read_text().lstrip().startswith("<?xml")
 
 
 def test_org_chart_names_a_missing_scenario(run):
     _, _, _, tables = run
     with pytest.raises(ValueError, match="no complete org chart"):
         org_chart(tables["org"], "no such scenario")
+
+
+def test_report_explains_what_changed_and_why(tmp_path):
+    """A run against a baseline: the config diff in words, the mechanism named from the model's tables,
+    the baseline against the published facts, and a self-contained HTML beside the markdown."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "explained"
+    done = subprocess.run([sys.executable, "-m", "exsim.cli", "run", "configs/manager-training.toml", "--baseline",
+                           "configs/baseline.toml", "--years", "1", "--replicates", "3", "--set", "org.headcount=120",
+                           "--set", "sim.burn_in_weeks=30", "--no-figures", "--out", str(out)],
+                          capture_output=True, text=True, cwd=root, check=False)
+    assert done.returncode == 0, done.stderr
+    report = (out / "report.md").read_text()
+    assert "## What changed against baseline" in report
+    assert "Share of managers in the training programme (share of managers): 0% in baseline, 100% here " \
+           "(`training.share`)" in report
+    assert "(`managers.hours_for_people`)" in report
+    mechanism = next(line for line in report.splitlines() if line.startswith("**Mechanism.**"))
+    assert "manager support" in mechanism and "rises" in mechanism
+    assert "## The baseline against published facts" in report and "F1 Annual voluntary turnover" in report
+    assert "`costs.sick_day_eur` | F11" in report  # every cost line with its source
+    assert "1 years" not in report and "## Caveats" in report
+    page = (out / "report.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "What changed against baseline" in page and "<table>" in page

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from exsim.analysis.business_case import business_case, business_case_markdown, per_replicate, weekly_gains  # noqa: E402
-from exsim.config import ScenarioConfig  # noqa: E402
-from exsim.config.timebase import WEEKS_PER_YEAR  # noqa: E402
-from exsim.results import combine, yearly_kpis  # noqa: E402
-from exsim.results.summary import has_departments, yearly_department_kpis  # noqa: E402
-from exsim.runs.replicates import run_scenarios  # noqa: E402
+from exsim.analysis.business_case import (business_case, business_case_markdown, interval_phrase, money,
+                                          money_with_interval, payback_text, per_replicate, plural, roi_text,
+                                          weekly_gains)
+from exsim.config import ScenarioConfig
+from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.results import combine, yearly_kpis
+from exsim.results.summary import has_departments, yearly_department_kpis
+from exsim.runs.replicates import run_scenarios
 
 
 def paired(configs: list[ScenarioConfig]) -> list[ScenarioConfig]:
@@ -62,7 +61,7 @@ def ranking(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, pd.DataFr
                     row[metric] = total.loc[metric, "mean"]
                     row[f"{metric}_p05"] = total.loc[metric, "p05"]
                     row[f"{metric}_p95"] = total.loc[metric, "p95"]
-            row["paid_back_replicates"] = int(total.loc["payback_month", "replicates"]) if "payback_month" in total.index else 0
+            row["paid_back_replicates"] = int(total.loc["paid_back_replicates", "mean"])
             row["replicates"] = int(total.loc["net_benefit", "replicates"])
         else:
             row["net_benefit"] = 0.0
@@ -142,70 +141,120 @@ def department_lines(effects: pd.DataFrame, baseline: str) -> list[str]:
 
 def _change(row: pd.Series, metric: str, scale: float, fmt: str) -> str:
     cell = fmt.format(row[metric] * scale)
-    if row["replicates"] > 1:
+    if row["replicates"] >= 3:
         cell += f" [{fmt.format(row[metric + '_p05'] * scale)}, {fmt.format(row[metric + '_p95'] * scale)}]"
     return cell
 
 
-def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]]):
-    """Cumulative net benefit against the first scenario: median and 90% band over replicates."""
+def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, pd.DataFrame] | None = None):
+    """Cumulative net benefit against the first scenario: mean over replicates (the tables' figure), 90% band from
+    3 replicates on; the end of each line is labelled with the total the business case gives, and payback marked."""
+    from exsim.report.figures import scenario_colours
+    from exsim.report.style import has_interval, interval_note, legend_outside, new_figure
+
     names = list(runs)
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    for i, name in enumerate(names[1:], start=1):
+    colours = scenario_colours(names)
+    fig, ax = new_figure(figsize=(9, 5))
+    n = 0
+    for name in names[1:]:
         gains = weekly_gains(runs[name]["timeseries"], runs[names[0]]["timeseries"])
         wide = gains.pivot(index="week", columns="replicate", values="net_benefit").cumsum() / 1e6
+        n = wide.shape[1]
         years = wide.index / WEEKS_PER_YEAR
-        ax.plot(years, wide.median(axis=1), color=f"C{i}", label=name)
-        ax.fill_between(years, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1), color=f"C{i}", alpha=0.2, lw=0)
+        mean = wide.mean(axis=1)
+        ax.plot(years, mean, color=colours[name], lw=2, label=name)
+        if has_interval(n):
+            ax.fill_between(years, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1), color=colours[name],
+                            alpha=0.18, lw=0)
+        ax.annotate(f"{money(mean.iloc[-1] * 1e6)}", (years[-1], mean.iloc[-1]), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=8, color=colours[name])
+        if cases is not None and name in cases:
+            total = cases[name][cases[name]["period"] == "total"].set_index("metric")
+            month = total.loc["payback_month", "mean"]
+            if np.isfinite(month):
+                ax.axvline(month / 12, color=colours[name], ls=":", lw=1)
+                ax.annotate(f"payback month {month:.0f}", (month / 12, 0), xytext=(3, 4), textcoords="offset points",
+                            fontsize=7, color=colours[name], rotation=90, va="bottom")
     ax.axhline(0, color="0.3", lw=0.8)
-    ax.set_xlabel("years simulated")
-    ax.set_ylabel(f"cumulative net benefit vs {names[0]} (EUR million)")
-    ax.set_title("Cumulative net benefit: median and 90% of replicates", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_xlabel("Years simulated")
+    ax.set_xlim(0, max(runs[names[0]]["timeseries"]["week"].max() / WEEKS_PER_YEAR, 1e-9))
+    ax.set_ylabel(f"Cumulative net benefit against {names[0]} (EUR million)")
+    ax.set_title(f"Cumulative net benefit: {interval_note(n)}", fontsize=10)
     ax.grid(alpha=0.3)
+    legend_outside(ax)
     return fig
 
 
 def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baseline: str, manifest: dict,
-                   figures: list[str], effects: pd.DataFrame | None = None) -> str:
-    """A memo a strategist can paste: ranking by net benefit, payback, and each business case."""
+                   figures: list[str], effects: pd.DataFrame | None = None,
+                   runs: dict[str, dict[str, pd.DataFrame]] | None = None) -> str:
+    """A memo a strategist can paste: ranking by net benefit, what each scenario changed and why it works,
+    each business case with its cost sources, the baseline against the facts, caveats."""
+    from exsim.report.catalogue import changes_in_words
+    from exsim.report.explain import caveats, effects_markdown, mechanism_sentences, paired_effects
+
     years = manifest["years"]
+    n = int(manifest["replicates"])
+    configs = manifest.get("configs", {})
     lines = [f"# Comparing {len(ranked)} scenarios against {baseline}", "",
              f"Command: `{manifest['command']}`  ",
-             f"{manifest['replicates']} replicates x {years} years, paired seeds (common random numbers) from seed "
-             f"{manifest['seed']}.", "", "## Ranking by net benefit", "",
+             f"{plural(n, 'replicate')} x {plural(years, 'year')}, paired seeds (common random numbers) from seed "
+             f"{manifest['seed']}; {interval_phrase(n)}.", "", "## Ranking by net benefit", "",
              f"Net benefit is everything saved or earned against {baseline} minus what the programme costs, "
-             f"in euros over {years} years; brackets hold 90% of replicates.", "",
+             f"in euros over {plural(years, 'year')}. Payback: the month the mean cumulative net benefit turns and "
+             "stays positive (the line in net_benefit.png).", "",
              "| rank | scenario | net benefit | payback | ROI | engagement | voluntary attrition | absence | csat |",
              "|---|---|---|---|---|---|---|---|---|"]
     for _, row in ranked.iterrows():
         if row["scenario"] == baseline:
-            money, payback, roi = "(baseline)", "", ""
+            cash, payback, roi = "(baseline)", "", ""
         else:
-            money = f"EUR {row['net_benefit'] / 1e3:,.0f}k [{row['net_benefit_p05'] / 1e3:,.0f}k, {row['net_benefit_p95'] / 1e3:,.0f}k]"
-            payback = _payback_text(row)
-            roi = f"{row['roi']:.0%}" if pd.notna(row.get("roi")) else "no programme cost"
-        lines.append(f"| {row['rank']} | {row['scenario']} | {money} | {payback} | {roi} | {row['engagement']:.2f} | "
+            case = cases[row["scenario"]]
+            total = case[case["period"] == "total"].set_index("metric")
+            cash, payback, roi = money_with_interval(total.loc["net_benefit"]), payback_text(case), roi_text(case)
+        lines.append(f"| {row['rank']} | {row['scenario']} | {cash} | {payback} | {roi} | {row['engagement']:.2f} | "
                      f"{row['voluntary_attrition_rate']:.1%} | {row['absence_rate']:.1%} | {row['csat']:.2f} |")
     lines += ["", "Engagement, attrition, absence and csat are last-year means over replicates.", ""]
+    for name, case in cases.items():
+        lines += [f"## {name}: what changed, what it did, and why", ""]
+        changes = changes_in_words(configs[name], configs[baseline], baseline) if name in configs and baseline in configs else []
+        lines += [f"- {c}" for c in changes] if changes else ["- Nothing in the config: only the name differs."]
+        if runs is not None:
+            effects_ = paired_effects(runs[name]["timeseries"], runs[baseline]["timeseries"])
+            lines += ["", *effects_markdown(effects_, name, baseline), "", *mechanism_sentences(effects_)]
+        lines += ["", business_case_markdown(case, name, baseline, configs.get(name), configs.get(baseline)), ""]
     if effects is not None:
         lines += department_lines(effects, baseline)
-    for name, case in cases.items():
-        lines += [business_case_markdown(case, name, baseline), ""]
-    lines += ["## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
+    if runs is not None and baseline in configs:
+        lines += _facts_lines(runs[baseline], configs[baseline], baseline)
+    captions = {"kpis.png": "Headline KPIs week by week, every scenario: line the mean over replicates, band 90% of "
+                            "replicates (from 3 replicates on); 0-1 scales on 0..1, rates from 0%.",
+                "net_benefit.png": "Cumulative net benefit against the baseline: line the mean over replicates (its end "
+                                   "is the table's total), band 90% of replicates; dotted: payback month."}
+    lines += ["## Figures", "", "Every figure is also saved as SVG beside its PNG, for slides.", ""]
+    for f in figures:
+        lines += [f"![{f}](figures/{f})", "", captions.get(f, ""), ""]
+    lines += caveats(configs.get(baseline, {}), n, years)
     return "\n".join(lines) + "\n"
 
 
-def _payback_text(row: pd.Series) -> str:
-    paid, total = int(row.get("paid_back_replicates", 0) or 0), int(row.get("replicates", 0) or 0)
-    if paid * 2 <= total:
-        return f"not within the run ({paid} of {total} replicates pay back)"
-    return f"month {row['payback_month']:.0f} ({paid} of {total} replicates)"
+def _facts_lines(tables: dict[str, pd.DataFrame], config: dict, baseline: str) -> list[str]:
+    from exsim.config import validate_config
+    from exsim.errors import UserError
+    from exsim.report.explain import baseline_facts, facts_markdown
+
+    try:
+        facts = baseline_facts(tables, validate_config({k: v for k, v in config.items() if k != "lesson"},
+                                                       origin="manifest"))
+    except UserError:
+        return []
+    return [*facts_markdown(facts, baseline), ""]
 
 
 def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
-    """Tables, business cases, ranking, figures and report.md, written atomically."""
+    """Tables, business cases, ranking, figures, report.md and report.html, written atomically."""
     from exsim.report.figures import kpi_figure, save_figure
+    from exsim.report.html import write_html
     from exsim.results.summary import summarise
     from exsim.results.writer import TABLES, write_folder
 
@@ -219,10 +268,12 @@ def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
         ranked.to_csv(folder / "ranking.csv", index=False, float_format="%.6g")
         (folder / "figures").mkdir()
         figures = [save_figure(kpi_figure(timeseries), folder / "figures" / "kpis.png"),
-                   save_figure(net_benefit_fan(runs), folder / "figures" / "net_benefit.png")]
+                   save_figure(net_benefit_fan(runs, cases), folder / "figures" / "net_benefit.png")]
         effects = department_effects(runs)
         if effects is not None:
             effects.to_csv(folder / "department_effects.csv", index=False, float_format="%.6g")
-        (folder / "report.md").write_text(compare_report(ranked, cases, next(iter(runs)), manifest, figures, effects))
+        text = compare_report(ranked, cases, next(iter(runs)), manifest, figures, effects, runs)
+        (folder / "report.md").write_text(text)
+        write_html(folder, text, title=f"exsim compare: {', '.join(runs)}")
 
     write_folder(out, contents, manifest)

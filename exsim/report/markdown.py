@@ -1,4 +1,4 @@
-"""report.md: what was run, the headline table, the figures."""
+"""report.md (and report.html beside it): what was run, what changed, what it did and why, the money, the figures."""
 
 from __future__ import annotations
 
@@ -11,50 +11,145 @@ from exsim.results.summary import has_departments, summarise, summarise_departme
 
 DEPARTMENT_COLUMNS = ("headcount", "manager_support", "engagement", "voluntary_attrition_rate", "absence_rate", "csat",
                       "revenue", "cost_total")
+MIN_INTERVAL_REPLICATES = 3
+
+CAPTIONS = {
+    "kpis.png": "Headline KPIs week by week. Line: mean over replicates; band: 90% of replicates (from 3 replicates "
+                "on). Engagement and customer satisfaction on their full 0-1 scale, rates from 0%. Rates are "
+                "annualised over the trailing 52 weeks. Dashed lines mark when an intervention starts.",
+    "staffing.png": "People in post and open vacancies, from zero, in whole people. Line: mean over replicates; "
+                    "band: 90% of replicates (from 3 replicates on).",
+    "teams.png": "Team-years grouped by their engagement: the voluntary attrition of each group pooled (its quits over "
+                 "its people-years) and the mean customer satisfaction of its frontline teams; the number by each "
+                 "point is how many team-years it holds. Teams of fewer than 3 people are left out.",
+    "network.png": "The organisation at the end of replicate 0: managers as large circles coloured by their "
+                   "engagement, each team's members as a block of small squares under its manager, vacant seats as "
+                   "open squares.",
+    "departments.png": "Each department year by year: mean over replicates.",
+}
 
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
-                 business_case_text: str | None = None, departments: pd.DataFrame | None = None) -> None:
-    """Write report.md into the run folder; with a baseline, the business case (markdown the caller renders) comes first."""
+                 business_case_text: str | None = None, departments: pd.DataFrame | None = None,
+                 tables: dict[str, pd.DataFrame] | None = None) -> None:
+    """Write report.md and report.html into the run folder.
+
+    With a baseline in the manifest (`baseline_config`) the report says what changed against it in
+    words, the headline effects with intervals, the mechanism that carries them and the business case
+    with every cost line's source. The baseline (or the run itself) is set against the published facts.
+    `tables` (teams, spells, org) default to the folder's Parquet files.
+    """
+    folder = Path(folder)
+    text = report_markdown(folder, timeseries, manifest, figures, business_case_text, departments, tables)
+    (folder / "report.md").write_text(text)
+    from exsim.report.html import write_html
+
+    write_html(folder, text, title=f"exsim run: {manifest.get('scenario', '')}")
+
+
+def report_markdown(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
+                    business_case_text: str | None = None, departments: pd.DataFrame | None = None,
+                    tables: dict[str, pd.DataFrame] | None = None) -> str:
+    """The report's markdown (see write_report)."""
+    from exsim.report.explain import caveats, effects_markdown, facts_markdown, mechanism_sentences, paired_effects
+
+    scenario = manifest["scenario"]
+    config = manifest.get("config")
+    base_config = manifest.get("baseline_config")
+    baseline = base_config["sim"]["name"] if base_config else None
+    n = int(timeseries["replicate"].nunique())
     summary = summarise(timeseries)
     years = sorted(summary["year"].unique())
-    lines = [f"# exsim run: {manifest['scenario']}", "", _what_was_run(manifest), ""]
-    if business_case_text is not None:
+    lines = [f"# exsim run: {scenario}", "", _what_was_run(manifest, n), ""]
+    if baseline is not None and baseline in set(timeseries["scenario"]) and scenario in set(timeseries["scenario"]):
+        own, ref = (timeseries[timeseries["scenario"] == name] for name in (scenario, baseline))
+        lines += [f"## What changed against {baseline}", ""]
+        changes = _changes(config, base_config, baseline)
+        lines += [f"- {c}" for c in changes] if changes else ["- Nothing in the config: only the seeds differ."]
+        effects = paired_effects(own, ref)
+        lines += ["", "## What it did, and why", "", *effects_markdown(effects, scenario, baseline), "",
+                  *mechanism_sentences(effects), ""]
+        lines += [_business_case(own, ref, scenario, baseline, config, base_config), ""]
+    elif business_case_text is not None:
         lines += [business_case_text, ""]
-    for scenario, table in summary.groupby("scenario", sort=False):
-        lines += [f"## Headline KPIs per year ({scenario})", "",
-                  "Each cell: mean over replicates, with the 90% interval over replicates in brackets.", "",
-                  "| KPI | " + " | ".join(f"year {y}" for y in years) + " |",
-                  "|---|" + "---|" * len(years)]
-        for kpi in (BY_NAME[name] for name in HEADLINE):
+    for name, table in summary.groupby("scenario", sort=False):
+        lines += [f"## Headline KPIs per year ({name})", "", f"Each cell: {_interval_words(n)}.", "",
+                  "| KPI | " + " | ".join(f"year {y}" for y in years) + " |", "|---|" + "---|" * len(years)]
+        for kpi in (BY_NAME[k] for k in HEADLINE):
             cells = [_cell(table[(table["metric"] == kpi.name) & (table["year"] == year)].iloc[0], kpi) for year in years]
             lines.append(f"| {kpi.label} | " + " | ".join(cells) + " |")
         lines.append("")
     if departments is not None and has_departments(departments):
-        lines += _department_lines(departments)
-    lines += ["## Figures", ""]
-    captions = {
-        "kpis.png": "Headline KPIs week by week: median over replicates with the 90% band.",
-        "staffing.png": "People in seats and open vacancies.",
-        "teams.png": "Each dot is a team in a year: engagement against voluntary attrition and customer satisfaction.",
-        "network.png": "The organisation at the end of replicate 0, coloured by engagement.",
-        "departments.png": "Each department year by year: mean over replicates.",
-    }
+        lines += _department_lines(departments, n)
+    facts = _facts(folder, timeseries, manifest, tables, baseline or scenario)
+    if facts is not None:
+        lines += [*facts_markdown(facts, baseline or scenario), ""]
+    lines += ["## Figures", "", "Every figure is also saved as SVG beside its PNG, for slides.", ""]
     for name in figures:
-        lines += [f"![{name}](figures/{name})", "", captions.get(name, ""), ""]
+        lines += [f"![{name}](figures/{name})", "", CAPTIONS.get(name, ""), ""]
+    years_run = int(config["sim"]["years"]) if config else len(years)
+    lines += [*caveats(config or {}, n, years_run, facts), ""]
     lines += ["## Files", "",
+              "- `report.html`: this report in one file with its figures, to open in a browser or print to PDF.",
               "- `timeseries.parquet`: one row per replicate and week (rates annualised over the trailing 52 weeks).",
               "- `teams.parquet`: one row per replicate, year and team.",
               "- `spells.parquet`: one row per employment spell (the shape of an HR attrition export).",
               "- `org.parquet`: one row per replicate and seat: the org chart the run used.",
               "- `departments.parquet`: one row per replicate, week and department (`departments_summary.csv`: "
               "per year, with departments).",
-              "- `summary.csv`: this table in long form (scenario, year, metric, mean, p05, p95, replicates).",
+              "- `summary.csv`: the headline table in long form (scenario, year, metric, mean, p05, p95, replicates).",
               "- `manifest.json`: version, command, resolved config, seeds and times.", ""]
-    (Path(folder) / "report.md").write_text("\n".join(lines))
+    if baseline is not None:
+        lines.insert(-1, "- `business_case.csv`: the business case in long form (period, metric, mean, p05, p95, "
+                         "replicates).")
+    return "\n".join(lines)
 
 
-def _department_lines(departments: pd.DataFrame) -> list[str]:
+def _changes(config: dict | None, base_config: dict | None, baseline: str) -> list[str]:
+    from exsim.report.catalogue import changes_in_words
+
+    if not config or not base_config:
+        return []
+    return changes_in_words(config, base_config, baseline)
+
+
+def _business_case(own: pd.DataFrame, ref: pd.DataFrame, scenario: str, baseline: str, config, base_config) -> str:
+    from exsim.analysis.business_case import business_case, business_case_markdown
+
+    return business_case_markdown(business_case(own, ref), scenario, baseline, config, base_config)
+
+
+def _facts(folder: Path, timeseries: pd.DataFrame, manifest: dict, tables, name: str) -> pd.DataFrame | None:
+    """The published facts for the baseline (or the run itself), or None when the tables or config are missing."""
+    from exsim.config import validate_config
+    from exsim.errors import UserError
+    from exsim.report.explain import baseline_facts
+
+    config = manifest.get("baseline_config") or manifest.get("config")
+    if config is None:
+        return None
+    own = {}
+    for table in ("teams", "spells"):
+        frame = (tables or {}).get(table)
+        if frame is None and (Path(folder) / f"{table}.parquet").exists():
+            frame = pd.read_parquet(Path(folder) / f"{table}.parquet")
+        if frame is None:
+            return None
+        own[table] = frame[frame["scenario"] == name]
+    own["timeseries"] = timeseries[timeseries["scenario"] == name]
+    try:
+        return baseline_facts(own, validate_config({k: v for k, v in config.items() if k != "lesson"}, origin="manifest"))
+    except UserError:
+        return None
+
+
+def _interval_words(n: int) -> str:
+    if n >= MIN_INTERVAL_REPLICATES:
+        return f"mean over {n} replicates, with the 90% interval over replicates in brackets"
+    return "single run, no interval" if n == 1 else f"mean of n = {n} replicates, no interval"
+
+
+def _department_lines(departments: pd.DataFrame, n: int) -> list[str]:
     """Per scenario, the last year's KPIs of each department, mean with the 90% interval over replicates."""
     summary = summarise_departments(departments)
     order = {name: i for i, name in enumerate(departments["department"].unique())}  # as the scenario lists them
@@ -64,7 +159,7 @@ def _department_lines(departments: pd.DataFrame) -> list[str]:
     lines = []
     for scenario, table in summary[summary["year"] == year].groupby("scenario", sort=False):
         lines += [f"## Departments in year {year} ({scenario})", "",
-                  "Each cell: mean over replicates, with the 90% interval in brackets; the top seat is `executive`.", "",
+                  f"Each cell: {_interval_words(n)}; the top seat is `executive`.", "",
                   "| department | " + " | ".join(kpi.label for kpi in kpis) + " |", "|---|" + "---|" * len(kpis)]
         for department, rows in table.groupby("department", sort=False):
             cells = [_cell(rows[rows["metric"] == kpi.name].iloc[0], kpi) for kpi in kpis]
@@ -77,18 +172,21 @@ def _cell(row: pd.Series, kpi) -> str:
     if pd.isna(row["mean"]):
         return "-"
     cell = kpi.fmt.format(row["mean"] * kpi.scale)
-    if row["replicates"] > 1:
+    if row["replicates"] >= MIN_INTERVAL_REPLICATES:
         cell += f" [{kpi.fmt.format(row['p05'] * kpi.scale)}, {kpi.fmt.format(row['p95'] * kpi.scale)}]"
     return cell
 
 
-def _what_was_run(manifest: dict) -> str:
+def _what_was_run(manifest: dict, replicates: int) -> str:
+    from exsim.analysis.business_case import plural
+
     cfg = manifest["config"]
     shape = (f"org chart {cfg['org']['chart']}" if cfg["org"].get("chart")
-             else f"{cfg['org']['headcount']} seats, mean span of control {cfg['org']['span_of_control']}")
+             else f"{cfg['org']['headcount']} seats, mean span of control {cfg['org']['span_of_control']:g}")
     return (f"Command: `{manifest['command']}`  \n"
             f"Organisation: {shape}, "
-            f"workload {cfg['work']['workload']}, trust climate {cfg['culture']['trust']}, "
-            f"perks EUR {cfg['policy']['perks_eur_per_employee']:.0f} per employee per year.  \n"
-            f"Simulated {cfg['sim']['years']} years (after {cfg['sim']['burn_in_weeks']} unrecorded settling weeks), "
-            f"{cfg['sim']['replicates']} replicate(s) from seed {cfg['sim']['seed']}.")
+            f"workload {cfg['work']['workload']:g}, trust climate {cfg['culture']['trust']:g}, "
+            f"perks EUR {cfg['policy']['perks_eur_per_employee']:,.0f} per employee per year.  \n"
+            f"Simulated {plural(cfg['sim']['years'], 'year')} (after {cfg['sim']['burn_in_weeks']} unrecorded settling "
+            f"weeks), {plural(replicates, 'replicate')} from seed {cfg['sim']['seed']}; "
+            f"{_interval_words(replicates)} throughout.")
