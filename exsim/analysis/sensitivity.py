@@ -5,21 +5,17 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from SALib.analyze import morris as morris_analyze  # noqa: E402
-from SALib.analyze import sobol as sobol_analyze  # noqa: E402
-from SALib.sample import morris as morris_sample  # noqa: E402
-from SALib.sample import sobol as sobol_sample  # noqa: E402
-
-from exsim.analysis.experiment import Experiment  # noqa: E402
-from exsim.analysis.sweep import design_specs, store_folder  # noqa: E402
-from exsim.config import ConfigError  # noqa: E402
-from exsim.runs.store import RunStore, run_design  # noqa: E402
+from exsim.analysis.experiment import Experiment
+from exsim.analysis.sweep import design_specs, store_folder
+from exsim.config import ConfigError
+from exsim.runs.store import RunStore, run_design
 
 MORRIS_LEVELS = 4
 
@@ -74,30 +70,40 @@ def outcome_indices(experiment: Experiment, prob: dict, unit: np.ndarray, y: np.
 
 
 def bar_figure(indices: pd.DataFrame, outcome: str, design: str):
-    """Indices of each lever for one outcome, with confidence intervals."""
+    """Indices of each lever for one outcome, with confidence intervals; levers named from the parameter catalogue."""
+    from exsim.metrics.kpis import BY_NAME
+    from exsim.report.catalogue import parameter_label
+    from exsim.report.style import colour, legend_outside, new_figure
+
     sub = indices[indices["outcome"] == outcome]
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(sub) + 1.5))
+    kpi = BY_NAME.get(outcome)
+    name = kpi.label if kpi is not None else outcome
+    fig, ax = new_figure(figsize=(8, 0.55 * len(sub) + 2.2))
     y = np.arange(len(sub))
     if design == "sobol":
-        ax.barh(y - 0.2, sub["S1"], 0.4, xerr=sub["S1_conf"], label="first order (S1)", color="C0")
-        ax.barh(y + 0.2, sub["ST"], 0.4, xerr=sub["ST_conf"], label="total order (ST)", color="C1")
-        ax.set_xlabel("Sobol index (share of output variance)")
+        ax.barh(y - 0.2, sub["S1"], 0.4, xerr=sub["S1_conf"], label="first order (S1)", color=colour(0))
+        ax.barh(y + 0.2, sub["ST"], 0.4, xerr=sub["ST_conf"], label="total order (ST)", color=colour(1))
+        ax.set_xlabel("Sobol index (share of the outcome's variance, 0-1)")
+        ax.set_xlim(0, max(1.0, float(np.nanmax((sub["ST"] + sub["ST_conf"]).to_numpy(dtype=float), initial=0))))
     else:
-        ax.barh(y, sub["mu_star"], xerr=sub["mu_star_conf"], color="C0", label="mu* (mean |elementary effect|)")
-        ax.set_xlabel(f"Morris mu* (change in {outcome} across the lever's range)")
-    ax.set_yticks(y, sub["lever"])
+        scale = kpi.scale if kpi is not None else 1.0
+        ax.barh(y, sub["mu_star"] * scale, xerr=sub["mu_star_conf"] * scale, color=colour(0),
+                label="mu* (mean absolute elementary effect)")
+        ax.set_xlabel(f"Morris mu*: change in {name} across the lever's range")
+        ax.set_xlim(left=0)
+    ax.set_yticks(y, [parameter_label(lever) for lever in sub["lever"]])
     ax.invert_yaxis()
-    ax.set_title(f"Which levers matter for {outcome}", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title(f"Which levers matter for {name.split(' (')[0].lower()} (bars: 95% confidence, SALib)", fontsize=10)
+    legend_outside(ax)
     ax.grid(alpha=0.3, axis="x")
-    fig.tight_layout()
     return fig
 
 
 def write_sensitivity(out: Path, experiment: Experiment, indices: pd.DataFrame, per_point: pd.DataFrame,
                       manifest: dict) -> None:
     """indices.csv, points.csv, one bar plot per outcome and report.md, atomically."""
-    from exsim.report.figures import save_figure
+    from exsim.report.html import write_html
+    from exsim.report.style import save_figure
     from exsim.results.writer import write_folder
 
     def contents(folder: Path) -> None:
@@ -106,12 +112,16 @@ def write_sensitivity(out: Path, experiment: Experiment, indices: pd.DataFrame, 
         (folder / "figures").mkdir()
         figures = [save_figure(bar_figure(indices, o, experiment.spec.design), folder / "figures" / f"{o}.png")
                    for o in experiment.spec.outcomes]
-        (folder / "report.md").write_text(sensitivity_report(experiment, indices, figures, manifest))
+        text = sensitivity_report(experiment, indices, figures, manifest)
+        (folder / "report.md").write_text(text)
+        write_html(folder, text, title=f"exsim sensitivity: {experiment.path.name}")
 
     write_folder(out, contents, manifest)
 
 
 def sensitivity_report(experiment: Experiment, indices: pd.DataFrame, figures: list[str], manifest: dict) -> str:
+    from exsim.report.catalogue import parameter_label
+
     spec = experiment.spec
     key = "ST" if spec.design == "sobol" else "mu_star"
     lines = [f"# exsim sensitivity: {experiment.path.name}", "", f"Command: `{manifest['command']}`  ",
@@ -124,6 +134,6 @@ def sensitivity_report(experiment: Experiment, indices: pd.DataFrame, figures: l
             row = indices[(indices["lever"] == lever) & (indices["outcome"] == outcome)].iloc[0]
             conf = row[f"{key}_conf"]
             cells.append(f"#{row['rank']}: {row[key]:.3g} ± {conf:.2g}")
-        lines.append(f"| {lever} | " + " | ".join(cells) + " |")
+        lines.append(f"| {parameter_label(lever)} (`{lever}`) | " + " | ".join(cells) + " |")
     lines += ["", "## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+from exsim.analysis.experiment import Experiment
+from exsim.runs.executors import RunSpec
+from exsim.runs.replicates import replicate_seeds
+from exsim.runs.store import RunStore, run_design
 
-from exsim.analysis.experiment import Experiment  # noqa: E402
-from exsim.runs.executors import RunSpec  # noqa: E402
-from exsim.runs.replicates import replicate_seeds  # noqa: E402
-from exsim.runs.store import RunStore, run_design  # noqa: E402
+MAX_LINES = 7  # more combinations of the other parameters than this: points, not lines
 
 
 def store_folder(out: Path) -> Path:
@@ -53,20 +52,60 @@ def point_summary(table: pd.DataFrame, experiment: Experiment) -> pd.DataFrame:
                          "replicates": stats.count()}).reset_index()
 
 
-def response_figure(summary: pd.DataFrame, parameter: str, outcome: str):
-    """An outcome against one parameter: point means with 90% intervals (other parameters pooled)."""
+def response_figure(summary: pd.DataFrame, parameter: str, outcome: str, others: list[str] | None = None):
+    """An outcome against one parameter: the mean over replicates at each point with, from 3 replicates on, the
+    band holding 90% of replicates. One line per combination of the `others` parameters' values (never an average
+    over them); when those combinations are too many to draw as lines (random and Latin-hypercube designs), every
+    design point is drawn on its own, coloured by nothing, with its interval as an error bar."""
+    from exsim.metrics.kpis import BY_NAME
+    from exsim.report.catalogue import parameter_label
+    from exsim.report.style import colour, has_interval, kpi_axis, new_figure
+
+    kpi = BY_NAME.get(outcome)
+    scale = kpi.scale if kpi is not None else 1.0
+    others = [p for p in (others or []) if p != parameter and summary[p].nunique(dropna=False) > 1]
     sub = summary[summary["outcome"] == outcome].sort_values(parameter)
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    grouped = sub.groupby(parameter)[["mean", "p05", "p95"]].mean()
-    x = grouped.index.to_numpy(dtype=float)
-    ax.plot(x, grouped["mean"], marker="o", color="C0")
-    ax.fill_between(x, grouped["p05"], grouped["p95"], color="C0", alpha=0.2, lw=0, label="90% of replicates")
-    ax.set_xlabel(parameter)
-    ax.set_ylabel(outcome)
-    ax.set_title(f"{outcome} against {parameter}", fontsize=10)
+    n = int(sub["replicates"].max()) if len(sub) else 0
+    fig, ax = new_figure(figsize=(7.5, 4.8))
+    groups = list(sub.groupby(others, sort=True, dropna=False)) if others else [((), sub)]
+    drawn = []
+    if len(groups) <= MAX_LINES and all(g[parameter].is_unique for _, g in groups):
+        for i, (values, group) in enumerate(groups):
+            values = values if isinstance(values, tuple) else (values,)
+            label = ", ".join(_value_text(v) for v in values) or None
+            x = group[parameter].to_numpy(dtype=float)
+            ax.plot(x, group["mean"] * scale, marker="o", color=colour(i), label=label)
+            if has_interval(n):
+                ax.fill_between(x, group["p05"] * scale, group["p95"] * scale, color=colour(i), alpha=0.18, lw=0)
+            drawn += [group["mean"] * scale, group["p95"] * scale]
+        what = "one line per value of " + " and ".join(parameter_label(p) for p in others) if others else ""
+    else:
+        x = sub[parameter].to_numpy(dtype=float)
+        y = sub["mean"].to_numpy() * scale
+        err = (np.vstack([y - sub["p05"].to_numpy() * scale, sub["p95"].to_numpy() * scale - y])
+               if has_interval(n) else None)
+        ax.errorbar(x, y, yerr=err, fmt="o", color=colour(0), ecolor="0.6", elinewidth=1, ms=4)
+        drawn += [y, sub["p95"] * scale]
+        what = "each dot one design point; the other parameters differ between dots"
+    if kpi is not None:
+        kpi_axis(ax, kpi, np.concatenate([np.asarray(d, dtype=float) for d in drawn]) if drawn else None)
+    else:
+        ax.set_ylabel(outcome)
+    ax.set_xlabel(parameter_label(parameter))
+    band = ("band: 90% of replicates" if len(groups) <= MAX_LINES else "bars: 90% of replicates") if has_interval(n) \
+        else ("single run, no interval" if n == 1 else f"n = {n}, no interval")
+    title = f"{(kpi.label.split(' (')[0] if kpi else outcome)} against {parameter_label(parameter).split(' (')[0].lower()}"
+    ax.set_title(f"{title}\nmean over {n} replicate{'s' if n != 1 else ''} and the years; {band}"
+                 + (f"\n{what}" if what else ""), fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    if others and len(groups) <= MAX_LINES:
+        fig.legend(loc="outside right upper", title=",\n".join(parameter_label(p) for p in others), fontsize=8,
+                   title_fontsize=8, frameon=False)
     return fig
+
+
+def _value_text(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float, np.number)) and not isinstance(value, bool) else str(value)
 
 
 def is_plottable(column: pd.Series) -> bool:
@@ -76,7 +115,8 @@ def is_plottable(column: pd.Series) -> bool:
 
 def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest: dict) -> None:
     """results.parquet/csv, summary.csv, figures/<outcome>_vs_<parameter>.png and report.md, atomically."""
-    from exsim.report.figures import save_figure
+    from exsim.report.html import write_html
+    from exsim.report.style import save_figure
     from exsim.results.writer import write_folder
 
     summary = point_summary(table, experiment)
@@ -92,25 +132,58 @@ def write_sweep(out: Path, experiment: Experiment, table: pd.DataFrame, manifest
                 continue
             for outcome in experiment.spec.outcomes:
                 name = f"{outcome}_vs_{parameter.replace('.', '_')}.png"
-                figures.append(save_figure(response_figure(summary, parameter, outcome), folder / "figures" / name))
-        (folder / "report.md").write_text(sweep_report(experiment, summary, figures, manifest))
+                others = [p for p in experiment.spec.parameters if p != parameter]
+                figures.append(save_figure(response_figure(summary, parameter, outcome, others),
+                                           folder / "figures" / name))
+        text = sweep_report(experiment, summary, figures, manifest)
+        (folder / "report.md").write_text(text)
+        write_html(folder, text, title=f"exsim sweep: {experiment.path.name}")
 
     write_folder(out, contents, manifest)
 
 
 def sweep_report(experiment: Experiment, summary: pd.DataFrame, figures: list[str], manifest: dict) -> str:
+    from exsim.metrics.kpis import BY_NAME
+    from exsim.report.catalogue import parameter_label
+
     spec = experiment.spec
     params = list(spec.parameters)
+    n = int(summary["replicates"].max()) if len(summary) else 0
+    interval = ("mean over years and replicates, with the 90% interval over replicates in brackets" if n >= 3
+                else ("mean over the years of a single run, no interval" if n == 1
+                      else f"mean over years and n = {n} replicates, no interval"))
+    years = f"{spec.years} year{'s' if spec.years != 1 else ''}"
     lines = [f"# exsim sweep: {experiment.path.name}", "", f"Command: `{manifest['command']}`  ",
              f"Design: {spec.design}, {summary['point'].nunique()} points x {spec.replicates} replicates, "
-             f"{spec.years} years, seed {spec.seed}; base `{spec.base}`.", "",
-             "Each cell: mean over years and replicates, with the 90% interval over replicates.", "",
-             "| point | " + " | ".join(params) + " | " + " | ".join(spec.outcomes) + " |",
-             "|---|" + "---|" * (len(params) + len(spec.outcomes))]
+             f"{years}, seed {spec.seed}; base `{spec.base}`.", "",
+             "What was varied:", ""]
+    lines += [f"- {parameter_label(p)} (`{p}`): {', '.join(_value_text(v) for v in _sorted_values(summary[p]))}"
+              if summary[p].nunique() <= 12 else f"- {parameter_label(p)} (`{p}`): {summary[p].nunique()} values from "
+              f"{_value_text(summary[p].min())} to {_value_text(summary[p].max())}" for p in params]
+    lines += ["", f"Each cell: {interval}.", "",
+              "| point | " + " | ".join(parameter_label(p) for p in params) + " | "
+              + " | ".join(BY_NAME[o].label if o in BY_NAME else o for o in spec.outcomes) + " |",
+              "|---|" + "---|" * (len(params) + len(spec.outcomes))]
     wide = summary.pivot_table(index=["point", *params], columns="outcome", values=["mean", "p05", "p95"]).reset_index()
     for _, row in wide.iterrows():
-        cells = [f"{row[('mean', o)]:.3g} [{row[('p05', o)]:.3g}, {row[('p95', o)]:.3g}]" for o in spec.outcomes]
-        values = [f"{row[(p, '')]:.4g}" if isinstance(row[(p, '')], float) else str(row[(p, '')]) for p in params]
+        cells = []
+        for o in spec.outcomes:
+            kpi = BY_NAME.get(o)
+            fmt, scale = (kpi.fmt, kpi.scale) if kpi else ("{:.3g}", 1.0)
+            cell = fmt.format(row[("mean", o)] * scale)
+            if n >= 3:
+                cell += f" [{fmt.format(row[('p05', o)] * scale)}, {fmt.format(row[('p95', o)] * scale)}]"
+            cells.append(cell)
+        values = [_value_text(row[(p, '')]) for p in params]
         lines.append(f"| {int(row[('point', '')])} | " + " | ".join(values) + " | " + " | ".join(cells) + " |")
-    lines += ["", "## Response curves", ""] + [f"![{f}](figures/{f})\n" for f in figures]
+    lines += ["", "## Response curves", "",
+              "Each figure: the outcome against one parameter, one line per value of the other parameters (never "
+              "averaged over them); 0-1 scales on 0..1, rates from 0%. SVG beside each PNG.", ""]
+    lines += [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"
+
+
+def _sorted_values(column: pd.Series) -> list:
+    """A parameter's values in order: numbers by size, anything else as text."""
+    values = list(column.dropna().unique())
+    return sorted(values) if is_plottable(column) else sorted(values, key=str)

@@ -88,8 +88,9 @@ def _band(ax, timeseries: pd.DataFrame, column: str, scale: float) -> np.ndarray
     return np.concatenate(drawn) if drawn else np.array([])
 
 
-def _years_axis(ax, timeseries: pd.DataFrame) -> None:
-    ax.set_xlabel("Years simulated")
+def _years_axis(ax, timeseries: pd.DataFrame, label: bool = True) -> None:
+    if label:
+        ax.set_xlabel("Years simulated")
     ax.set_xlim(0, timeseries["week"].max() / WEEKS_PER_YEAR)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
@@ -97,13 +98,13 @@ def _years_axis(ax, timeseries: pd.DataFrame) -> None:
 def kpi_figure(timeseries: pd.DataFrame, marks: list | None = None):
     """Engagement, voluntary attrition, absence and csat over time: mean and 90% band over replicates."""
     fig, axes = new_figure(2, 2, figsize=(11, 7.4), sharex=True)
-    for ax, kpi in zip(axes.ravel(), (BY_NAME[name] for name in KPI_PANELS)):
+    for i, (ax, kpi) in enumerate(zip(axes.ravel(), (BY_NAME[name] for name in KPI_PANELS))):
         values = _band(ax, timeseries, kpi.name, kpi.scale)
         _mark_interventions(ax, marks or [])
         kpi_axis(ax, kpi, values)
         ax.set_title(kpi.label.split(" (")[0] + (" (trailing 52 weeks)" if kpi.rate_of else ""), fontsize=10)
         ax.grid(alpha=0.3)
-        _years_axis(ax, timeseries)
+        _years_axis(ax, timeseries, label=i >= 2)
     n = timeseries["replicate"].nunique()
     fig.suptitle(f"Headline KPIs week by week: {interval_note(n)}", fontsize=11)
     figure_legend(fig, axes)

@@ -54,9 +54,9 @@ def has_interval(replicates: int) -> bool:
 
 
 def interval_note(replicates: int) -> str:
-    """What a figure or table shows, said once: the mean and its 90% interval, or why there is no interval."""
+    """What a figure shows, said once: the mean and the band of 90% of replicates, or why there is no band."""
     if replicates >= MIN_INTERVAL_REPLICATES:
-        return f"mean of {replicates} replicates; band and brackets: 90% of replicates (5th to 95th percentile)"
+        return f"line: mean of {replicates} replicates; band: 90% of replicates (5th to 95th percentile)"
     if replicates == 1:
         return "single run, no interval"
     return f"mean of n = {replicates} replicates, no interval (at least {MIN_INTERVAL_REPLICATES} needed)"
