@@ -106,7 +106,7 @@ def runs_reshaped(page) -> bool:
 def pick_lesson(page, title: str) -> None:
     page.locator(".exsim-side .v-select").first.click()
     page.locator(".v-list-item", has_text=title).first.click()
-    page.wait_for_selector(f".exsim-lesson h2:text-is('{title}')" if title != "Baseline (no lesson)"
+    page.wait_for_selector(f".exsim-lesson h2:text-is(\"{title}\")" if title != "Baseline (no lesson)"
                            else ".exsim-lesson h2:has-text('Baseline')", timeout=60_000)
 
 
@@ -196,3 +196,33 @@ def test_the_lesson_picker_is_clickable_at_1024x768(browser, server, tmp_path):
     assert slider_values(page)["follow_up"] == 0.0
     page.screenshot(path=str(tmp_path / "projector.png"))
     page.close()
+
+
+def test_the_language_switch_changes_the_labels(page):
+    english = {".control-headcount .label": "Organisation size:", ".exsim-play": "Play",
+               ".exsim-step": "Step", ".exsim-reset": "Reset", ".chart-engagement h3": "Engagement (0-1)",
+               ".exsim-watch .chart-enps h3": "eNPS (-100..100)", ".exsim-lesson h2": "Baseline: a typical office organisation",
+               "#exsim-week": "Week 0 · the settled organisation, before week 1"}
+    dutch = {".control-headcount .label": "Omvang van de organisatie:", ".exsim-play": "Afspelen",
+             ".exsim-step": "Stap", ".exsim-reset": "Opnieuw", ".chart-engagement h3": "Betrokkenheid (0-1)",
+             ".exsim-watch .chart-enps h3": "eNPS (-100..100)", ".exsim-lesson h2": "Basislijn: een doorsnee kantoororganisatie",
+             "#exsim-week": "Week 0 · de organisatie in evenwicht, vóór week 1"}
+
+    def shown(selector):
+        return page.locator(selector).first.inner_text().replace("▶", "").strip()
+
+    def wait_for_texts(texts):  # the page updates its parts one after another: wait until all show the language
+        page.wait_for_function("""texts => Object.entries(texts).every(([s, t]) => {
+            const e = document.querySelector(s); return e && e.innerText.replace('▶', '').trim().toLowerCase() == t;
+        })""", arg={s: t.lower() for s, t in texts.items()}, timeout=30_000)  # buttons show in upper case
+
+    wait_for_texts(english)
+    page.locator(".exsim-lang-nl").click()
+    wait_for_texts(dutch)
+    assert "mensen" in page.locator(".control-headcount .value").inner_text()
+    pick_lesson(page, load_lesson("surveys-without-follow-up").titles["nl"])  # the picker lists the Dutch titles
+    page.wait_for_function("t => document.querySelector('.exsim-lesson').innerText.includes(t)",
+                           arg="Waar op te letten. " + load_lesson("surveys-without-follow-up").texts["nl"][:40])
+    page.wait_for_function("() => document.querySelector('#exsim-running').innerText.startsWith('Nu:')")
+    page.locator(".exsim-lang-en").click()
+    wait_for_texts({".control-headcount .label": "Organisation size:", ".exsim-lesson h2": "Surveys without follow-up"})

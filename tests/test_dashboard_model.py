@@ -161,3 +161,24 @@ def test_dashboard_command_turns_off_version_check_and_telemetry():
     assert "--no-check-version" in command and "--production" in command
     assert SOLARA_ENV["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
     assert SOLARA_ENV["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1:")
+
+
+def test_every_label_and_text_is_in_english_and_dutch():
+    from exsim.dashboard.charts import chart_label
+    from exsim.dashboard.i18n import CHARTS_NL, CONTROLS_NL, TEXT
+
+    assert set(CONTROLS_NL) == set(CONTROLS) and set(CHARTS_NL) == set(CHARTS)
+    for name, control in CONTROLS.items():
+        assert control.label_in("nl") != control.label_in("en") or name == "span_of_control", name
+    assert CONTROLS["perks"].show(2000, "nl") == "2.000 EUR per persoon per jaar"
+    assert CONTROLS["workload"].show(1.1, "nl") == "1,10 × bemande capaciteit"
+    assert CONTROLS["selection"].show("leadership", "nl") == "gekozen op leiderschap"
+    for name in CHARTS:
+        assert chart_label(name, "nl").endswith(")") and (chart_label(name, "nl") != chart_label(name) or name == "enps")
+    for key, texts in TEXT.items():
+        assert set(texts) == {"en", "nl"} and all(texts.values()), key
+    assert lesson_titles("nl")[BASELINE] == "Basislijn (geen les)"
+    assert week_label(53, "nl") == "Week 53 · jaar 2, week 1 van het jaar"
+    run = LessonRun(lesson_settings("understaffing-spiral", {"headcount": 60}), "understaffing-spiral")
+    assert option(run, "engagement", "nl")["series"][0]["name"] == "basislijn"
+    assert org_option(run, "nl")["legend"]["data"][0] == "lege plek"

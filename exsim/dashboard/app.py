@@ -13,6 +13,7 @@ import solara
 import solara.lab
 
 from exsim.dashboard.charts import more, watched
+from exsim.dashboard.i18n import tr
 from exsim.dashboard.model import BASELINE, LessonRun, lesson_settings
 from exsim.dashboard.views import CSS, PLAY_SECONDS, Charts, ControlsPanel, Header, LessonPanel, OrgChart
 
@@ -20,6 +21,7 @@ from exsim.dashboard.views import CSS, PLAY_SECONDS, Charts, ControlsPanel, Head
 @solara.component
 def Page():
     lesson = solara.use_reactive(BASELINE)
+    lang = solara.use_reactive("en")
     draft = solara.use_reactive(solara.use_memo(lambda: lesson_settings(BASELINE), []))
     run = solara.use_reactive(solara.use_memo(lambda: LessonRun(draft.value, BASELINE), []))
     playing = solara.use_reactive(False)
@@ -48,17 +50,19 @@ def Page():
 
     solara.lab.use_task(play_loop, dependencies=[playing.value, run.value], prefer_threaded=True)
 
-    solara.Title("exsim: employee experience")
+    language = lang.value
+    solara.Title(tr(language, "page_title"))
     solara.Style(CSS)
     with solara.Div(classes=["exsim-app"]):
-        ControlsPanel(draft, lesson.value, pick_lesson)
+        ControlsPanel(draft, lesson.value, pick_lesson, lang)
         with solara.Column(gap="10px", style={"min-width": "0"}):
             # `tick` (weeks stepped, runs started) re-renders the views of the same run object
-            Header(run.value, playing, step, lambda: start(dict(draft.value), lesson.value), draft.value, tick.value)
-            LessonPanel(run.value, tick.value)
-            Charts(run.value, watched(run.value.lesson), 260, tick.value, "watch")
-            OrgChart(run.value, tick.value)
-            Charts(run.value, more(run.value.lesson), 200, tick.value)
+            Header(run.value, playing, step, lambda: start(dict(draft.value), lesson.value), draft.value, tick.value,
+                   language)
+            LessonPanel(run.value, tick.value, language)
+            Charts(run.value, watched(run.value.lesson), 260, tick.value, "watch", language)
+            OrgChart(run.value, tick.value, language)
+            Charts(run.value, more(run.value.lesson), 200, tick.value, "more", language)
 
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.dashboard.model import BASELINE, LEFT_MARK_WEEKS, NEW_HIRE_WEEKS, RECENT_WEEKS, LessonRun, lesson_of
+from exsim.dashboard.i18n import CHARTS_NL, tr
 from exsim.metrics.kpis import BY_NAME
 
 LESSON_COLOUR = "#0072B2"  # Okabe-Ito blue
@@ -71,6 +72,11 @@ MORE = ("engagement", "manager_support", "trust_org", "trust_manager", "burnout_
         "voluntary_attrition_rate", "enps", "csat", "vacancies", "cost_salaries", "cost_other")
 
 
+def chart_label(name: str, lang: str = "en") -> str:
+    """A plot's title with its unit, in `lang`."""
+    return CHARTS_NL[name] if lang == "nl" else CHARTS[name].label
+
+
 def watched(lesson: str) -> tuple[str, ...]:
     """The plots a lesson's text asks the class to watch (its file's [lesson] watch), shown first and large."""
     return BASELINE_WATCH if lesson == BASELINE else (lesson_of(lesson).watch or BASELINE_WATCH)
@@ -107,7 +113,14 @@ def y_range(chart: Chart, values: list[float], headcount: int) -> tuple[float, f
     return chart.low, high
 
 
-def option(run: LessonRun, name: str) -> dict:
+def toolbox(name: str, lang: str) -> dict:
+    """ECharts' own export: the plot as a PNG file (twice the screen's resolution), drawn in the browser."""
+    return {"right": 0, "top": 0, "itemSize": 18,
+            "feature": {"saveAsImage": {"name": f"exsim-{name}", "pixelRatio": 2, "title": tr(lang, "save"),
+                                        "backgroundColor": "#ffffff"}}}
+
+
+def option(run: LessonRun, name: str, lang: str = "en") -> dict:
     """ECharts option: the run's line, the baseline's dashed, a marker at the change week (and at week 1 if reshaped)."""
     chart = CHARTS[name]
     lesson = run.series(name, "lesson", chart.scale)
@@ -115,14 +128,14 @@ def option(run: LessonRun, name: str) -> dict:
     low, high = y_range(chart, [v for _, v in lesson + baseline], int(run.model.org.n_seats))
     marks = []
     if run.change_week is not None:
-        marks.append({"xAxis": run.change_week, "label": {"formatter": f"change, week {run.change_week}"}})
+        marks.append({"xAxis": run.change_week, "label": {"formatter": tr(lang, "marker", week=run.change_week)}})
     if run.reshaped:
-        marks.append({"xAxis": 1, "label": {"formatter": "new span"}})
+        marks.append({"xAxis": 1, "label": {"formatter": tr(lang, "new_span")}})
     unit = "%" if chart.percent else ""
     series = [
-        {"name": "baseline", "type": "line", "data": baseline, "showSymbol": False, "z": 1,
+        {"name": tr(lang, "baseline"), "type": "line", "data": baseline, "showSymbol": False, "z": 1,
          "lineStyle": {"width": 2, "type": "dashed", "color": BASELINE_COLOUR}, "itemStyle": {"color": BASELINE_COLOUR}},
-        {"name": "this run", "type": "line", "data": lesson, "showSymbol": False, "z": 2,
+        {"name": tr(lang, "this_run"), "type": "line", "data": lesson, "showSymbol": False, "z": 2,
          "lineStyle": {"width": 3, "color": LESSON_COLOUR}, "itemStyle": {"color": LESSON_COLOUR},
          "markLine": {"symbol": "none", "silent": True, "animation": False, "data": marks,
                       "lineStyle": {"color": CHANGE_COLOUR, "width": 2, "type": "solid"},
@@ -132,7 +145,8 @@ def option(run: LessonRun, name: str) -> dict:
         "animation": False,
         "grid": {"left": 58, "right": 22, "top": 26, "bottom": 46},
         "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "value", "min": 0, "max": x_max(run.week), "interval": 13, "name": "week",
+        "toolbox": toolbox(name, lang),
+        "xAxis": {"type": "value", "min": 0, "max": x_max(run.week), "interval": 13, "name": tr(lang, "axis_week"),
                   "nameLocation": "middle", "nameGap": 28, "nameTextStyle": {"fontSize": FONT},
                   "axisLabel": {"fontSize": FONT}},
         "yAxis": {"type": "value", "min": low, "max": high, "interval": (high - low) / 4,
@@ -186,7 +200,7 @@ def team_layout(manager_of_bytes: bytes, n: int) -> tuple[np.ndarray, np.ndarray
     return x, y
 
 
-def org_option(run: LessonRun) -> dict:
+def org_option(run: LessonRun, lang: str = "en") -> dict:
     """ECharts option of the org chart: engagement colour (cividis), burnout, absence, vacancies and recent leavers."""
     model = run.model
     org, staff = model.org, model.staff
@@ -206,18 +220,18 @@ def org_option(run: LessonRun) -> dict:
     series = [
         {"name": "reporting line", "type": "lines", "coordinateSystem": "cartesian2d", "data": links, "silent": True,
          "lineStyle": {"color": "#bbbbbb", "width": 1}, "z": 1},
-        {"name": "employee", "type": "scatter", "data": points(occ & ~org.is_manager, staff.engagement),
+        {"name": tr(lang, "org.employee"), "type": "scatter", "data": points(occ & ~org.is_manager, staff.engagement),
          "symbolSize": small, "z": 2},
-        {"name": "manager", "type": "scatter", "data": points(occ & org.is_manager, staff.engagement),
+        {"name": tr(lang, "org.manager"), "type": "scatter", "data": points(occ & org.is_manager, staff.engagement),
          "symbolSize": big, "itemStyle": {"borderColor": "#000", "borderWidth": 1.5}, "z": 3},
-        {"name": "vacant seat", "type": "scatter", "data": points(~occ), "symbol": "circle", "symbolSize": small + 1,
+        {"name": tr(lang, "org.vacant"), "type": "scatter", "data": points(~occ), "symbol": "circle", "symbolSize": small + 1,
          "itemStyle": {"color": "#ffffff", "borderColor": "#555555", "borderWidth": 1.5}, "z": 3},
-        {"name": "burnout", "type": "scatter", "data": points(occ & (staff.burnout > 0.5)), "symbol": "circle",
+        {"name": tr(lang, "org.burnout"), "type": "scatter", "data": points(occ & (staff.burnout > 0.5)), "symbol": "circle",
          "symbolSize": big + 4, "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": CHANGE_COLOUR, "borderWidth": 2.5},
          "z": 4},
-        {"name": "absent this week", "type": "scatter", "data": points(occ & (staff.absent_days > 0)),
+        {"name": tr(lang, "org.absent"), "type": "scatter", "data": points(occ & (staff.absent_days > 0)),
          "symbol": "triangle", "symbolSize": 6, "itemStyle": {"color": "#000000"}, "z": 5},
-        {"name": f"left in the last {LEFT_MARK_WEEKS} weeks", "type": "scatter", "data": points(left),
+        {"name": tr(lang, "org.left", weeks=LEFT_MARK_WEEKS), "type": "scatter", "data": points(left),
          "symbol": "rect", "symbolSize": big + 2,
          "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#CC79A7", "borderWidth": 2.5}, "z": 4},
     ]
@@ -225,12 +239,13 @@ def org_option(run: LessonRun) -> dict:
     return {
         "animation": False,
         "grid": {"left": 10, "right": 10, "top": 40, "bottom": 50},
+        "toolbox": toolbox("organisation", lang),
         "legend": {"data": legend_names, "top": 0, "textStyle": {"fontSize": FONT}, "itemGap": 18},
         "xAxis": {"type": "value", "show": False, "min": float(x.min()) - 1, "max": float(x.max()) + 1},
         "yAxis": {"type": "value", "show": False, "min": float(y.min()) - 0.3, "max": 0.3},
         "visualMap": {"type": "continuous", "min": 0.3, "max": 0.9, "dimension": 2, "seriesIndex": [1, 2],
                       "inRange": {"color": CIVIDIS}, "orient": "horizontal", "left": "center", "bottom": 0,
-                      "itemWidth": 14, "itemHeight": 220, "text": ["engagement 0.9", "0.3"], "calculable": False,
+                      "itemWidth": 14, "itemHeight": 220, "text": [f"{tr(lang, 'org.engagement')} {0.9 if lang == 'en' else '0,9'}", "0.3" if lang == "en" else "0,3"], "calculable": False,
                       "textStyle": {"fontSize": FONT}, "precision": 2},
         "series": series,
     }

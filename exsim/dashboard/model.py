@@ -22,6 +22,7 @@ import numpy as np
 from exsim.config import ScenarioConfig, load_config
 from exsim.config.keys import get_dotted
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.dashboard.i18n import CHOICES_NL, CONTROLS_NL, number, tr
 from exsim.lessons import BASELINE_FILE, Lesson, list_lessons, load_lesson
 from exsim.metrics.kpis import COST_LINES
 from exsim.runs.replicates import replicate_seeds
@@ -51,14 +52,20 @@ class Control:
     group: str = "lever"  # "run" (size, seed, change week), "shape" (fixed once built) or "lever"
     fmt: str = "{:.2f}"
 
-    def show(self, value: Any) -> str:
-        """The value with its unit, as the control's label shows it."""
+    def label_in(self, lang: str = "en") -> str:
+        return CONTROLS_NL[self.name][0] if lang == "nl" else self.label
+
+    def unit_in(self, lang: str = "en") -> str:
+        return CONTROLS_NL[self.name][1] if lang == "nl" else self.unit
+
+    def show(self, value: Any, lang: str = "en") -> str:
+        """The value with its unit, as the control's label shows it, in `lang`."""
         if self.kind == "choice":
-            return dict(self.choices).get(value, str(value))
+            return (CHOICES_NL if lang == "nl" else dict(self.choices)).get(value, str(value))
+        unit = self.unit_in(lang)
         if self.kind == "percent":
-            return f"{value * 100:.0f}% {self.unit}".strip()
-        text = self.fmt.format(value)
-        return f"{text} {self.unit}".strip()
+            return f"{value * 100:.0f}% {unit}".strip()
+        return f"{number(self.fmt.format(value), lang)} {unit}".strip()
 
     def clean(self, value: Any) -> Any:
         """A value as this control holds it (ints stay ints; floats rounded to the control's grid)."""
@@ -109,8 +116,7 @@ def config_file(lesson: str):
 
 
 def lesson_titles(lang: str = "en") -> dict[str, str]:
-    baseline = {"en": "Baseline (no lesson)", "nl": "Basislijn (geen les)"}[lang]
-    return {BASELINE: baseline, **{name: lesson_of(name).titles[lang] for name in lesson_names()}}
+    return {BASELINE: tr(lang, "baseline_title"), **{name: lesson_of(name).titles[lang] for name in lesson_names()}}
 
 
 def change_week_of(lesson: str) -> int:
@@ -173,11 +179,11 @@ def timed_config(settings: dict[str, Any], lesson: str, title: str = "the change
     return ScenarioConfig.model_validate(data)
 
 
-def week_label(week: int) -> str:
+def week_label(week: int, lang: str = "en") -> str:
     """"Week 7 · year 1, week 7 of the year"; week 0 is the settled organisation before the first week."""
     if week < 1:
-        return "Week 0 · the settled organisation, before week 1"
-    return f"Week {week} · year {(week - 1) // WEEKS_PER_YEAR + 1}, week {(week - 1) % WEEKS_PER_YEAR + 1} of the year"
+        return tr(lang, "week0")
+    return tr(lang, "week", week=week, year=(week - 1) // WEEKS_PER_YEAR + 1, of_year=(week - 1) % WEEKS_PER_YEAR + 1)
 
 
 def _per_window(counts: list[int], weeks: int) -> float:
@@ -230,7 +236,8 @@ class LessonRun:
     def __init__(self, settings: dict[str, Any], lesson: str = BASELINE):
         self.settings = {name: CONTROLS[name].clean(settings[name]) for name in CONTROLS}
         self.lesson = lesson
-        self.title = lesson_titles().get(lesson, lesson)
+        self.titles = {lang: lesson_titles(lang).get(lesson, lesson) for lang in ("en", "nl")}
+        self.title = self.titles["en"]
         self.seed = replicate_seeds(int(self.settings["seed"]), 1)[0]  # as `exsim run --seed S` with one replicate
         self.status_quo = status_quo_config(self.settings)
         self.config = timed_config(self.settings, lesson, self.title)

@@ -7,7 +7,8 @@ import json
 
 import solara
 
-from exsim.dashboard.charts import CHARTS, option, org_option, watched
+from exsim.dashboard.charts import CHARTS, chart_label, option, org_option, watched
+from exsim.dashboard.i18n import LANGUAGES, tr
 from exsim.dashboard.model import BASELINE, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
 
 CSS = """
@@ -39,6 +40,8 @@ CSS = """
 .exsim-legend .run { color: #0072B2; font-weight: 700; }
 .exsim-legend .base { color: #6b6b6b; font-weight: 700; }
 .exsim-legend .change { color: #D55E00; font-weight: 700; }
+.exsim-note { background: #eef5fb; border-left: 5px solid #0072B2; padding: 6px 10px; margin: 4px 0; }
+.exsim-langs .v-btn { min-width: 0 !important; }
 .exsim-buttons .v-btn { font-size: 17px !important; min-width: 96px !important; height: 44px !important; }
 """
 PLAY_SECONDS = 0.35  # at most one week per this many seconds while playing
@@ -50,16 +53,16 @@ def _text(tag: str, text: str, classes: str = "", **attributes) -> solara.Elemen
 
 
 @solara.component
-def ControlView(name: str, value, on_value):
+def ControlView(name: str, value, on_value, lang: str = "en"):
     """One control: its label and current value with unit in large type, then the slider or choice."""
     control = CONTROLS[name]
     with solara.Column(gap="0px", classes=["exsim-control", f"control-{name}"]):
-        _text("div", f'<span class="label">{html.escape(control.label)}:</span> '
-                     f'<span class="value">{html.escape(control.show(value))}</span>',
+        _text("div", f'<span class="label">{html.escape(control.label_in(lang))}:</span> '
+                     f'<span class="value">{html.escape(control.show(value, lang))}</span>',
               "exsim-control-text", data_value=json.dumps(value))
         if control.kind == "choice":
-            texts = dict(control.choices)
-            by_text = {text: key for key, text in control.choices}
+            texts = {key: control.show(key, lang) for key, _ in control.choices}
+            by_text = {text: key for key, text in texts.items()}
             solara.Select(label="", value=texts[value], values=list(texts.values()),
                           on_value=lambda text: on_value(by_text[text]))
         elif control.kind == "int":
@@ -71,57 +74,74 @@ def ControlView(name: str, value, on_value):
 
 
 @solara.component
-def ControlsPanel(draft: solara.Reactive[dict], lesson: str, on_lesson):
-    """The lesson picker and every control, grouped: run settings, the organisation's shape, the levers."""
-    titles = lesson_titles()
-    by_title = {v: k for k, v in titles.items()}
-    with solara.Column(gap="4px", classes=["exsim-side"]):
-        solara.Select(label="Lesson", value=titles[lesson], values=list(titles.values()),
-                      on_value=lambda title: on_lesson(by_title[title]))
-        groups = (("run", "The run"), ("shape", "The organisation's shape (from week 1)"),
-                  ("lever", "Levers (from the change week)"))
-        for group, heading in groups:
-            _text("div", heading, "exsim-group")
-            for name, control in CONTROLS.items():
-                if control.group == group:
-                    ControlView(name, draft.value[name],
-                                lambda v, name=name: draft.set({**draft.value, name: CONTROLS[name].clean(v)}))
-
-
-def running_text(run: LessonRun) -> str:
-    """What the model runs, in words, read back from the model's config."""
-    values, base = run.running(), run.running_baseline()
-    shape = [f"{CONTROLS[n].show(values[n])}" for n in ("headcount",)]
-    shape.append(f"span of control {CONTROLS['span_of_control'].show(values['span_of_control'])}")
-    head = f"<b>Running:</b> {html.escape(run.title)}, {', '.join(shape)}, seed {values['seed']}."
-    levers = [f"{CONTROLS[n].label.lower()} {CONTROLS[n].show(values[n])} (baseline {CONTROLS[n].show(base[n])})"
-              for n, c in CONTROLS.items() if c.group == "lever" and values[n] != base[n]]
-    levers += [f"{key} = {value}" for key, value in lesson_fixed(run.lesson).items()]
-    if run.change_week is None:
-        return head + " The baseline's levers throughout."
-    week = run.change_week
-    before = f"Weeks 1-{week - 1}: the baseline; from" if week > 1 else "From"
-    return head + f" {before} week {week}: " + html.escape("; ".join(levers)) + "."
+def LanguageSwitch(lang: solara.Reactive[str]):
+    """English or Dutch: every label, button, plot and lesson text follows."""
+    with solara.Row(gap="6px", classes=["exsim-langs"], style={"align-items": "center"}):
+        for code, name in LANGUAGES.items():
+            solara.Button(name, small=True, color="primary", outlined=lang.value != code,
+                          on_click=lambda code=code: lang.set(code), classes=[f"exsim-lang-{code}"])
 
 
 @solara.component
-def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, draft: dict, tick: int = 0):
+def ControlsPanel(draft: solara.Reactive[dict], lesson: str, on_lesson, lang: solara.Reactive[str]):
+    """The language switch, the lesson picker and every control, grouped: run settings, shape, levers."""
+    language = lang.value
+    titles = lesson_titles(language)
+    by_title = {v: k for k, v in titles.items()}
+    with solara.Column(gap="4px", classes=["exsim-side"]):
+        LanguageSwitch(lang)
+        solara.Select(label=tr(language, "lesson"), value=titles[lesson], values=list(titles.values()),
+                      on_value=lambda title: on_lesson(by_title[title]), classes=["exsim-picker"])
+        for group in ("run", "shape", "lever"):
+            _text("div", tr(language, f"group.{group}"), "exsim-group")
+            for name, control in CONTROLS.items():
+                if control.group == group:
+                    ControlView(name, draft.value[name],
+                                lambda v, name=name: draft.set({**draft.value, name: CONTROLS[name].clean(v)}),
+                                language)
+
+
+def lever_changes(run: LessonRun, lang: str = "en") -> list[str]:
+    """The levers this run changes at its change week, with the baseline's values, in words."""
+    values, base = run.running(), run.running_baseline()
+    levers = [f"{CONTROLS[n].label_in(lang).lower()} {CONTROLS[n].show(values[n], lang)} "
+              f"({tr(lang, 'baseline_value', value=CONTROLS[n].show(base[n], lang))})"
+              for n, c in CONTROLS.items() if c.group == "lever" and values[n] != base[n]]
+    return levers + [f"{key} = {value}" for key, value in lesson_fixed(run.lesson).items()]
+
+
+def running_text(run: LessonRun, lang: str = "en") -> str:
+    """What the model runs, in words, read back from the model's config."""
+    values = run.running()
+    head = tr(lang, "running", title=html.escape(run.titles[lang]),
+              size=html.escape(CONTROLS["headcount"].show(values["headcount"], lang)),
+              span=html.escape(CONTROLS["span_of_control"].show(values["span_of_control"], lang)), seed=values["seed"])
+    if run.change_week is None:
+        return head + tr(lang, "levers_throughout")
+    week, levers = run.change_week, html.escape("; ".join(lever_changes(run, lang)))
+    if week > 1:
+        return head + tr(lang, "weeks_before", before=week - 1, week=week, levers=levers)
+    return head + tr(lang, "from_week", week=week, levers=levers)
+
+
+@solara.component
+def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, draft: dict, tick: int = 0,
+           lang: str = "en"):
     """The clock, play/pause, step and reset, the not-applied banner and what the model runs."""
     with solara.Row(classes=["exsim-buttons"], style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
-        _text("div", week_label(run.week), "exsim-clock", id="exsim-week", data_week=str(run.week))
-        solara.Button("❚❚ Pause" if playing.value else "▶ Play", color="primary",
-                      on_click=lambda: playing.set(not playing.value))
-        solara.Button("Step", color="primary", on_click=on_step, disabled=playing.value)
-        solara.Button("Reset", color="primary" if draft != run.settings else None, on_click=on_reset,
-                      outlined=draft == run.settings)
+        _text("div", week_label(run.week, lang), "exsim-clock", id="exsim-week", data_week=str(run.week))
+        solara.Button(tr(lang, "pause") if playing.value else tr(lang, "play"), color="primary",
+                      on_click=lambda: playing.set(not playing.value), classes=["exsim-play"])
+        solara.Button(tr(lang, "step"), color="primary", on_click=on_step, disabled=playing.value,
+                      classes=["exsim-step"])
+        solara.Button(tr(lang, "reset"), color="primary" if draft != run.settings else None, on_click=on_reset,
+                      outlined=draft == run.settings, classes=["exsim-reset"])
     changed = [n for n in CONTROLS if draft[n] != run.settings[n]]
     if changed:
-        items = "; ".join(f"{CONTROLS[n].label}: {CONTROLS[n].show(run.settings[n])} → {CONTROLS[n].show(draft[n])}"
-                          for n in changed)
-        _text("div", f"<b>Settings changed, not yet applied.</b> The model still runs the values below. "
-                     f"Press Reset to start again with the new ones ({html.escape(items)}).", "exsim-banner",
-              id="exsim-banner")
-    _text("div", running_text(run), "exsim-running", id="exsim-running",
+        items = "; ".join(f"{CONTROLS[n].label_in(lang)}: {CONTROLS[n].show(run.settings[n], lang)} → "
+                          f"{CONTROLS[n].show(draft[n], lang)}" for n in changed)
+        _text("div", tr(lang, "banner", items=html.escape(items)), "exsim-banner", id="exsim-banner")
+    _text("div", running_text(run, lang), "exsim-running", id="exsim-running",
           data_running=json.dumps(run.running()), data_change_week=str(run.change_week or ""),
           data_reshaped="1" if run.reshaped else "0",
           data_series=json.dumps({name: {"lesson": [v for _, v in run.series(name, "lesson", CHARTS[name].scale)],
@@ -130,46 +150,45 @@ def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, dr
 
 
 @solara.component
-def LessonPanel(run: LessonRun, tick: int = 0):
+def LessonPanel(run: LessonRun, tick: int = 0, lang: str = "en"):
     """The lesson's title, what to watch, and the legend of the plots."""
     with solara.Column(gap="4px", classes=["exsim-lesson"]):
         if run.lesson == BASELINE:
-            _text("h2", "Baseline: a typical office organisation")
-            _text("div", "The status quo, settled: what a typical organisation looks like week after week. Pick a "
-                         "lesson, or move a lever and press Reset: the change comes into force at the marked week.")
+            _text("h2", tr(lang, "baseline_heading"))
+            _text("div", tr(lang, "baseline_text"))
         else:
             item = lesson_of(run.lesson)
-            _text("h2", html.escape(item.title))
-            _text("div", "<b>What to watch.</b> " + html.escape(item.text))
-        names = ", ".join(CHARTS[name].label for name in watched(run.lesson))
-        when = (f'the <span class="change">change at week {run.change_week}</span>' if run.change_week
-                else "no timed change")
-        reshaped = (" The span of control shapes the organisation, so it differs from week 1."
-                    if run.reshaped else "")
-        _text("div", f'The plots: <span class="run">— this run</span>, <span class="base">- - the baseline</span> '
-                     f'(same seed and size), {when}.{reshaped} First: {html.escape(names)}.', "exsim-legend")
+            _text("h2", html.escape(item.titles[lang]))
+            _text("div", f"<b>{tr(lang, 'what_to_watch')}</b> " + html.escape(item.texts[lang]))
+        if run.reshaped and run.lesson != BASELINE:
+            span = CONTROLS["span_of_control"].show(run.running()["span_of_control"], lang)
+            levers = tr(lang, "reshaped_levers", week=run.change_week) if run.change_week else ""
+            _text("div", tr(lang, "reshaped_lesson", span=html.escape(span), levers=levers), id="exsim-reshaped")
+        names = ", ".join(chart_label(name, lang) for name in watched(run.lesson))
+        when = tr(lang, "change_at", week=run.change_week) if run.change_week else tr(lang, "no_change")
+        reshaped = tr(lang, "reshaped") if run.reshaped and run.lesson == BASELINE else ""
+        _text("div", tr(lang, "legend", when=when, reshaped=reshaped, names=html.escape(names)), "exsim-legend")
 
 
 @solara.component
-def ChartView(run: LessonRun, name: str, height: int, tick: int = 0):
-    chart = CHARTS[name]
+def ChartView(run: LessonRun, name: str, height: int, tick: int = 0, lang: str = "en"):
     with solara.Column(gap="0px", classes=["exsim-chart", f"chart-{name}"]):
-        _text("h3", html.escape(chart.label))
-        solara.FigureEcharts(option=option(run, name), attributes={"style": f"height: {height}px; width: 100%;"},
+        _text("h3", html.escape(chart_label(name, lang)))
+        solara.FigureEcharts(option=option(run, name, lang), attributes={"style": f"height: {height}px; width: 100%;"},
                              responsive=True)
 
 
 @solara.component
-def Charts(run: LessonRun, names: tuple[str, ...], height: int, tick: int = 0, kind: str = "more"):
+def Charts(run: LessonRun, names: tuple[str, ...], height: int, tick: int = 0, kind: str = "more", lang: str = "en"):
     with solara.Div(classes=["exsim-charts", f"exsim-{kind}"]):
         for name in names:
-            ChartView(run, name, height, tick).key(name)
+            ChartView(run, name, height, tick, lang).key(name)
 
 
 @solara.component
-def OrgChart(run: LessonRun, tick: int = 0):
-    """The org chart: managers above their teams, coloured by engagement; burnout, absence and leavers marked."""
+def OrgChart(run: LessonRun, tick: int = 0, lang: str = "en"):
+    """The org chart: teams as blocks under their managers, coloured by engagement; burnout, absence and leavers marked."""
     with solara.Column(gap="0px", classes=["exsim-chart", "chart-org"]):
-        _text("h3", "The organisation: managers (outlined) above their teams; colour: engagement (0-1)")
-        solara.FigureEcharts(option=org_option(run), attributes={"style": "height: 440px; width: 100%;"},
+        _text("h3", tr(lang, "org_title"))
+        solara.FigureEcharts(option=org_option(run, lang), attributes={"style": "height: 440px; width: 100%;"},
                              responsive=True)
