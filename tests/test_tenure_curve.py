@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from exsim.config import load_config
+from exsim.config.schema import Attrition
 from exsim.mechanisms.attrition import tenure_curve
 
 WEEKS = np.arange(0, 1041, dtype=float)
@@ -35,3 +36,13 @@ def test_start_level_is_the_hazard_at_hire_and_fades(start):
     c = curve(f"attrition.start_multiplier={start}", "attrition.early_peak_multiplier=0")
     assert c[0] == pytest.approx(start)
     assert c[200] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_tenure_table_gives_the_curve_itself_at_every_whole_week():
+    """quit_hazard looks the curve up by whole weeks of tenure: the same numbers as computing it, any shape."""
+    from exsim.mechanisms.attrition import tenure_multiplier
+
+    weeks = np.random.default_rng(5).integers(0, 5_000, 20_000).astype(np.float64)
+    for shape in (Attrition(), Attrition(start_multiplier=0.3, late_multiplier=0.6, late_decline_weeks=300.0),
+                  Attrition(tenure_peak_weeks=20.0, early_peak_multiplier=1.5)):
+        np.testing.assert_array_equal(tenure_multiplier(weeks, shape), tenure_curve(weeks, shape))

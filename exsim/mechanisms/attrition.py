@@ -8,6 +8,8 @@ log-effects add and saturate smoothly at
 not all leave at once.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from exsim.config.schema import Attrition, ScenarioConfig
@@ -51,6 +53,27 @@ def tenure_curve(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
     return start * peak * late
 
 
+TENURE_SHAPE = ("tenure_peak_weeks", "start_multiplier", "early_peak_multiplier", "late_multiplier", "late_decline_weeks")
+
+
+def tenure_multiplier(tenure_weeks: np.ndarray, attrition: Attrition) -> np.ndarray:
+    """tenure_curve at each seat's tenure (whole weeks), looked up in a table of the curve when one shape holds for all."""
+    shape = tuple(getattr(attrition, name) for name in TENURE_SHAPE)
+    if any(isinstance(value, np.ndarray) for value in shape):  # departments with their own tenure shapes
+        return tenure_curve(tenure_weeks, attrition)
+    weeks = tenure_weeks.astype(np.int64)
+    longest = int(weeks.max(initial=0))
+    return _tenure_table(shape, 1 << longest.bit_length())[weeks]
+
+
+@lru_cache(maxsize=8)
+def _tenure_table(shape: tuple[float, ...], length: int) -> np.ndarray:
+    """tenure_curve at 0, 1, ..., length - 1 weeks for this shape (TENURE_SHAPE's values), read-only."""
+    table = tenure_curve(np.arange(length, dtype=np.float64), Attrition(**dict(zip(TENURE_SHAPE, shape))))
+    table.flags.writeable = False
+    return table
+
+
 def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     """Weekly voluntary quit rate per seat (0 for vacant seats)."""
     att, market = config.attrition, config.market
@@ -63,7 +86,7 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     market_factor = market.tightness ** market.quit_elasticity
     base = att.base_quit_rate_per_year / WEEKS_PER_YEAR
     multiplier = saturating_multiplier(drivers, att.max_driver_multiplier)
-    hazard = (base * tenure_curve(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
+    hazard = (base * tenure_multiplier(staff.tenure_weeks, att) * multiplier * (1.0 + staff.contagion)
               * referral * market_factor * staff.occupied)
     return capped_hazard(hazard, staff.occupied, att)
 

@@ -22,7 +22,10 @@ def choose_fills(world: World, cfg: ScenarioConfig, rng: np.random.Generator) ->
 
 
 def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, promotion_rng: np.random.Generator) -> None:
-    """Hiring: internal promotions into some manager seats, new hires into the rest; skill ramps up."""
+    """Hiring: internal promotions into some manager seats, new hires into the rest; skill ramps up.
+
+    Referrals follow what the staff said of us at the end of the last week (world.staff_enps).
+    """
     seats, org, events = world.fills, world.org, world.events
     manager_seats = seats[org.is_manager[seats]]
     share = at_rows(cfg, manager_seats).managers.internal_promotion_share
@@ -32,7 +35,7 @@ def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, prom
     external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
     if len(external):
         fit = brand.hire_fit(brand.applicants_per_vacancy(world.reputation, cfg.brand), cfg.brand)
-        referral = brand.referral_probability(brand.staff_enps(world, cfg), cfg.brand)
+        referral = brand.referral_probability(world.staff_enps, cfg.brand)  # as the staff spoke at the last week's end
         events.referral_hires = hire(world, external, cfg, rng, fit, referral)
     events.promotions, events.hires = promoted, len(external)
     ramp_skill(world.staff, cfg.work, cfg.policy.onboarding_quality)

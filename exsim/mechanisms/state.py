@@ -61,7 +61,7 @@ class StaffState(_Columns):
     occupied: np.ndarray = column(bool, True, False, "someone holds the seat")
     agent_id: np.ndarray = column(np.int64, SET, -1, "unique_id of the seat's Mesa agent")
     hire_week: np.ndarray = column(np.int64, SET, KEEP, "week the holder was hired")
-    tenure_weeks: np.ndarray = column(np.float64, 0.0, KEEP, "weeks in the organisation")
+    tenure_weeks: np.ndarray = column(np.float64, 0.0, KEEP, "weeks in the organisation (whole weeks)")
     skill: np.ndarray = column(np.float64, SET, 0.0, "productivity, 0-1 (ramps up after hire)")
     referral: np.ndarray = column(bool, SET, KEEP, "hired through a referral")
     disposition: np.ndarray = column(np.float64, SET, KEEP, "personal engagement shift, logit")
@@ -154,6 +154,7 @@ class World:
     team_attention: np.ndarray  # per team: share of the attention its people need that the manager gives
     starting_book: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))  # customers at the start, per department: the base for new business
     reputation: float = 0.5  # employer reputation, 0-1
+    staff_enps: float = 0.0  # what the staff in post say about us, eNPS points (at the end of the last week)
     alumni_enps: float = 0.0  # what leavers say about us, eNPS points
     promotions_last_year: float = 0.0  # internal promotions over the trailing year
     fills: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # seats to fill this week

@@ -40,6 +40,7 @@ class Recorder:
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
         self._team_weeks = 0
+        self._team_bin = world.org.team_of + 1  # team + 1 per seat; the top seat (no team) in the dropped bin 0
         self.department_rows: list[dict] = []
         self._departments = Departments(world.org)
 
@@ -49,7 +50,7 @@ class Recorder:
         self._quits.append(len(events.quits))
         self._heads.append(int(self.world.staff.occupied.sum()))
         self._churn.append(len(events.churned_seats))
-        self._book.append(int(self.world.customers.active.sum()))
+        self._book.append(int(self.world.staff.accounts.sum()))  # every active account is on a seat's book
         if self._departments.grouped:
             self._departments.track(self.world, events)
 
@@ -58,8 +59,7 @@ class Recorder:
         m, staff = self.world, self.world.staff
         occ = staff.occupied
         headcount = int(occ.sum())
-        customers = m.customers
-        n_customers = int(customers.active.sum())
+        n_customers = int(staff.accounts.sum())
         self.track_week(events)
         values = {
             "week": m.week,
@@ -88,7 +88,7 @@ class Recorder:
             "customers": n_customers,
             "new_customers": events.new_customers,
             "churned_customers": len(events.churned_seats),
-            "csat": _mean(customers.satisfaction, customers.active),
+            "csat": float(staff.account_satisfaction.sum() / n_customers) if n_customers else np.nan,
             "customer_churn_rate": _annualised(self._churn, self._book),
             **events.money,
         }
@@ -103,22 +103,25 @@ class Recorder:
             return events.enps
         return enps(self.world.staff.engagement[self.world.staff.occupied], self.engagement_config)
 
+    def _team_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of values over each team's members (measures.team_sum with the team bins kept)."""
+        return np.bincount(self._team_bin, weights=values, minlength=self.world.org.n_teams + 1)[1:]
+
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
         n = org.n_teams
         occ = staff.occupied.astype(np.float64)
         sums = self._team
-        sums["headcount"] += team_sum(org.team_of, occ, n)
-        sums["engagement"] += team_sum(org.team_of, staff.engagement * occ, n)
-        sums["burnout"] += team_sum(org.team_of, (staff.burnout > 0.5) * occ, n)
-        sums["workload"] += team_sum(org.team_of, staff.workload * occ, n)
+        team_sum = self._team_sum
+        sums["headcount"] += team_sum(occ)
+        sums["engagement"] += team_sum(staff.engagement * occ)
+        sums["burnout"] += team_sum((staff.burnout > 0.5) * occ)
+        sums["workload"] += team_sum(staff.workload * occ)
         sums["support"] += m.team_support
-        sums["absent_days"] += team_sum(org.team_of, staff.absent_days, n)
-        quit_mask = np.zeros(org.n_seats)
-        quit_mask[events.quits] = 1.0
-        sums["quits"] += team_sum(org.team_of, quit_mask, n)
-        sums["customers"] += team_sum(org.team_of, staff.accounts, n)  # each seat's book, this week
-        sums["csat"] += team_sum(org.team_of, staff.account_satisfaction, n)
+        sums["absent_days"] += team_sum(staff.absent_days)
+        sums["quits"] += np.bincount(self._team_bin[events.quits], minlength=n + 1)[1:]
+        sums["customers"] += team_sum(staff.accounts)  # each seat's book, this week
+        sums["csat"] += team_sum(staff.account_satisfaction)
         churned_teams = org.team_of[events.churned_seats]
         sums["churned"] += np.bincount(churned_teams[churned_teams >= 0], minlength=n)
         self._team_weeks += 1

@@ -48,9 +48,9 @@ def populate(world: World, config: ScenarioConfig | SeatConfig, streams: Streams
     _open_accounts(world, config, streams["customers"])
     org, cust = world.org, world.customers
     world.starting_book = np.bincount(org.department_of[cust.account_seat[cust.active]], minlength=len(org.departments))
-    staff_enps = brand.staff_enps(world, config)
-    world.alumni_enps = staff_enps - ALUMNI_START_GAP
-    world.reputation = brand.reputation_target(staff_enps, world.alumni_enps, config.brand)
+    world.staff_enps = brand.staff_enps(world, config)
+    world.alumni_enps = world.staff_enps - ALUMNI_START_GAP
+    world.reputation = brand.reputation_target(world.staff_enps, world.alumni_enps, config.brand)
 
 
 def _fixed_differences(org: OrgStructure, config: ScenarioConfig | SeatConfig, rng: np.random.Generator):
