@@ -76,10 +76,11 @@ def test_roi_is_not_given_on_an_immaterial_cost():
     case = business_case(scen, base)
     total = case.set_index(["period", "metric"])
     assert np.isnan(total.loc[("total", "roi"), "mean"])
-    assert roi_text(case).startswith("n/a: cost EUR 0k under 0.5% of salaries")
+    assert roi_text(case).startswith("n/a: cost EUR 0k under 0.1% of salaries")
     text = business_case_markdown(case, "cheap", "base")
     roi_row = next(line for line in text.splitlines() if line.startswith("| Return on investment"))
-    assert "%" not in roi_row.replace("0.5% of salaries", "") and "n/a" in roi_row
+    assert "%" not in roi_row.replace("0.1% of salaries", "") and "n/a" in roi_row
+    assert roi_row.split("|")[2].strip() == "-"  # no per-year ROI: a one-off cost and its benefits fall in different years
     # a material cost gets its ROI
     dear = series(replicates=3, cost_turnover=0.0, cost_salaries=100_000.0, cost_programmes=600.0)
     assert roi_text(business_case(dear, base)) == "67% [67%, 67%]"  # (1000 - 600) / 600

@@ -5,9 +5,10 @@ programme cost; net benefit; return on investment; payback month. Each with the 
 replicates and, from 3 replicates on, the 90% interval over replicates.
 
 Rules a finance reader can check:
-- ROI is net benefit over programme cost, shown only where the programme cost is material: at
-  least 0.5% of the baseline's salaries over the same period (else "n/a" with the reason: a ratio
-  over a near-zero cost is noise), and only where the scenario spends more than the baseline.
+- ROI is net benefit over programme cost over the whole run (not per year: a one-off cost and the
+  benefits it buys fall in different years), shown only where the programme cost is material: at
+  least 0.1% of the baseline's salaries over the run (else "n/a" with the reason: a ratio over a
+  near-zero cost is noise), and only where the scenario spends more than the baseline.
 - Payback is one figure everywhere: the month in which the mean cumulative net benefit (the line
   of the net-benefit figure) turns and stays non-negative, with how many replicates pay back.
 - Intervals need at least 3 replicates; with fewer the tables say "single run, no interval" or
@@ -27,7 +28,7 @@ PROGRAMME_COSTS = {"perks_cost": "cost_perks", "manager_time_cost": "cost_manage
                    "programmes_cost": "cost_programmes"}
 MONEY = (*SAVINGS, "revenue_gain", *PROGRAMME_COSTS, "programme_cost", "net_benefit")
 METRICS = (*MONEY, "baseline_salaries", "roi", "payback_month", "paid_back_replicates")
-MATERIAL_SHARE = 0.005  # ROI needs a programme cost of at least this share of the baseline's salaries
+MATERIAL_SHARE = 0.001  # ROI needs a programme cost of at least this share of the baseline's salaries
 MIN_INTERVAL_REPLICATES = 3
 
 LABELS = {"saved_turnover": "Saved on turnover (replacing leavers)", "saved_absence": "Saved on sick leave",
@@ -92,7 +93,8 @@ def is_material(programme_cost: float, baseline_salaries: float) -> bool:
 def per_replicate(gains: pd.DataFrame) -> pd.DataFrame:
     """Euro figures per replicate and period (each year, and 'total' over the whole run).
 
-    ROI is left empty (NaN) in a period whose mean programme cost is not material (`is_material`).
+    ROI is given for the total only, and left empty (NaN) when its mean programme cost is not material
+    (`is_material`).
     """
     money = [*MONEY, "baseline_salaries"]
     yearly = gains.groupby(["replicate", "year"])[money].sum().reset_index()
@@ -103,6 +105,7 @@ def per_replicate(gains: pd.DataFrame) -> pd.DataFrame:
     table = pd.concat([yearly.drop(columns="year"), total], ignore_index=True)
     means = table.groupby("period")[["programme_cost", "baseline_salaries"]].transform("mean")
     material = [is_material(c, s) for c, s in zip(means["programme_cost"], means["baseline_salaries"])]
+    material = np.asarray(material) & (table["period"] == "total").to_numpy()
     table["roi"] = np.where(material, table["net_benefit"] / table["programme_cost"].where(table["programme_cost"] > 0),
                             np.nan)
     return table
@@ -216,13 +219,14 @@ def business_case_markdown(case: pd.DataFrame, scenario: str, baseline: str, con
         for period in periods:
             row = case[(case["period"] == period) & (case["metric"] == metric)]
             if metric == "roi":
-                cells.append(roi_text(case, period))
+                cells.append(roi_text(case, period) if period == "total" else "-")
             else:
                 cells.append(money_with_interval(row.iloc[0]) if len(row) else "")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += ["", f"Payback (month the mean cumulative net benefit turns and stays positive): {payback_text(case)}.",
-              "", f"ROI is shown where the programme cost is at least {MATERIAL_SHARE:.1%} of the baseline's salaries "
-              "in the same period; below that a ratio over a near-zero cost says nothing."]
+              "", f"ROI is over the whole run only (a one-off cost and the benefits it buys fall in different years), "
+              f"and only where the programme cost is at least {MATERIAL_SHARE:.1%} of the baseline's salaries over the "
+              "run; below that a ratio over a near-zero cost says nothing."]
     if config is not None:
         lines += ["", *cost_sources_markdown(config, baseline_config)]
     return "\n".join(lines) + "\n"
