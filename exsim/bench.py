@@ -114,6 +114,7 @@ def measure(employees: int, weeks: int, burn_in_weeks: int | None = None, seed: 
     baseline_kb = _baseline_kb()
     clock = _Clock()
     model = TimedSettling(config, rng=seed, burn_in_weeks=burn_in)
+    model.datacollector = None  # as in exsim's runs (exsim.runs.replicates.simulate): the recorder keeps the record
     total_wall, total_cpu = clock.read()
     burn_wall, burn_cpu = model.settle_time
     setup_wall, setup_cpu = total_wall - burn_wall, total_cpu - burn_cpu

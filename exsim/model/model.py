@@ -79,7 +79,7 @@ class OrgModel(mesa.Model):
     # ---- the weekly step -------------------------------------------------------------------
     def step(self) -> None:
         self._advance_week()
-        if self.world.week >= 1:
+        if self.world.week >= 1 and self.datacollector is not None:  # None: the recorder's tables are the record
             self.datacollector.collect(self)
         if self.world.week >= self.config.sim.years * WEEKS_PER_YEAR:
             self.running = False  # Mesa's run_model() and batch_run stop after sim.years recorded weeks

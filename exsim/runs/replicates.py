@@ -27,6 +27,7 @@ def simulate(config: ScenarioConfig, seed: int, replicate: int = 0, progress=Non
     With `settle_under` the run starts from that status quo's settled organisation (exsim.runs.settled).
     """
     model = start_model(config, seed, settle_under)
+    model.datacollector = None  # the tables below are the run's record; Mesa's collector would copy them weekly
     model.run(config.sim.years * WEEKS_PER_YEAR, progress=progress)
     tables = model.tables()
     for table in tables.values():
