@@ -226,3 +226,35 @@ def test_the_language_switch_changes_the_labels(page):
     page.wait_for_function("() => document.querySelector('#exsim-running').innerText.startsWith('Nu:')")
     page.locator(".exsim-lang-en").click()
     wait_for_texts({".control-headcount .label": "Organisation size:", ".exsim-lesson h2": "Surveys without follow-up"})
+
+
+def week_of(page) -> int:
+    return int(page.locator("#exsim-week").get_attribute("data-week"))
+
+
+def test_keyboard_space_plays_and_pauses_arrow_steps_r_resets(page):
+    assert page.locator(".exsim-fullscreen").is_visible()
+    page.locator("#exsim-week").click()  # the page has the focus, no control
+    page.keyboard.press("Space")
+    page.wait_for_selector(".exsim-play:has-text('Pause')", timeout=30_000)
+    page.wait_for_function("() => +document.querySelector('#exsim-week').dataset.week >= 2", timeout=60_000)
+    page.keyboard.press("Space")
+    page.wait_for_selector(".exsim-play:has-text('Play')", timeout=30_000)
+    week = week_of(page)
+    page.keyboard.press("ArrowRight")  # steps only when paused: exactly one week on
+    page.wait_for_selector(f"#exsim-week[data-week='{week + 1}']", timeout=30_000)
+    page.locator(".exsim-play").click()  # playing by mouse leaves the focus on the button ...
+    page.wait_for_selector(".exsim-play:has-text('Pause')", timeout=30_000)
+    page.keyboard.press("Space")  # ... where the space pauses once, not pause-and-play again
+    page.wait_for_selector(".exsim-play:has-text('Play')", timeout=30_000)
+    assert week_of(page) >= week + 1
+    page.locator(".control-seed").get_by_role("slider").focus()
+    page.keyboard.press("r")  # typing in a control is not a shortcut
+    page.keyboard.press("ArrowRight")  # the slider's own key: the seed moves, the model does not step
+    page.wait_for_selector("#exsim-banner", timeout=30_000)
+    assert week_of(page) >= week + 1
+    page.locator("#exsim-week").click()
+    page.keyboard.press("r")
+    page.wait_for_selector("#exsim-week[data-week='0']", timeout=30_000)
+    page.wait_for_selector("#exsim-banner", state="detached", timeout=30_000)  # the moved seed applied
+    assert running(page)["seed"] == 43

@@ -42,6 +42,15 @@ def Page():
         draft.set(settings)
         start(settings, name)
 
+    def on_key(action: str):
+        """Keyboard shortcuts: space plays or pauses, the right arrow steps (when paused), r resets."""
+        if action == "play":
+            playing.set(not playing.value)
+        elif action == "step" and not playing.value:
+            step()
+        elif action == "reset":
+            start(dict(draft.value), lesson.value)
+
     def play_loop():
         while playing.value:
             started = time.perf_counter()
@@ -58,7 +67,7 @@ def Page():
         with solara.Column(gap="10px", style={"min-width": "0"}):
             # `tick` (weeks stepped, runs started) re-renders the views of the same run object
             Header(run.value, playing, step, lambda: start(dict(draft.value), lesson.value), draft.value, tick.value,
-                   language)
+                   language, on_key)
             LessonPanel(run.value, tick.value, language)
             Charts(run.value, watched(run.value.lesson), 260, tick.value, "watch", language)
             OrgChart(run.value, tick.value, language)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import json
+from typing import Callable
 
+import ipyvuetify as v
 import solara
+import traitlets
 
 from exsim.dashboard.charts import CHARTS, chart_label, option, org_option, watched
 from exsim.dashboard.i18n import LANGUAGES, tr
@@ -42,6 +45,8 @@ CSS = """
 .exsim-legend .change { color: #D55E00; font-weight: 700; }
 .exsim-note { background: #eef5fb; border-left: 5px solid #0072B2; padding: 6px 10px; margin: 4px 0; }
 .exsim-langs .v-btn { min-width: 0 !important; }
+.exsim-keys { display: inline-flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.exsim-keys-hint { font-size: 14px; color: #555; }
 .exsim-buttons .v-btn { font-size: 17px !important; min-width: 96px !important; height: 44px !important; }
 """
 PLAY_SECONDS = 0.35  # at most one week per this many seconds while playing
@@ -124,9 +129,75 @@ def running_text(run: LessonRun, lang: str = "en") -> str:
     return head + tr(lang, "from_week", week=week, levers=levers)
 
 
+KEYS_VUE = """<template>
+  <span class="exsim-keys">
+    <v-btn class="exsim-fullscreen" color="primary" variant="outlined" @click="toggleFullscreen()">{{ label }}</v-btn>
+    <span class="exsim-keys-hint">{{ hint }}</span>
+  </span>
+</template>
+<script>
+// Keyboard shortcuts for the whole page: space plays or pauses, the right arrow steps, r resets,
+// f toggles full screen. Keys typed into a field, a slider or a list are left to it.
+module.exports = {
+  mounted() {
+    const skip = (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return true;
+      const target = event.target;
+      return !!(target && target.closest && target.closest(
+        'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role=slider], [role=combobox], ' +
+        '[role=listbox], [role=option], [role=textbox], .v-field, .v-list'));
+    };
+    const actions = {' ': 'play', 'ArrowRight': 'step', 'r': 'reset', 'R': 'reset', 'f': 'fullscreen', 'F': 'fullscreen'};
+    this.onKeyDown = (event) => {
+      const action = actions[event.key];
+      if (!action || skip(event)) return;
+      event.preventDefault();  // a focused button must not also take the space as a click
+      event.stopPropagation();
+      if (event.repeat) return;
+      if (action === 'fullscreen') this.toggleFullscreen();
+      else this.key(action);
+    };
+    this.onKeyUp = (event) => {
+      if (event.key === ' ' && !skip(event)) event.preventDefault();
+    };
+    document.addEventListener('keydown', this.onKeyDown, true);
+    document.addEventListener('keyup', this.onKeyUp, true);
+  },
+  beforeUnmount() {
+    document.removeEventListener('keydown', this.onKeyDown, true);
+    document.removeEventListener('keyup', this.onKeyUp, true);
+  },
+  methods: {
+    toggleFullscreen() {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen();
+    },
+  },
+};
+</script>
+"""
+
+
+class KeysWidget(v.VuetifyTemplate):
+    """The full-screen button and the page's keyboard shortcuts; `callback` gets "play", "step" or "reset"."""
+
+    template = traitlets.Unicode(KEYS_VUE).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+    hint = traitlets.Unicode("").tag(sync=True)
+    callback = traitlets.Any(None)
+
+    def vue_key(self, action, buffers=None):
+        if self.callback is not None:
+            self.callback(action)
+
+
+def KeyShortcuts(label: str, hint: str, event_key: Callable[[str], None]):
+    return KeysWidget.element(label=label, hint=hint, callback=event_key)
+
+
 @solara.component
 def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, draft: dict, tick: int = 0,
-           lang: str = "en"):
+           lang: str = "en", on_key=None):
     """The clock, play/pause, step and reset, the not-applied banner and what the model runs."""
     with solara.Row(classes=["exsim-buttons"], style={"align-items": "center", "flex-wrap": "wrap", "gap": "10px"}):
         _text("div", week_label(run.week, lang), "exsim-clock", id="exsim-week", data_week=str(run.week))
@@ -136,6 +207,7 @@ def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, dr
                       classes=["exsim-step"])
         solara.Button(tr(lang, "reset"), color="primary" if draft != run.settings else None, on_click=on_reset,
                       outlined=draft == run.settings, classes=["exsim-reset"])
+        KeyShortcuts(label=tr(lang, "fullscreen"), hint=tr(lang, "keys"), event_key=on_key)
     changed = [n for n in CONTROLS if draft[n] != run.settings[n]]
     if changed:
         items = "; ".join(f"{CONTROLS[n].label_in(lang)}: {CONTROLS[n].show(run.settings[n], lang)} → "
