@@ -187,6 +187,15 @@ def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
     burnout = series["burnout_share"]
     assert burnout["lesson"][:week - 1] == burnout["baseline"][:week - 1]  # same organisation and seed until then
     assert burnout["lesson"][week:week + 5] != burnout["baseline"][week:week + 5]  # the workload bites from then on
+    page.locator(".exsim-compare-button").click()  # the side-by-side on paired seeds
+    paired = page.wait_for_selector(".exsim-paired", state="attached", timeout=120_000)
+    seeds = json.loads(paired.get_attribute("data-seeds"))
+    assert len(set(seeds)) == 8 and seeds[0] == str(running(page)["model_seed"])
+    assert paired.get_attribute("data-change-week") == str(week)
+    assert json.loads(paired.get_attribute("data-before")) == 0  # every pair identical until the change
+    assert json.loads(paired.get_attribute("data-after")) > 0
+    page.wait_for_function("n => document.querySelectorAll('.exsim-compare canvas').length == n",
+                           arg=2 * len(watched("understaffing-spiral")), timeout=30_000)
     page.screenshot(path=str(tmp_path / "lesson.png"))
 
 

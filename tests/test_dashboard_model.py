@@ -182,3 +182,25 @@ def test_every_label_and_text_is_in_english_and_dutch():
     run = LessonRun(lesson_settings("understaffing-spiral", {"headcount": 60}), "understaffing-spiral")
     assert option(run, "engagement", "nl")["series"][0]["name"] == "basislijn"
     assert org_option(run, "nl")["legend"]["data"][0] == "lege plek"
+
+
+def test_the_side_by_side_runs_paired_seeds_with_bands():
+    from exsim.dashboard.charts import compare_options
+    from exsim.dashboard.model import paired_runs
+    from exsim.runs.replicates import replicate_seeds
+
+    settings = {**lesson_settings("understaffing-spiral", {"headcount": 60, "seed": 5}), "change_week": 4}
+    paired = paired_runs(settings, "understaffing-spiral", ("burnout_share", "engagement"), seeds=3, weeks=12)
+    assert paired.seeds == tuple(replicate_seeds(5, 3)) and len(set(paired.seeds)) == 3  # exsim run --replicates 3
+    lesson, baseline = paired.values["burnout_share"]["lesson"], paired.values["burnout_share"]["baseline"]
+    assert lesson.shape == (3, 12)
+    assert (lesson[:, :3] == baseline[:, :3]).all() and not (lesson[:, 3:] == baseline[:, 3:]).all()
+    assert paired.largest_difference_before_change(("burnout_share", "engagement")) == 0.0
+    assert len({tuple(row) for row in baseline}) == 3  # three different organisations
+    mean, low, high = paired.band("engagement", "difference")
+    assert (low <= mean + 1e-12).all() and (mean <= high + 1e-12).all()
+    both, difference = compare_options(paired, "engagement", "en")
+    assert (both["yAxis"]["min"], both["yAxis"]["max"]) == (0, 1)
+    assert difference["yAxis"]["min"] == -difference["yAxis"]["max"]
+    assert [s["name"] for s in both["series"]][2::3] == ["baseline", "this run"]
+    assert both["xAxis"]["data"][:2] == ["0", "1"] and both["series"][2]["data"][0] is None

@@ -12,10 +12,10 @@ import time
 import solara
 import solara.lab
 
-from exsim.dashboard.charts import more, watched
+from exsim.dashboard.charts import CHARTS, more, watched
 from exsim.dashboard.i18n import tr
-from exsim.dashboard.model import BASELINE, LessonRun, lesson_settings
-from exsim.dashboard.views import CSS, PLAY_SECONDS, Charts, ControlsPanel, Header, LessonPanel, OrgChart
+from exsim.dashboard.model import BASELINE, LessonRun, lesson_settings, paired_runs
+from exsim.dashboard.views import CSS, PLAY_SECONDS, Charts, Compare, ControlsPanel, Header, LessonPanel, OrgChart
 
 
 @solara.component
@@ -41,6 +41,21 @@ def Page():
         lesson.set(name)
         draft.set(settings)
         start(settings, name)
+
+    paired = solara.use_reactive(None)  # the side-by-side on paired seeds, once asked for
+    progress = solara.use_reactive(None)
+    compare_request = solara.use_reactive(0)
+
+    def compare():
+        if not compare_request.value:
+            return
+        settings, name = dict(run.value.settings), run.value.lesson
+        scales = {chart: CHARTS[chart].scale for chart in CHARTS}
+        result = paired_runs(settings, name, tuple(CHARTS), scales=scales, on_seed=lambda i: progress.set(i + 1))
+        paired.set(result)
+        progress.set(None)
+
+    solara.lab.use_task(compare, dependencies=[compare_request.value], prefer_threaded=True)
 
     def on_key(action: str):
         """Keyboard shortcuts: space plays or pauses, the right arrow steps (when paused), r resets."""
@@ -71,6 +86,8 @@ def Page():
             LessonPanel(run.value, tick.value, language)
             Charts(run.value, watched(run.value.lesson), 260, tick.value, "watch", language)
             OrgChart(run.value, tick.value, language)
+            Compare(run.value, paired.value, progress.value,
+                    lambda: (progress.set(0), compare_request.set(compare_request.value + 1)), language)
             Charts(run.value, more(run.value.lesson), 200, tick.value, "more", language)
 
 

@@ -249,3 +249,65 @@ def org_option(run: LessonRun, lang: str = "en") -> dict:
                       "textStyle": {"fontSize": FONT}, "precision": 2},
         "series": series,
     }
+
+
+# ---- the side-by-side on paired seeds -----------------------------------------------------------
+def _band_series(name: str, mean, low, high, colour: str, stack: str, dashed: bool = False) -> list[dict]:
+    """A mean line over a shaded band from the lowest to the highest seed (two stacked areas: low, then high - low)."""
+    r = lambda values: [None] + [None if v != v else round(float(v), 5) for v in values]  # noqa: E731 (week 0: none)
+    return [
+        {"name": f"{name} low", "type": "line", "data": r(low), "stack": stack, "stackStrategy": "all", "symbol": "none",
+         "lineStyle": {"opacity": 0}, "silent": True, "tooltip": {"show": False}, "z": 1},
+        {"name": f"{name} range", "type": "line", "data": r(high - low), "stack": stack, "stackStrategy": "all",
+         "symbol": "none", "lineStyle": {"opacity": 0}, "areaStyle": {"color": colour, "opacity": 0.22}, "silent": True,
+         "tooltip": {"show": False}, "z": 1},
+        {"name": name, "type": "line", "data": r(mean), "symbol": "none", "z": 3,
+         "lineStyle": {"color": colour, "width": 3 if not dashed else 2, "type": "dashed" if dashed else "solid"},
+         "itemStyle": {"color": colour}},
+    ]
+
+
+def _compare_frame(weeks: int, low: float, high: float, change_week: int | None, unit: str, name: str,
+                   lang: str) -> dict:
+    marks = [{"xAxis": str(change_week), "label": {"formatter": tr(lang, "marker", week=change_week)}}] \
+        if change_week else []
+    return {
+        "animation": False,
+        "grid": {"left": 58, "right": 22, "top": 36, "bottom": 46},
+        "tooltip": {"trigger": "axis"},
+        "toolbox": toolbox(name, lang),
+        "xAxis": {"type": "category", "data": [str(w) for w in range(0, weeks + 1)], "boundaryGap": False,
+                  "name": tr(lang, "axis_week"), "nameLocation": "middle", "nameGap": 28,
+                  "nameTextStyle": {"fontSize": FONT},
+                  "axisLabel": {"fontSize": FONT, "interval": 12}, "axisTick": {"interval": 12}},
+        "yAxis": {"type": "value", "min": low, "max": high, "interval": (high - low) / 4,
+                  "axisLabel": {"fontSize": FONT, "formatter": "{value}" + unit}},
+        "markLine": marks,
+    }
+
+
+def compare_options(paired, name: str, lang: str = "en") -> tuple[dict, dict]:
+    """Two ECharts options: both runs' means with their bands over the seeds, and the paired difference's."""
+    chart = CHARTS[name]
+    unit = "%" if chart.percent else ""
+    run_mean, run_low, run_high = paired.band(name, "lesson")
+    base_mean, base_low, base_high = paired.band(name, "baseline")
+    weeks = len(run_mean)
+    values = [float(v) for v in np.concatenate([run_high, base_high]) if v == v]
+    low, high = y_range(chart, values, int(paired.settings["headcount"]))
+    both = _compare_frame(weeks, low, high, paired.change_week, unit, f"{name}-seeds", lang)
+    marker = {"symbol": "none", "silent": True, "animation": False, "data": both.pop("markLine"),
+              "lineStyle": {"color": CHANGE_COLOUR, "width": 2, "type": "solid"},
+              "label": {"color": CHANGE_COLOUR, "fontSize": 14, "position": "end"}}
+    both["series"] = (_band_series(tr(lang, "baseline"), base_mean, base_low, base_high, BASELINE_COLOUR, "base", True)
+                      + _band_series(tr(lang, "this_run"), run_mean, run_low, run_high, LESSON_COLOUR, "run"))
+    both["series"][-1]["markLine"] = marker
+    diff_mean, diff_low, diff_high = paired.band(name, "difference")
+    spread = max([abs(float(v)) for v in np.concatenate([diff_low, diff_high]) if v == v] or [0.0])
+    bound = _nice_ceiling(spread * 1.1) if spread > 0 else (chart.high or 1.0) / 10
+    difference = _compare_frame(weeks, -bound, bound, paired.change_week, unit, f"{name}-difference", lang)
+    difference.pop("markLine")
+    difference["series"] = _band_series(tr(lang, "difference"), diff_mean, diff_low, diff_high, LESSON_COLOUR, "diff")
+    difference["series"][-1]["markLine"] = {**marker, "data": marker["data"] + [
+        {"yAxis": 0, "label": {"show": False}, "lineStyle": {"color": "#333333", "width": 1, "type": "solid"}}]}
+    return both, difference

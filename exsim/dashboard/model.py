@@ -233,12 +233,13 @@ class Measures:
 class LessonRun:
     """The lesson (or the teacher's settings) and the baseline, on the same seed and size, week by week."""
 
-    def __init__(self, settings: dict[str, Any], lesson: str = BASELINE):
+    def __init__(self, settings: dict[str, Any], lesson: str = BASELINE, model_seed: int | None = None):
         self.settings = {name: CONTROLS[name].clean(settings[name]) for name in CONTROLS}
         self.lesson = lesson
         self.titles = {lang: lesson_titles(lang).get(lesson, lesson) for lang in ("en", "nl")}
         self.title = self.titles["en"]
-        self.seed = replicate_seeds(int(self.settings["seed"]), 1)[0]  # as `exsim run --seed S` with one replicate
+        # as `exsim run --seed S` with one replicate, unless another replicate's seed is given
+        self.seed = replicate_seeds(int(self.settings["seed"]), 1)[0] if model_seed is None else int(model_seed)
         self.status_quo = status_quo_config(self.settings)
         self.config = timed_config(self.settings, lesson, self.title)
         self.model = start_model(self.config, self.seed, settle_under=self.status_quo)
@@ -301,3 +302,56 @@ class LessonRun:
         values["change_week"] = self.change_week or int(self.settings["change_week"])
         values["model_seed"] = int(model.seed_entropy)
         return values
+
+
+COMPARE_SEEDS = 8  # paired seeds of the side-by-side comparison
+COMPARE_WEEKS = 52
+
+
+@dataclass(frozen=True)
+class Paired:
+    """The settings and the baseline on the same seeds, week by week: values[name][which] is seeds x weeks."""
+
+    settings: dict[str, Any]
+    lesson: str
+    seeds: tuple[int, ...]
+    change_week: int | None
+    values: dict[str, dict[str, np.ndarray]]
+
+    def band(self, name: str, which: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, lowest and highest over the seeds, week by week; which is "lesson", "baseline" or "difference"."""
+        if which == "difference":
+            data = self.values[name]["lesson"] - self.values[name]["baseline"]  # seed by seed: paired
+        else:
+            data = self.values[name][which]
+        return data.mean(axis=0), data.min(axis=0), data.max(axis=0)
+
+    def largest_difference_before_change(self, names, after: bool = False) -> float:
+        """The largest |this run - baseline| of any seed and plot in the weeks before the change (or from it on)."""
+        weeks = max((self.change_week or 1) - 1, 0)
+        part = slice(weeks, None) if after else slice(0, weeks)
+        gaps = [np.nan_to_num(np.abs(self.values[n]["lesson"][:, part] - self.values[n]["baseline"][:, part]))
+                for n in names]
+        return max((float(gap.max(initial=0.0)) for gap in gaps), default=0.0)
+
+
+def paired_runs(settings: dict[str, Any], lesson: str, names, seeds: int = COMPARE_SEEDS, weeks: int = COMPARE_WEEKS,
+                scales: dict[str, float] | None = None, on_seed=None) -> Paired:
+    """Run the settings and the baseline on the same `seeds` replicate seeds (those of `exsim run --replicates N
+    --seed S`) for `weeks` weeks; `on_seed(i)` is called before the i-th seed (from 0)."""
+    model_seeds = replicate_seeds(int(settings["seed"]), seeds)
+    values = {name: {"lesson": np.full((seeds, weeks), np.nan), "baseline": np.full((seeds, weeks), np.nan)}
+              for name in names}
+    change_week = None
+    for i, model_seed in enumerate(model_seeds):
+        if on_seed is not None:
+            on_seed(i)
+        run = LessonRun(settings, lesson, model_seed)
+        change_week = run.change_week
+        for _ in range(weeks):
+            run.step()
+        for name in names:
+            scale = (scales or {}).get(name, 1.0)
+            for which in ("lesson", "baseline"):
+                values[name][which][i] = [np.nan if v is None else v for _, v in run.series(name, which, scale)]
+    return Paired(dict(settings), lesson, tuple(model_seeds), change_week, values)

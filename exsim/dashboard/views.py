@@ -10,9 +10,9 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-from exsim.dashboard.charts import CHARTS, chart_label, option, org_option, watched
+from exsim.dashboard.charts import CHARTS, chart_label, compare_options, option, org_option, watched
 from exsim.dashboard.i18n import LANGUAGES, tr
-from exsim.dashboard.model import BASELINE, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
+from exsim.dashboard.model import BASELINE, COMPARE_SEEDS, COMPARE_WEEKS, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
 
 CSS = """
 .exsim-app { display: grid; grid-template-columns: 360px minmax(0, 1fr); gap: 18px; padding: 12px 16px;
@@ -47,6 +47,8 @@ CSS = """
 .exsim-langs .v-btn { min-width: 0 !important; }
 .exsim-keys { display: inline-flex; align-items: center; gap: 10px; flex-wrap: wrap; }
 .exsim-keys-hint { font-size: 14px; color: #555; }
+.exsim-compare h2 { font-size: 22px; margin: 8px 0 0 0; }
+.exsim-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px 16px; align-items: end; }
 .exsim-buttons .v-btn { font-size: 17px !important; min-width: 96px !important; height: 44px !important; }
 """
 PLAY_SECONDS = 0.35  # at most one week per this many seconds while playing
@@ -264,3 +266,40 @@ def OrgChart(run: LessonRun, tick: int = 0, lang: str = "en"):
         _text("h3", tr(lang, "org_title"))
         solara.FigureEcharts(option=org_option(run, lang), attributes={"style": "height: 440px; width: 100%;"},
                              responsive=True)
+
+
+@solara.component
+def Compare(run: LessonRun, paired, progress, on_compare, lang: str = "en"):
+    """The settings now running against the baseline on paired seeds: means with bands, and the paired difference."""
+    current = paired is not None and paired.settings == run.settings and paired.lesson == run.lesson
+    names = watched(run.lesson)
+    options = solara.use_memo(lambda: {name: compare_options(paired, name, lang) for name in names} if current else {},
+                              [id(paired), lang, current, names])
+    with solara.Column(gap="6px", classes=["exsim-compare"]):
+        _text("h2", tr(lang, "compare_heading", n=COMPARE_SEEDS))
+        _text("div", tr(lang, "compare_text", n=COMPARE_SEEDS, first=run.settings["seed"]), "exsim-compare-text")
+        with solara.Row(style={"align-items": "center", "gap": "12px"}, classes=["exsim-buttons"]):
+            solara.Button(tr(lang, "compare_button", n=COMPARE_SEEDS, weeks=COMPARE_WEEKS), color="primary",
+                          outlined=current, disabled=progress is not None, on_click=on_compare,
+                          classes=["exsim-compare-button"])
+            if progress is not None:
+                _text("div", tr(lang, "compare_running", i=progress, n=COMPARE_SEEDS), "exsim-compare-progress")
+        if paired is not None and not current:
+            _text("div", tr(lang, "compare_stale", title=html.escape(lesson_titles(lang).get(paired.lesson, ""))),
+                  "exsim-note")
+        if current:
+            _text("div", "", "exsim-paired", data_seeds=json.dumps(list(map(str, paired.seeds))),
+                  data_change_week=str(paired.change_week or ""),
+                  data_before=json.dumps(paired.largest_difference_before_change(names)),
+                  data_after=json.dumps(paired.largest_difference_before_change(names, after=True)))
+            for name in names:
+                both, difference = options[name]
+                with solara.Div(classes=["exsim-pair", f"pair-{name}"]):
+                    with solara.Column(gap="0px", classes=["exsim-chart"]):
+                        _text("h3", html.escape(chart_label(name, lang)))
+                        solara.FigureEcharts(option=both, attributes={"style": "height: 240px; width: 100%;"},
+                                             responsive=True)
+                    with solara.Column(gap="0px", classes=["exsim-chart"]):
+                        _text("h3", html.escape(tr(lang, "diff_title", label=chart_label(name, lang))))
+                        solara.FigureEcharts(option=difference, attributes={"style": "height: 240px; width: 100%;"},
+                                             responsive=True)
