@@ -72,10 +72,11 @@ def test_manifest_records_config_seeds_and_version(run_folder):
 
 
 def test_figures_are_pngs_and_report_links_them(run_folder):
-    figures = sorted(p.name for p in (run_folder / "figures").iterdir())
+    figures = sorted(p.name for p in (run_folder / "figures").iterdir() if p.suffix == ".png")
     assert figures == ["kpis.png", "network.png", "staffing.png", "teams.png"]
     for name in figures:
         assert (run_folder / "figures" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (run_folder / "figures" / name).with_suffix(".svg").read_text().lstrip().startswith(("<?xml", "<svg"))
         assert f"figures/{name}" in (run_folder / "report.md").read_text()
     assert "Voluntary attrition" in (run_folder / "report.md").read_text()
 

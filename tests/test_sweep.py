@@ -55,7 +55,7 @@ def test_sweep_end_to_end_and_rerun_reuses_every_run(tmp_path):
     out = tmp_path / "sweep"
     done = exsim("sweep", str(path), *SMALL, "--workers", "2", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert "0 reused" in done.stderr and "sweep: runs [" in done.stderr  # the progress bar shows from the start
+    assert "0 reused" in done.stderr and "sweep: runs:   0%" in done.stderr  # the progress bar shows from the start
     table = pd.read_parquet(out / "results.parquet")
     assert {"point", "org.span_of_control", "replicate", "seed", "year", "voluntary_attrition_rate"} <= set(table.columns)
     assert table.groupby(["point", "replicate"]).ngroups == 10
