@@ -137,9 +137,11 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     ts = tables["timeseries"]
     _print_headline(ts[ts["scenario"] == scenario.sim.name], out, time.perf_counter() - t0)
     if case is not None:
+        from exsim.analysis.business_case import interval_phrase, money_with_interval, plural
+
         net = case[(case["period"] == "total") & (case["metric"] == "net_benefit")].iloc[0]
-        click.echo(f"net benefit against {reference.sim.name} over {scenario.sim.years} years: "
-                   f"EUR {net['mean'] / 1e3:,.0f}k [{net['p05'] / 1e3:,.0f}k, {net['p95'] / 1e3:,.0f}k]")
+        click.echo(f"net benefit against {reference.sim.name} over {plural(scenario.sim.years, 'year')}: "
+                   f"{money_with_interval(net)} ({interval_phrase(int(net['replicates']))})")
 
 
 from exsim.bench import bench  # noqa: E402  `exsim bench` is defined with the benchmark
@@ -185,10 +187,14 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
                 "replicates": first.replicates, "years": first.years,
                 "seeds": replicate_seeds(first.seed, first.replicates)}
     write_comparison(out, runs, cases, ranked, manifest)
-    click.echo(f"ranking by net benefit against {first.name} over {first.years} years ({first.replicates} replicates):")
+    from exsim.analysis.business_case import MIN_INTERVAL_REPLICATES, interval_phrase, plural
+
+    click.echo(f"ranking by net benefit against {first.name} over {plural(first.years, 'year')} "
+               f"({interval_phrase(first.replicates)}):")
     for _, row in ranked.iterrows():
-        money = "baseline" if row["scenario"] == first.name else (
-            f"EUR {row['net_benefit'] / 1e3:,.0f}k [{row['net_benefit_p05'] / 1e3:,.0f}k, {row['net_benefit_p95'] / 1e3:,.0f}k]")
+        money = "baseline" if row["scenario"] == first.name else f"EUR {row['net_benefit'] / 1e3:,.0f}k"
+        if row["scenario"] != first.name and first.replicates >= MIN_INTERVAL_REPLICATES:
+            money += f" [{row['net_benefit_p05'] / 1e3:,.0f}k, {row['net_benefit_p95'] / 1e3:,.0f}k]"
         click.echo(f"  {row['rank']}. {row['scenario']:<24} {money}; attrition {row['voluntary_attrition_rate']:.1%}, "
                    f"engagement {row['engagement']:.2f}")
     click.echo(f"report, business cases and figures in {out}/ (open {out / 'report.md'})")
@@ -349,7 +355,11 @@ def _print_headline(timeseries, out: Path, seconds: float) -> None:
     yearly = yearly_kpis(timeseries)
     last = yearly[yearly["year"] == yearly["year"].max()].mean(numeric_only=True)
     click.echo(f"done in {seconds:.1f}s; results in {out}/ (open {out / 'report.md'})")
-    click.echo(f"final year, mean of {timeseries['replicate'].nunique()} replicate(s): "
+    from exsim.analysis.business_case import plural
+
+    replicates = timeseries["replicate"].nunique()
+    runs = "a single run" if replicates == 1 else f"mean of {plural(replicates, 'replicate')}"
+    click.echo(f"final year, {runs}: "
                f"engagement {last['engagement']:.2f}, eNPS {last['enps']:+.0f}, "
                f"voluntary attrition {last['voluntary_attrition_rate']:.1%}, absence {last['absence_rate']:.1%}, "
                f"csat {last['csat']:.2f}")
