@@ -201,6 +201,19 @@ def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
 
 def test_the_lesson_picker_is_clickable_at_1024x768(browser, server, tmp_path):
     page = open_page(browser, server, SCREENS["projector"])
+    layout = page.evaluate("""() => {
+        const box = s => { const r = document.querySelector(s).getBoundingClientRect();
+                           return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+        const picker = document.querySelector('.exsim-picker').getBoundingClientRect();
+        const hit = document.elementFromPoint(picker.left + picker.width / 2, picker.top + picker.height / 2);
+        return {side: box('.exsim-side'), main: box('.exsim-lesson'), header: box('#exsim-week'),
+                play: box('.exsim-play'), picker_on_top: !!hit.closest('.exsim-picker'),
+                width: document.documentElement.scrollWidth};
+    }""")
+    assert layout["picker_on_top"]  # nothing covers the lesson picker
+    assert layout["side"]["right"] <= layout["main"]["left"]  # controls beside the plots, not over them
+    assert layout["header"]["right"] <= layout["play"]["left"] or layout["header"]["bottom"] <= layout["play"]["top"]
+    assert layout["width"] <= 1024  # nothing wider than the screen
     pick_lesson(page, "Surveys without follow-up")
     assert slider_values(page)["follow_up"] == 0.0
     page.screenshot(path=str(tmp_path / "projector.png"))

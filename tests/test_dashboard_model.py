@@ -5,13 +5,14 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from exsim.dashboard.charts import BASELINE_WATCH, CHARTS, more, option, org_option, watched
 from exsim.dashboard.command import SOLARA_ENV, solara_command
-from exsim.dashboard.model import (BASELINE, CONTROLS, DEFAULT_CHANGE_WEEK, LessonRun, lesson_settings, lesson_titles,
-                                   week_label)
+from exsim.dashboard.model import (BASELINE, CONTROLS, DEFAULT_CHANGE_WEEK, LEFT_MARK_WEEKS, LessonRun, lesson_settings,
+                                   lesson_titles, week_label)
 from exsim.lessons import list_lessons, load_lesson
 from exsim.metrics.kpis import BY_NAME
 
@@ -151,9 +152,41 @@ def test_plot_options_have_fixed_axes_and_the_change_marker():
     assert option(run, "burnout_share")["yAxis"]["min"] == 0
     marks = engagement["series"][1]["markLine"]["data"]
     assert [m["xAxis"] for m in marks] == [load_lesson("understaffing-spiral").change_week]
-    org = org_option(run)
-    people = sum(len(s["data"]) for s in org["series"][1:4])
+    org = {s["name"]: s for s in org_option(run)["series"]}
+    people = sum(len(org[name]["data"]) for name in ("employee", "manager", "vacant seat"))
     assert people == run.model.org.n_seats
+
+
+@pytest.mark.parametrize("span", [3, 8, 30])
+def test_the_org_chart_at_400_people_shows_teams_as_blocks(span):
+    from exsim.dashboard.charts import team_layout
+
+    settings = {**lesson_settings("understaffing-spiral", {"headcount": 400}), "span_of_control": span}
+    run = LessonRun(settings, "understaffing-spiral")
+    org = run.model.org
+    layout = team_layout(org.manager_of.tobytes(), org.n_seats)
+    places = {(round(a, 3), round(b, 3)) for a, b in zip(layout.x, layout.y)}
+    assert len(places) == org.n_seats  # nobody drawn on top of anybody
+    blocks = []
+    for manager, x0, x1, y0, y1 in layout.teams:
+        members = [s for s in np.flatnonzero(org.manager_of == manager) if not org.is_manager[s]]
+        assert members and all(x0 < layout.x[s] < x1 and y1 < layout.y[s] < y0 for s in members)
+        assert layout.y[manager] > y0 or (manager == 0 and layout.x[manager] < x0)  # above it (the top seat: beside)
+        blocks.append((x0, x1, y1, y0))
+    for i, (a0, a1, b0, b1) in enumerate(blocks):  # blocks apart from one another
+        for c0, c1, d0, d1 in blocks[i + 1:]:
+            assert a1 <= c0 or c1 <= a0 or b1 <= d0 or d1 <= b0
+    width, height = np.ptp(layout.x), np.ptp(layout.y)
+    assert 0.8 < width / height < 3.5  # wrapped to the chart's shape, not one long row
+    left = []
+    for _ in range(12):
+        run.step()
+        left.append(len({s["name"]: s for s in org_option(run)["series"]}["left in the last 4 weeks"]["data"]))
+    assert max(left) > 0 and all(n >= 0 for n in left)
+    leavers = run.measures[id(run.model)].left_week
+    week = run.model.week
+    marked = np.flatnonzero(leavers > week - LEFT_MARK_WEEKS)
+    assert set(marked) >= set(np.flatnonzero(leavers == week - LEFT_MARK_WEEKS + 1))  # still marked 4 weeks on
 
 
 def test_dashboard_command_turns_off_version_check_and_telemetry():

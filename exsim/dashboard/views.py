@@ -10,7 +10,7 @@ import ipyvuetify as v
 import solara
 import traitlets
 
-from exsim.dashboard.charts import CHARTS, chart_label, compare_options, option, org_option, watched
+from exsim.dashboard.charts import CHARTS, chart_label, compare_options, option, org_height, org_option, watched
 from exsim.dashboard.i18n import LANGUAGES, tr
 from exsim.dashboard.model import BASELINE, COMPARE_SEEDS, COMPARE_WEEKS, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
 
@@ -264,7 +264,8 @@ def OrgChart(run: LessonRun, tick: int = 0, lang: str = "en"):
     """The org chart: teams as blocks under their managers, coloured by engagement; burnout, absence and leavers marked."""
     with solara.Column(gap="0px", classes=["exsim-chart", "chart-org"]):
         _text("h3", tr(lang, "org_title"))
-        solara.FigureEcharts(option=org_option(run, lang), attributes={"style": "height: 440px; width: 100%;"},
+        height = org_height(run.model.org.n_seats)
+        solara.FigureEcharts(option=org_option(run, lang), attributes={"style": f"height: {height}px; width: 100%;"},
                              responsive=True)
 
 
