@@ -63,7 +63,7 @@ STAFF_COLUMNS = (
     "contagion_exposure", "trained_week", "promoted", "manager_quality", "training_gain", "workload", "support",
     "peer_help", "peer_engagement", "growth", "perk_effect", "customer_mood", "trust_credit",
 )
-CUSTOMER_COLUMNS = ("account_seat", "satisfaction", "tenure_weeks", "leniency")
+CUSTOMER_COLUMNS = ("account_seat", "satisfaction", "opened_week", "leniency")
 
 
 @dataclass
@@ -274,9 +274,9 @@ class Employee(mesa.Agent):
 class Customer(mesa.Agent):
     """A customer account served by the person in `seat` (or by nobody while the seat is vacant)."""
 
-    def __init__(self, model: ReferenceModel, seat: int, satisfaction: float, tenure_weeks: float, leniency: float):
+    def __init__(self, model: ReferenceModel, seat: int, satisfaction: float, opened_week: int, leniency: float):
         super().__init__(model)
-        self.seat, self.satisfaction, self.tenure_weeks, self.leniency = seat, satisfaction, tenure_weeks, leniency
+        self.seat, self.satisfaction, self.opened_week, self.leniency = seat, satisfaction, opened_week, leniency
 
     def step(self) -> None:
         """Served or not this week; satisfaction toward the quality got; churn at its hazard."""
@@ -286,7 +286,6 @@ class Customer(mesa.Agent):
             service = holder.service if holder is not None else m.vacant_service
             quality = _sigmoid(service - m.account_difficulty[self.seat] + self.leniency)
             self.satisfaction += (quality - self.satisfaction) * m.k_satisfaction
-        self.tenure_weeks += 1.0
         hazard = m.churn_base * math.exp(c.churn_sensitivity * (c.satisfaction_reference - self.satisfaction))
         if rng.random() < _weekly_probability(hazard):
             m.churned.append(self)
@@ -329,9 +328,9 @@ class ReferenceModel(mesa.Model):
         self.seat_growth, self.seat_perks = list(columns["growth"]), list(columns["perk_effect"])
         self.seat_trust_credit = list(columns["trust_credit"])
         accounts = state.customers
-        for seat, satisfaction, tenure, leniency in zip(accounts["account_seat"], accounts["satisfaction"],
-                                                        accounts["tenure_weeks"], accounts["leniency"]):
-            Customer(self, seat, satisfaction, tenure, leniency)
+        for seat, satisfaction, opened, leniency in zip(accounts["account_seat"], accounts["satisfaction"],
+                                                        accounts["opened_week"], accounts["leniency"]):
+            Customer(self, seat, satisfaction, opened, leniency)
         self.quits: list[Employee] = []
         self.involuntary: list[Employee] = []
         self.churned: list[Customer] = []
@@ -503,7 +502,7 @@ class ReferenceModel(mesa.Model):
         if self.frontline:
             for _ in range(int(self.rng.poisson(c.acquisition_per_year / WEEKS_PER_YEAR * self.starting_book * word_of_mouth))):
                 seat = self.frontline[self.random.randrange(len(self.frontline))]
-                Customer(self, seat, c.satisfaction_reference, 0.0, self.random.gauss(0.0, c.customer_mood_sd))
+                Customer(self, seat, c.satisfaction_reference, self.week, self.random.gauss(0.0, c.customer_mood_sd))
         n_seats = len(self.seat_holder)
         self.seat_sum, self.seat_count = [0.0] * n_seats, [0] * n_seats
         self._accounts().do("report_to_seat")
