@@ -211,13 +211,18 @@ def run(config: ConfigLike = None, *, replicates: int | None = None, seed: int |
                              finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                              mesa_version=__import__("mesa").__version__,
                              baseline_config=config_to_dict(reference) if reference is not None else None)
-        case_text = (business_case_markdown(case, chosen.sim.name, reference.sim.name) if case is not None else None)
+        case_text = (business_case_markdown(case, chosen.sim.name, reference.sim.name, config_to_dict(chosen),
+                                            config_to_dict(reference)) if case is not None else None)
+        checked = reference if reference is not None else chosen  # the baseline, or the run itself
 
         def extras(folder: Path) -> None:
+            from exsim.validation.baseline import facts_of_scenario
+
             drawn = write_figures(folder, tables, chosen) if figures else []
             if case is not None:
                 case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-            write_report(folder, tables["timeseries"], manifest, drawn, case_text, tables["departments"])
+            facts = facts_of_scenario(tables, config_to_dict(checked), checked.sim.name)
+            write_report(folder, tables["timeseries"], manifest, drawn, case_text, tables["departments"], facts)
 
         result.out = write_run(Path(out), tables, manifest, extras)
     return result
@@ -276,7 +281,7 @@ def experiment(spec, *, base: ConfigLike = None, set: Overrides = None, years: i
     """
     from pydantic import ValidationError
 
-    from exsim.analysis.experiment import Experiment, ExperimentSpec, _spec_problems, load_experiment
+    from exsim.analysis.experiment import Experiment, ExperimentSpec, spec_problems, load_experiment
 
     sets = _set_items(set)
     if isinstance(spec, (str, Path)):
@@ -294,7 +299,7 @@ def experiment(spec, *, base: ConfigLike = None, set: Overrides = None, years: i
     try:
         checked = ExperimentSpec.model_validate({**data, **given, "base": _base_label(base)})
     except ValidationError as exc:
-        raise ConfigError("spec: " + "\n  ".join(_spec_problems(exc.errors()))) from None
+        raise ConfigError("spec: " + "\n  ".join(spec_problems(exc.errors()))) from None
     if isinstance(base, (str, Path)):
         path = Path(base).resolve()
         if not path.is_file():
@@ -310,7 +315,7 @@ def _base_label(base) -> str:
 
 
 def _python_experiment_class():
-    from exsim.analysis.experiment import Experiment, _check_kind
+    from exsim.analysis.experiment import Experiment, check_kind
 
     class PythonExperiment(Experiment):
         """An Experiment whose base config was built in Python rather than read from a file."""
@@ -321,7 +326,7 @@ def _python_experiment_class():
 
         def _load_base(self) -> ScenarioConfig:
             for key, value in self.spec.set.items():
-                _check_kind(key, value, f"spec [set] {key!r}")
+                check_kind(key, value, f"spec [set] {key!r}")
             values = {**self.spec.set, **dict(_split(item) for item in self.overrides)}
             config = with_values(self._python_base, values, origin="spec [set]") if values else self._python_base
             return with_values(config, {"sim.years": self.spec.years, "sim.seed": self.spec.seed, "sim.replicates": 1},

@@ -112,7 +112,8 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
         executor.close()
     if reference is not None:
         case = business_case(tables["timeseries"], reference_tables["timeseries"])
-        case_text = business_case_markdown(case, scenario.sim.name, reference.sim.name)
+        case_text = business_case_markdown(case, scenario.sim.name, reference.sim.name, config_to_dict(scenario),
+                                           config_to_dict(reference))
         tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
     manifest = {
         "command": " ".join(["exsim", *sys.argv[1:]]),
@@ -128,16 +129,20 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
     }
 
     def extras(folder: Path) -> None:
+        from exsim.validation.baseline import facts_of_scenario
+
         figures = [] if no_figures else write_figures(folder, tables, scenario)
         if case is not None:
             case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"])
+        checked = reference if reference is not None else scenario  # the baseline, or the run itself
+        facts = facts_of_scenario(tables, config_to_dict(checked), checked.sim.name)
+        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"], facts)
 
     write_run(out, tables, manifest, extras)
     ts = tables["timeseries"]
     _print_headline(ts[ts["scenario"] == scenario.sim.name], out, time.perf_counter() - t0)
     if case is not None:
-        from exsim.analysis.business_case import interval_phrase, money_with_interval, plural
+        from exsim.report.wording import interval_phrase, money_with_interval, plural
 
         net = case[(case["period"] == "total") & (case["metric"] == "net_benefit")].iloc[0]
         click.echo(f"net benefit against {reference.sim.name} over {plural(scenario.sim.years, 'year')}: "
@@ -187,7 +192,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
                 "replicates": first.replicates, "years": first.years,
                 "seeds": replicate_seeds(first.seed, first.replicates)}
     write_comparison(out, runs, cases, ranked, manifest)
-    from exsim.analysis.business_case import MIN_INTERVAL_REPLICATES, interval_phrase, plural
+    from exsim.report.wording import MIN_INTERVAL_REPLICATES, interval_phrase, plural
 
     click.echo(f"ranking by net benefit against {first.name} over {plural(first.years, 'year')} "
                f"({interval_phrase(first.replicates)}):")
@@ -355,7 +360,7 @@ def _print_headline(timeseries, out: Path, seconds: float) -> None:
     yearly = yearly_kpis(timeseries)
     last = yearly[yearly["year"] == yearly["year"].max()].mean(numeric_only=True)
     click.echo(f"done in {seconds:.1f}s; results in {out}/ (open {out / 'report.md'})")
-    from exsim.analysis.business_case import plural
+    from exsim.report.wording import plural
 
     replicates = timeseries["replicate"].nunique()
     runs = "a single run" if replicates == 1 else f"mean of {plural(replicates, 'replicate')}"

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 
 from exsim.config.timebase import WEEKS_PER_MONTH
+from exsim.report.catalogue import COST_SOURCES
+from exsim.report.wording import MIN_INTERVAL_REPLICATES, interval_phrase, money, money_with_interval
 
 SAVINGS = {"saved_turnover": "cost_turnover", "saved_absence": "cost_absence", "saved_vacancies": "cost_vacancy",
            "saved_salaries": "cost_salaries"}
@@ -29,7 +31,6 @@ PROGRAMME_COSTS = {"perks_cost": "cost_perks", "manager_time_cost": "cost_manage
 MONEY = (*SAVINGS, "revenue_gain", *PROGRAMME_COSTS, "programme_cost", "net_benefit")
 METRICS = (*MONEY, "baseline_salaries", "roi", "payback_month", "paid_back_replicates")
 MATERIAL_SHARE = 0.001  # ROI needs a programme cost of at least this share of the baseline's salaries
-MIN_INTERVAL_REPLICATES = 3
 
 LABELS = {"saved_turnover": "Saved on turnover (replacing leavers)", "saved_absence": "Saved on sick leave",
           "saved_vacancies": "Saved on vacancies (work left undone)",
@@ -40,21 +41,6 @@ LABELS = {"saved_turnover": "Saved on turnover (replacing leavers)", "saved_abse
           "programme_cost": "Programme cost (the three lines above)", "net_benefit": "Net benefit",
           "roi": "Return on investment (net benefit / programme cost)"}
 
-# The config keys that price each line (exsim/mechanisms/finance.py and the programme phases).
-COST_SOURCES = {
-    "saved_turnover": ("costs.replacement_share_employee", "costs.replacement_share_manager",
-                       "costs.salary_employee_eur", "costs.salary_manager_eur", "policy.pay_level"),
-    "saved_absence": ("costs.sick_day_eur",),
-    "saved_vacancies": ("costs.vacancy_week_eur",),
-    "saved_salaries": ("costs.salary_employee_eur", "costs.salary_manager_eur", "policy.pay_level", "work.workload"),
-    "revenue_gain": ("costs.revenue_per_customer_eur",),
-    "perks_cost": ("policy.perks_eur_per_employee",),
-    "manager_time_cost": ("managers.hours_for_people", "costs.people_hours_in_salary", "costs.working_hours_per_year",
-                          "costs.salary_manager_eur"),
-    "programmes_cost": ("training.share", "training.cost_eur_per_manager", "costs.survey_eur_per_employee",
-                        "costs.follow_up_eur_per_team", "policy.development_conversations_per_year",
-                        "costs.development_conversation_eur"),
-}
 
 
 def weekly_gains(scenario: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
@@ -144,35 +130,6 @@ def _payback_rows(gains: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
          "p95": float(np.percentile(own, 95)) if every else np.nan, "replicates": n},
         {"period": "total", "metric": "paid_back_replicates", "mean": float(paid), "p05": np.nan, "p95": np.nan,
          "replicates": n}])
-
-
-# ---- words ----------------------------------------------------------------------------------
-def plural(n: float, word: str) -> str:
-    """"1 year", "3 years"."""
-    return f"{n:g} {word}" if n == 1 else f"{n:g} {word}s"
-
-
-def interval_phrase(replicates: int) -> str:
-    """What brackets mean in a table, said once."""
-    if replicates >= MIN_INTERVAL_REPLICATES:
-        return f"mean over {replicates} replicates with the 90% interval over replicates in brackets"
-    if replicates == 1:
-        return "single run, no interval"
-    return f"mean of n = {replicates} replicates, no interval (an interval needs at least {MIN_INTERVAL_REPLICATES})"
-
-
-def money(value: float) -> str:
-    """EUR with thousands: "EUR 1,234k"; small amounts keep their sign without "-0k"."""
-    k = value / 1e3
-    return f"EUR {k:,.0f}k" if abs(k) >= 0.5 else "EUR 0k"
-
-
-def money_with_interval(row: pd.Series) -> str:
-    """"EUR 4,485k [2,573k, 5,974k]" from 3 replicates on, else the mean alone."""
-    text = money(row["mean"])
-    if row["replicates"] >= MIN_INTERVAL_REPLICATES and np.isfinite(row["p05"]):
-        text += f" [{row['p05'] / 1e3:,.0f}k, {row['p95'] / 1e3:,.0f}k]"
-    return text
 
 
 def roi_text(case: pd.DataFrame, period: str = "total") -> str:

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from exsim.analysis.business_case import (business_case, business_case_markdown, interval_phrase, money,
-                                          money_with_interval, payback_text, per_replicate, plural, roi_text,
-                                          weekly_gains)
+from exsim.analysis.business_case import (business_case, business_case_markdown, payback_text, per_replicate,
+                                          roi_text, weekly_gains)
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
+from exsim.report.wording import interval_phrase, money, money_with_interval, plural
 from exsim.results import combine, yearly_kpis
 from exsim.results.summary import has_departments, yearly_department_kpis
 from exsim.runs.replicates import run_scenarios
@@ -239,16 +239,11 @@ def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baselin
 
 
 def _facts_lines(tables: dict[str, pd.DataFrame], config: dict, baseline: str) -> list[str]:
-    from exsim.config import validate_config
-    from exsim.errors import UserError
-    from exsim.report.explain import baseline_facts, facts_markdown
+    from exsim.report.explain import facts_markdown
+    from exsim.validation.baseline import facts_of_scenario
 
-    try:
-        facts = baseline_facts(tables, validate_config({k: v for k, v in config.items() if k != "lesson"},
-                                                       origin="manifest"))
-    except UserError:
-        return []
-    return [*facts_markdown(facts, baseline), ""]
+    facts = facts_of_scenario(tables, config, baseline)
+    return [] if facts is None else [*facts_markdown(facts, baseline), ""]
 
 
 def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:

@@ -350,7 +350,7 @@ class Experiment:
             raise ConfigError(f"{self.path}: base = {self.spec.base!r}, but {base_path} {problem}; give the "
                               "scenario file to start from, relative to the spec")
         for key, value in self.spec.set.items():
-            _check_kind(key, value, f"{self.path}: [set] {key!r}")
+            check_kind(key, value, f"{self.path}: [set] {key!r}")
         sets = [(f"{self.path} [set]", f"{key}={_toml(value)}") for key, value in self.spec.set.items()]
         data = load_config(base_path, [*sets, *self.overrides]).model_dump()
         data["sim"].update(years=self.spec.years, seed=self.spec.seed, replicates=1)
@@ -412,7 +412,7 @@ def load_experiment(path: Path, overrides: list[str] | None = None, years: int |
     try:
         spec = ExperimentSpec.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: " + "\n  ".join(_spec_problems(exc.errors()))) from None
+        raise ConfigError(f"{path}: " + "\n  ".join(spec_problems(exc.errors()))) from None
     given = {key: value for key, value in (("years", years), ("replicates", replicates)) if value is not None}
     return Experiment(spec.model_copy(update=given), path, overrides)  # the command line checks their ranges
 
@@ -440,7 +440,7 @@ def _read_toml(path: Path) -> dict:
     return read_toml(path)
 
 
-def _spec_problems(errors: list[dict]) -> list[str]:
+def spec_problems(errors: list[dict]) -> list[str]:
     """One line per problem (unknown keys of one table on one line), at most MAX_LISTED lines, then a count."""
     unknown: dict[tuple, list[dict]] = {}
     problems = []
@@ -531,7 +531,7 @@ def _kinds(annotation) -> set[str]:
     return set()
 
 
-def _check_kind(key: str, value: Any, origin: str) -> None:
+def check_kind(key: str, value: Any, origin: str) -> None:
     """A ConfigError unless `value` is of the kind (number, text, true/false) `key` takes, and finite."""
     allowed = _kinds(_field(key).annotation)
     if _kind(value) not in allowed:
@@ -545,7 +545,7 @@ def _layer(config: ScenarioConfig, key: str, value: Any, origin: str) -> Scenari
 
     A department without a [departments.<name>] table (one an org chart has) gets one, holding this value.
     """
-    _check_kind(key, value, origin)
+    check_kind(key, value, origin)
     return with_values(config, {key: value}, origin=origin)
 
 

@@ -10,6 +10,22 @@ from exsim.config.schema import parameter_sections
 NOT_CHANGES = ("sim.", "lesson.")  # run settings and dashboard texts are not what a scenario changes
 SECTION_PREFIXED = {"share", "cost"}  # field names that need their section to be read ("Training share")
 
+# The config keys that price each business-case line (exsim/mechanisms/finance.py and the programme phases).
+COST_SOURCES = {
+    "saved_turnover": ("costs.replacement_share_employee", "costs.replacement_share_manager",
+                       "costs.salary_employee_eur", "costs.salary_manager_eur", "policy.pay_level"),
+    "saved_absence": ("costs.sick_day_eur",),
+    "saved_vacancies": ("costs.vacancy_week_eur",),
+    "saved_salaries": ("costs.salary_employee_eur", "costs.salary_manager_eur", "policy.pay_level", "work.workload"),
+    "revenue_gain": ("costs.revenue_per_customer_eur",),
+    "perks_cost": ("policy.perks_eur_per_employee",),
+    "manager_time_cost": ("managers.hours_for_people", "costs.people_hours_in_salary", "costs.working_hours_per_year",
+                          "costs.salary_manager_eur"),
+    "programmes_cost": ("training.share", "training.cost_eur_per_manager", "costs.survey_eur_per_employee",
+                        "costs.follow_up_eur_per_team", "policy.development_conversations_per_year",
+                        "costs.development_conversation_eur"),
+}
+
 
 @dataclass(frozen=True)
 class ParameterInfo:

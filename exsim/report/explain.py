@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from exsim.metrics.kpis import BY_NAME
+from exsim.report.wording import MIN_INTERVAL_REPLICATES
 from exsim.results.summary import yearly_kpis
 
-MIN_INTERVAL_REPLICATES = 3
 # headline outcomes a board asks about, in the order a report lists them
 EFFECT_KPIS = ("engagement", "enps", "voluntary_attrition_rate", "absence_rate", "burnout_share", "csat",
                "customer_churn_rate", "revenue")
@@ -23,10 +23,6 @@ CHAIN = ("trained_manager_share", "manager_support", "trust_manager", "trust_org
 CHANNELS = ("manager_support", "trust_manager", "trust_org", "burnout_share")
 CHANNEL_WORDS = {"manager_support": "manager support", "trust_manager": "trust in the manager",
                  "trust_org": "trust in the organisation", "burnout_share": "burnout"}
-# checks in exsim/validation/checks.py that need only the run itself (the others run extra scenarios)
-RUN_CHECKS = ("voluntary_attrition", "absence", "tenure_hazard", "team_engagement_csat", "team_engagement_turnover",
-              "manager_variance_share", "span", "replacement_costs", "sick_day_cost")
-
 
 def paired_effects(scenario: pd.DataFrame, baseline: pd.DataFrame, kpis=CHAIN + EFFECT_KPIS) -> pd.DataFrame:
     """Last-year change of each KPI, scenario minus baseline, per paired replicate; then mean, 90% interval, n.
@@ -132,28 +128,6 @@ def _visible(effects: pd.DataFrame, kpi: str) -> bool:
     return abs(row["change"]) >= max(0.02 * abs(row["baseline"]), 0.005 if BY_NAME[kpi].scale == 100 else 1e-9)
 
 
-def baseline_facts(tables: dict[str, pd.DataFrame], config) -> pd.DataFrame:
-    """The published facts a run can be checked against on its own tables (exsim/validation/facts.toml).
-
-    Facts that need extra scenarios (onboarding, contagion, time to impact, ...) are left to `exsim validate`.
-    """
-    from exsim.validation import checks
-    from exsim.validation.facts import load_facts
-    from exsim.validation.runner import _row
-
-    runs = {"base": tables}
-    rows = []
-    for fact in load_facts():
-        if fact.check not in RUN_CHECKS:
-            continue
-        try:
-            result = getattr(checks, fact.check)(runs, config)
-        except Exception as exc:  # a small run may lack what a check needs (teams with customers, long tenures)
-            result = checks.CheckResult(float("nan"), note=f"not computable on this run ({type(exc).__name__})")
-        rows.append(_row(fact, result))
-    return pd.DataFrame(rows)
-
-
 def facts_markdown(facts: pd.DataFrame, scenario: str) -> list[str]:
     """Where the baseline sits against the published figures."""
     inside = int(facts["inside"].sum())
@@ -163,7 +137,7 @@ def facts_markdown(facts: pd.DataFrame, scenario: str) -> list[str]:
              "Model figures: mean over replicates, 90% interval in brackets from 3 replicates on.", "",
              "| fact | published | target | this run | inside |", "|---|---|---|---|---|"]
     for _, row in facts.iterrows():
-        model = _fact_figure(row)
+        model = row["figure"]
         if row["note"]:
             model += f" ({row['note']})"
         lines.append(f"| {row['id']} {row['fact']} | {row['published']} | {row['target']} | {model} | "
@@ -171,24 +145,9 @@ def facts_markdown(facts: pd.DataFrame, scenario: str) -> list[str]:
     return lines
 
 
-def _fact_figure(row: pd.Series) -> str:
-    """The model's figure in the fact's unit: shares in %, with the 90% interval from 3 replicates on."""
-    from exsim.validation.runner import format_model_figure
-
-    if not math.isfinite(row["model"]):
-        return "-"
-    if str(row["unit"]).startswith("share"):
-        text = f"{row['model']:.1%}"
-        if pd.notna(row["model_p05"]) and pd.notna(row["model_p95"]):
-            text += f" [{row['model_p05']:.1%}, {row['model_p95']:.1%}]"
-        return text
-    return format_model_figure(row)
-
-
 def caveats(config: dict, replicates: int, years: int, facts: pd.DataFrame | None = None) -> list[str]:
     """What a reader should keep in mind: sample size, horizon, assumed prices, facts missed."""
-    from exsim.analysis.business_case import COST_SOURCES
-    from exsim.report.catalogue import parameter_info
+    from exsim.report.catalogue import COST_SOURCES, parameter_info
 
     lines = ["## Caveats", ""]
     if replicates < MIN_INTERVAL_REPLICATES:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from exsim.metrics.kpis import BY_NAME, HEADLINE
+from exsim.report.wording import MIN_INTERVAL_REPLICATES
 from exsim.results.summary import has_departments, summarise, summarise_departments
 
 DEPARTMENT_COLUMNS = ("headcount", "manager_support", "engagement", "voluntary_attrition_rate", "absence_rate", "csat",
                       "revenue", "cost_total")
-MIN_INTERVAL_REPLICATES = 3
 
 CAPTIONS = {
     "kpis.png": "Headline KPIs week by week. Line: mean over replicates; band: 90% of replicates (from 3 replicates "
@@ -31,25 +31,25 @@ CAPTIONS = {
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
                  business_case_text: str | None = None, departments: pd.DataFrame | None = None,
-                 tables: dict[str, pd.DataFrame] | None = None) -> None:
+                 facts: pd.DataFrame | None = None) -> None:
     """Write report.md and report.html into the run folder.
 
     With a baseline in the manifest (`baseline_config`) the report says what changed against it in
     words, the headline effects with intervals, the mechanism that carries them and the business case
-    with every cost line's source. The baseline (or the run itself) is set against the published facts.
-    `tables` (teams, spells, org) default to the folder's Parquet files.
+    (`business_case_text`, with every cost line's source). `facts` (exsim.validation.baseline) sets the
+    baseline, or the run itself, against the published facts.
     """
     folder = Path(folder)
-    text = report_markdown(folder, timeseries, manifest, figures, business_case_text, departments, tables)
+    text = report_markdown(timeseries, manifest, figures, business_case_text, departments, facts)
     (folder / "report.md").write_text(text)
     from exsim.report.html import write_html
 
     write_html(folder, text, title=f"exsim run: {manifest.get('scenario', '')}")
 
 
-def report_markdown(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
+def report_markdown(timeseries: pd.DataFrame, manifest: dict, figures: list[str],
                     business_case_text: str | None = None, departments: pd.DataFrame | None = None,
-                    tables: dict[str, pd.DataFrame] | None = None) -> str:
+                    facts: pd.DataFrame | None = None) -> str:
     """The report's markdown (see write_report)."""
     from exsim.report.explain import caveats, effects_markdown, facts_markdown, mechanism_sentences, paired_effects
 
@@ -69,8 +69,7 @@ def report_markdown(folder: Path, timeseries: pd.DataFrame, manifest: dict, figu
         effects = paired_effects(own, ref)
         lines += ["", "## What it did, and why", "", *effects_markdown(effects, scenario, baseline), "",
                   *mechanism_sentences(effects), ""]
-        lines += [_business_case(own, ref, scenario, baseline, config, base_config), ""]
-    elif business_case_text is not None:
+    if business_case_text is not None:
         lines += [business_case_text, ""]
     for name, table in summary.groupby("scenario", sort=False):
         lines += [f"## Headline KPIs per year ({name})", "", f"Each cell: {_interval_words(n)}.", "",
@@ -81,7 +80,6 @@ def report_markdown(folder: Path, timeseries: pd.DataFrame, manifest: dict, figu
         lines.append("")
     if departments is not None and has_departments(departments):
         lines += _department_lines(departments, n)
-    facts = _facts(folder, timeseries, manifest, tables, baseline or scenario)
     if facts is not None:
         lines += [*facts_markdown(facts, baseline or scenario), ""]
     lines += ["## Figures", "", "Every figure is also saved as SVG beside its PNG, for slides.", ""]
@@ -111,36 +109,6 @@ def _changes(config: dict | None, base_config: dict | None, baseline: str) -> li
     if not config or not base_config:
         return []
     return changes_in_words(config, base_config, baseline)
-
-
-def _business_case(own: pd.DataFrame, ref: pd.DataFrame, scenario: str, baseline: str, config, base_config) -> str:
-    from exsim.analysis.business_case import business_case, business_case_markdown
-
-    return business_case_markdown(business_case(own, ref), scenario, baseline, config, base_config)
-
-
-def _facts(folder: Path, timeseries: pd.DataFrame, manifest: dict, tables, name: str) -> pd.DataFrame | None:
-    """The published facts for the baseline (or the run itself), or None when the tables or config are missing."""
-    from exsim.config import validate_config
-    from exsim.errors import UserError
-    from exsim.report.explain import baseline_facts
-
-    config = manifest.get("baseline_config") or manifest.get("config")
-    if config is None:
-        return None
-    own = {}
-    for table in ("teams", "spells"):
-        frame = (tables or {}).get(table)
-        if frame is None and (Path(folder) / f"{table}.parquet").exists():
-            frame = pd.read_parquet(Path(folder) / f"{table}.parquet")
-        if frame is None:
-            return None
-        own[table] = frame[frame["scenario"] == name]
-    own["timeseries"] = timeseries[timeseries["scenario"] == name]
-    try:
-        return baseline_facts(own, validate_config({k: v for k, v in config.items() if k != "lesson"}, origin="manifest"))
-    except UserError:
-        return None
 
 
 def _interval_words(n: int) -> str:
@@ -178,7 +146,7 @@ def _cell(row: pd.Series, kpi) -> str:
 
 
 def _what_was_run(manifest: dict, replicates: int) -> str:
-    from exsim.analysis.business_case import plural
+    from exsim.report.wording import plural
 
     cfg = manifest["config"]
     shape = (f"org chart {cfg['org']['chart']}" if cfg["org"].get("chart")

@@ -49,11 +49,12 @@ def run_validation(base: ScenarioConfig, facts: list[Fact], workers: int | None 
                    show_progress: bool = True) -> tuple[pd.DataFrame, checks.Runs]:
     """The validation table (one row per fact) and the runs behind it."""
     runs = run_scenarios(base, scenarios_for([f.check for f in facts]), workers, show_progress)
-    rows = [_row(fact, getattr(checks, fact.check)(runs, base)) for fact in facts]
+    rows = [fact_row(fact, getattr(checks, fact.check)(runs, base)) for fact in facts]
     return pd.DataFrame(rows), runs
 
 
-def _row(fact: Fact, result: checks.CheckResult) -> dict:
+def fact_row(fact: Fact, result: checks.CheckResult) -> dict:
+    """A row of validation.csv: the fact, its target and the model's figure (with its interval), and whether it is inside."""
     inside = (math.isfinite(result.value) and fact.low <= result.value <= fact.high and result.condition_holds)
     return {
         "id": fact.id, "fact": fact.fact, "source": fact.source, "published": fact.published,
