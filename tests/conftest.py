@@ -31,6 +31,10 @@ def mean_kpis(overrides=(), seeds=range(4), weeks=156, headcount=300) -> pd.Seri
         kpis = yearly_kpis(ts).mean(numeric_only=True)
         for column in ("trust_org", "trust_manager", "quit_hazard", "applicants_per_vacancy"):
             kpis[column] = ts[column].mean()
+        spells = model.tables()["spells"]
+        hired = spells[spells["hire_week"] >= 1]  # people hired during the recorded weeks
+        early = (hired["exit_reason"] == "voluntary") & (hired["tenure_weeks"] < 26)
+        kpis["early_quit_share"] = float(early.mean()) if len(hired) else float("nan")  # quit in their first 6 months
         occupied = model.staff.occupied
         kpis["manager_support"] = float(np.mean(model.staff.support[occupied]))
         kpis["perk_effect"] = float(np.mean(model.staff.perk_effect[occupied]))

@@ -15,7 +15,7 @@ EXPECTED = {  # lesson -> (KPI, direction against the baseline)
     "understaffing-spiral": ("burnout_share", +1),
     "surveys-without-follow-up": ("trust_org", -1),
     "manager-exit-contagion": ("voluntary_attrition_rate", +1),
-    "good-onboarding": ("quit_hazard", -1),
+    "good-onboarding": ("early_quit_share", -1),  # of the people hired, fewer quit within six months
 }
 
 
