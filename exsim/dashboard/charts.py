@@ -132,7 +132,9 @@ def option(run: LessonRun, name: str, lang: str = "en") -> dict:
     if run.change_week is not None:
         marks.append({"xAxis": run.change_week, "label": {"formatter": tr(lang, "marker", week=run.change_week)}})
     if run.reshaped:
-        marks.append({"xAxis": 1, "label": {"formatter": tr(lang, "new_span")}})
+        # along the line inside the plot, so it stays clear of the axis and of the change week's label
+        marks.append({"xAxis": 1, "lineStyle": {"type": "dashed"},
+                      "label": {"formatter": tr(lang, "new_span"), "position": "insideEndBottom", "align": "right", "distance": 4}})
     unit = "%" if chart.percent else ""
     series = [
         {"name": tr(lang, "baseline"), "type": "line", "data": baseline, "showSymbol": False, "z": 1,
