@@ -38,6 +38,11 @@ class Chart:
     scale: float = 1.0
     percent: bool = False
 
+    @property
+    def places(self) -> int:
+        """Decimals a value is shown with: 3 on 0-1 scales, else 1 (percentages, people, money, eNPS)."""
+        return 3 if self.high is not None and self.high <= 1 and not self.percent else 1
+
 
 def _kpi(name: str, low: float, high: float | None) -> Chart:
     kpi = BY_NAME[name]
@@ -125,8 +130,9 @@ def toolbox(name: str, lang: str) -> dict:
 def option(run: LessonRun, name: str, lang: str = "en") -> dict:
     """ECharts option: the run's line, the baseline's dashed, a marker at the change week (and at week 1 if reshaped)."""
     chart = CHARTS[name]
-    lesson = run.series(name, "lesson", chart.scale)
-    baseline = run.series(name, "baseline", chart.scale)
+    places = chart.places
+    lesson = [[week, None if v is None else round(v, places)] for week, v in run.series(name, "lesson", chart.scale)]
+    baseline = [[week, None if v is None else round(v, places)] for week, v in run.series(name, "baseline", chart.scale)]
     low, high = y_range(chart, [v for _, v in lesson + baseline], int(run.model.org.n_seats))
     marks = []
     if run.change_week is not None:
@@ -356,9 +362,10 @@ def org_option(run: LessonRun, lang: str = "en") -> dict:
 
 
 # ---- the side-by-side on paired seeds -----------------------------------------------------------
-def _band_series(name: str, mean, low, high, colour: str, stack: str, dashed: bool = False) -> list[dict]:
+def _band_series(name: str, mean, low, high, colour: str, stack: str, dashed: bool = False,
+                 places: int = 3) -> list[dict]:
     """A mean line over a shaded band from the lowest to the highest seed (two stacked areas: low, then high - low)."""
-    r = lambda values: [None] + [None if v != v else round(float(v), 5) for v in values]  # noqa: E731 (week 0: none)
+    r = lambda values: [None] + [None if v != v else round(float(v), places) for v in values]  # noqa: E731 (week 0)
     return [
         {"name": f"{name} low", "type": "line", "data": r(low), "stack": stack, "stackStrategy": "all", "symbol": "none",
          "lineStyle": {"opacity": 0}, "silent": True, "tooltip": {"show": False}, "z": 1},
@@ -403,15 +410,18 @@ def compare_options(paired, name: str, lang: str = "en") -> tuple[dict, dict]:
     marker = {"symbol": "none", "silent": True, "animation": False, "data": both.pop("markLine"),
               "lineStyle": {"color": CHANGE_COLOUR, "width": 2, "type": "solid"},
               "label": MARK_LABEL}
-    both["series"] = (_band_series(tr(lang, "baseline"), base_mean, base_low, base_high, BASELINE_COLOUR, "base", True)
-                      + _band_series(tr(lang, "this_run"), run_mean, run_low, run_high, LESSON_COLOUR, "run"))
+    both["series"] = (_band_series(tr(lang, "baseline"), base_mean, base_low, base_high, BASELINE_COLOUR, "base", True,
+                                   chart.places + 1)
+                      + _band_series(tr(lang, "this_run"), run_mean, run_low, run_high, LESSON_COLOUR, "run", False,
+                                     chart.places + 1))
     both["series"][-1]["markLine"] = marker
     diff_mean, diff_low, diff_high = paired.band(name, "difference")
     spread = max([abs(float(v)) for v in np.concatenate([diff_low, diff_high]) if v == v] or [0.0])
     bound = _nice_ceiling(spread * 1.1) if spread > 0 else (chart.high or 1.0) / 10
     difference = _compare_frame(weeks, -bound, bound, paired.change_week, unit, f"{name}-difference", lang)
     difference.pop("markLine")
-    difference["series"] = _band_series(tr(lang, "difference"), diff_mean, diff_low, diff_high, LESSON_COLOUR, "diff")
+    difference["series"] = _band_series(tr(lang, "difference"), diff_mean, diff_low, diff_high, LESSON_COLOUR, "diff",
+                                        False, chart.places + 1)
     difference["series"][-1]["markLine"] = {**marker, "data": marker["data"] + [
         {"yAxis": 0, "label": {"show": False}, "lineStyle": {"color": "#333333", "width": 1, "type": "solid"}}]}
     return both, difference
