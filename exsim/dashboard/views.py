@@ -17,8 +17,6 @@ from exsim.dashboard.model import BASELINE, COMPARE_SEEDS, COMPARE_WEEKS, CONTRO
 CSS = """
 .exsim-app { display: grid; grid-template-columns: 360px minmax(0, 1fr); gap: 18px; padding: 12px 16px;
              font-size: 16px; line-height: 1.35; color: #1a1a1a; }
-@media (max-width: 1150px) { .exsim-app { grid-template-columns: 300px minmax(0, 1fr); gap: 12px; padding: 8px; }
-                             .exsim-clock { font-size: 21px; } }
 .exsim-side { display: flex; flex-direction: column; gap: 6px; align-self: start; }
 .exsim-side > *, .exsim-side .v-input { flex: 0 0 auto !important; }
 .exsim-side .v-slider.v-input--horizontal { margin-inline: 8px; }
@@ -50,6 +48,12 @@ CSS = """
 .exsim-compare h2 { font-size: 22px; margin: 8px 0 0 0; }
 .exsim-pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px 16px; align-items: end; }
 .exsim-buttons .v-btn { font-size: 17px !important; min-width: 96px !important; height: 44px !important; }
+/* last, so it overrides the rules above on projector-sized screens */
+@media (max-width: 1150px) { .exsim-app { grid-template-columns: 300px minmax(0, 1fr); gap: 12px; padding: 8px; }
+                             .exsim-clock { font-size: 21px; }
+                             .exsim-buttons .v-btn { font-size: 15px !important; min-width: 72px !important;
+                                                     height: 40px !important; padding: 0 12px !important; }
+                             .exsim-keys-hint { font-size: 13px; } }
 """
 PLAY_SECONDS = 0.35  # at most one week per this many seconds while playing
 
