@@ -45,7 +45,7 @@ def facts_of_scenario(tables: dict[str, pd.DataFrame], config_dict: dict, scenar
     if len(own) < 3:
         return None
     try:
-        config = validate_config({k: v for k, v in config_dict.items() if k != "lesson"}, origin="manifest")
+        config = validate_config(config_dict, origin="manifest")
     except UserError:
         return None
     return run_facts(own, config)
