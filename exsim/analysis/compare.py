@@ -11,7 +11,7 @@ from exsim.analysis.business_case import (business_case, business_case_markdown,
                                           roi_text, weekly_gains)
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.report.wording import interval_phrase, money, money_with_interval, plural
+from exsim.report.wording import has_interval, interval_note, interval_phrase, money, money_with_interval, plural
 from exsim.results import combine, yearly_kpis
 from exsim.results.summary import has_departments, yearly_department_kpis
 from exsim.runs.replicates import run_scenarios
@@ -150,7 +150,7 @@ def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, p
     """Cumulative net benefit against the first scenario: mean over replicates (the tables' figure), 90% band from
     3 replicates on; the end of each line is labelled with the total the business case gives, and payback marked."""
     from exsim.report.figures import scenario_colours
-    from exsim.report.style import has_interval, interval_note, legend_outside, new_figure
+    from exsim.report.style import legend_outside, new_figure
 
     names = list(runs)
     colours = scenario_colours(names)

@@ -59,7 +59,8 @@ def response_figure(summary: pd.DataFrame, parameter: str, outcome: str, others:
     design point is drawn on its own, coloured by nothing, with its interval as an error bar."""
     from exsim.metrics.kpis import BY_NAME
     from exsim.report.catalogue import parameter_label
-    from exsim.report.style import colour, has_interval, kpi_axis, new_figure
+    from exsim.report.style import colour, kpi_axis, new_figure
+    from exsim.report.wording import has_interval
 
     kpi = BY_NAME.get(outcome)
     scale = kpi.scale if kpi is not None else 1.0

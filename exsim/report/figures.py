@@ -21,8 +21,8 @@ from matplotlib.ticker import MaxNLocator
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.kpis import BY_NAME
-from exsim.report.style import (BASELINE_COLOUR, ENGAGEMENT_CMAP, colour, figure_legend, has_interval, interval_note,
-                                kpi_axis, new_figure, save_figure)
+from exsim.report.style import BASELINE_COLOUR, ENGAGEMENT_CMAP, colour, figure_legend, kpi_axis, new_figure, save_figure
+from exsim.report.wording import has_interval, interval_note
 from exsim.results.summary import has_departments, yearly_department_kpis
 
 __all__ = ["write_figures", "save_figure", "kpi_figure", "staffing_figure", "teams_figure", "departments_figure",

@@ -19,7 +19,6 @@ from exsim.metrics.kpis import BY_NAME, KPI
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 BASELINE_COLOUR = "#000000"
 ENGAGEMENT_CMAP = "viridis"  # sequential, colour-blind safe, readable in grey
-MIN_INTERVAL_REPLICATES = 3  # fewer replicates: no interval is drawn or printed
 DPI = 110
 
 
@@ -46,20 +45,6 @@ def save_figure(fig: Figure, path: Path) -> str:
 
         plt.close(fig)
     return path.name
-
-
-def has_interval(replicates: int) -> bool:
-    """Whether there are enough replicates for a 90% interval to mean anything."""
-    return replicates >= MIN_INTERVAL_REPLICATES
-
-
-def interval_note(replicates: int) -> str:
-    """What a figure shows, said once: the mean and the band of 90% of replicates, or why there is no band."""
-    if replicates >= MIN_INTERVAL_REPLICATES:
-        return f"line: mean of {replicates} replicates; band: 90% of replicates (5th to 95th percentile)"
-    if replicates == 1:
-        return "single run, no interval"
-    return f"mean of n = {replicates} replicates, no interval (at least {MIN_INTERVAL_REPLICATES} needed)"
 
 
 def kpi_axis(ax, kpi: KPI | str, values=None, axis: str = "y") -> None:

@@ -22,6 +22,20 @@ def interval_phrase(replicates: int) -> str:
     return f"mean of n = {replicates} replicates, no interval (an interval needs at least {MIN_INTERVAL_REPLICATES})"
 
 
+def has_interval(replicates: int) -> bool:
+    """Whether there are enough replicates for a 90% interval to mean anything."""
+    return replicates >= MIN_INTERVAL_REPLICATES
+
+
+def interval_note(replicates: int) -> str:
+    """What a figure shows, said once: the mean and the band of 90% of replicates, or why there is no band."""
+    if replicates >= MIN_INTERVAL_REPLICATES:
+        return f"line: mean of {replicates} replicates; band: 90% of replicates (5th to 95th percentile)"
+    if replicates == 1:
+        return "single run, no interval"
+    return f"mean of n = {replicates} replicates, no interval (at least {MIN_INTERVAL_REPLICATES} needed)"
+
+
 def money(value: float) -> str:
     """EUR with thousands: "EUR 1,234k"; small amounts keep their sign without "-0k"."""
     k = value / 1e3
