@@ -26,7 +26,11 @@ from exsim.org import OrgStructure, departments_config, org_table, organisation
 
 @contextmanager
 def paused_garbage_collection():
-    """Python's cycle collector off while a large object graph is built (it would scan it again and again)."""
+    """Python's cycle collector off while a large object graph is built (it would scan it again and again).
+
+    Afterwards one collection of the young generations moves what was built to the oldest, which
+    young collections never scan: left young, the whole graph would be scanned again by the next ones.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -34,6 +38,7 @@ def paused_garbage_collection():
     finally:
         if was_enabled:
             gc.enable()
+            gc.collect(1)
 
 
 class OrgModel(mesa.Model):
