@@ -104,3 +104,23 @@ def test_batch_run_over_two_parameter_values_returns_rows():
     assert {"engagement", "voluntary_attrition_rate", "AgentID", "tenure_weeks"} <= set(rows[0])
     spans = {row["RunId"]: row["config"].org.span_of_control for row in rows}
     assert sorted(spans.values()) == [6, 12]
+
+
+def test_batch_run_varies_a_config_key_by_its_dotted_name():
+    method = multiprocessing.get_start_method(allow_none=True)
+    try:
+        rows = batch_run(OrgModel, {"config": [load_config(None, TINY)], "org.span_of_control": [6, 12]}, rng=[3],
+                         max_steps=1000, number_processes=1, display_progress=False)
+    finally:  # batch_run sets the start method for the whole process
+        multiprocessing.set_start_method(method, force=True)
+    support = {span: np.mean([r["manager_support"] for r in rows if r["org.span_of_control"] == span]) for span in (6, 12)}
+    assert set(support) == {6, 12} and support[6] > support[12]  # wider spans, less support per report
+
+
+def test_a_dotted_value_the_schema_rejects_is_a_config_error_naming_it():
+    from exsim.config import ConfigError
+
+    with pytest.raises(ConfigError, match="span_of_control"):
+        OrgModel(load_config(None, TINY), rng=1, **{"org.span_of_control": -3})
+    with pytest.raises(ConfigError, match="spam"):
+        OrgModel(load_config(None, TINY), rng=1, **{"org.spam": 3})

@@ -11,6 +11,7 @@ import pandas as pd
 from mesa.discrete_space import Network
 
 from exsim.config import ScenarioConfig, load_config
+from exsim.config.keys import with_values
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.interventions import Schedule
 from exsim.mechanisms.brand import staff_enps
@@ -54,10 +55,16 @@ class OrgModel(mesa.Model):
     ten agents and the most coming and going, get their Customer agent when agents are first asked
     for (`model.agents`, `model.agents_by_type`), so a run that never looks at them does not pay for
     them; closed accounts' agents are removed. Set-up pauses Python's garbage collector.
+
+    `values` set config keys on top of `config`, by their dotted names, so `mesa.batch_run` can vary
+    them: `OrgModel(**{"org.span_of_control": 12})`, `batch_run(OrgModel, {"work.workload": [1.0, 1.2]})`.
     """
 
     def __init__(self, config: ScenarioConfig | None = None, *, rng=None, burn_in_weeks: int | None = None,
-                 org: OrgStructure | None = None):
+                 org: OrgStructure | None = None, **values):
+        config = config if config is not None else load_config()
+        if values:
+            config = with_values(config, values, origin=f"OrgModel({', '.join(values)})")
         with paused_garbage_collection():
             burn_in = self._build(config, rng, burn_in_weeks, org)
         self.settle(burn_in)
@@ -67,7 +74,7 @@ class OrgModel(mesa.Model):
         """The organisation on day one, before its settling weeks (returned)."""
         self.seed_entropy = entropy_from(rng)
         super().__init__(rng=self.seed_entropy)
-        self.config = config if config is not None else load_config()
+        self.config = config
         self.streams = Streams(self.seed_entropy)
         org = org if org is not None else organisation(self.config, self.streams["org"])
         self.schedule = Schedule(departments_config(self.config, org), org.department_of)  # org's department order
