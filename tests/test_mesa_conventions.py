@@ -124,3 +124,19 @@ def test_a_dotted_value_the_schema_rejects_is_a_config_error_naming_it():
         OrgModel(load_config(None, TINY), rng=1, **{"org.span_of_control": -3})
     with pytest.raises(ConfigError, match="spam"):
         OrgModel(load_config(None, TINY), rng=1, **{"org.spam": 3})
+
+
+def test_asking_for_customer_agents_leaves_the_staff_ids_and_tables_alone():
+    config = load_config(None, TINY)
+    looked, plain = OrgModel(config, rng=4), OrgModel(config, rng=4)
+    looked.run(10)
+    customers = looked.agents_by_type[Customer]
+    assert len(customers) == int(looked.customers.active.sum())
+    assert min(c.unique_id for c in customers) > max(a.unique_id for a in all_staff(looked))
+    looked.run(30)
+    plain.run(40)
+    for name in ("spells", "timeseries"):
+        assert looked.tables()[name].equals(plain.tables()[name]), name
+    first = {c.unique_id for c in customers}
+    opened = {c.unique_id for c in looked.agents_by_type[Customer]} - first  # accounts opened since
+    assert opened and min(opened) > max(first)  # new ids, never those of closed accounts

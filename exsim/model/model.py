@@ -25,6 +25,9 @@ from exsim.model.week import describe_week, run_week
 from exsim.org import OrgStructure, departments_config, org_table, organisation
 
 
+CUSTOMER_IDS = 10**12  # customer agents' unique_ids start here, apart from the staff's (1, 2, ...)
+
+
 @contextmanager
 def paused_garbage_collection():
     """Python's cycle collector off while a large object graph is built (it would scan it again and again).
@@ -81,6 +84,7 @@ class OrgModel(mesa.Model):
         self.network = Network(org.graph, layout=None, random=self.random)
         self.seat_holder: list[Employee | None] = [None] * org.n_seats
         self.customer_agents: dict[int, Customer] = {}
+        self.customers_closed = 0  # customer agents removed (their ids are not given again)
         burn_in = self.config.sim.burn_in_weeks if burn_in_weeks is None else burn_in_weeks
         self.current = self.schedule.config_at(-burn_in)
         self.world: World = empty_world(org, self.current, -burn_in, self, self.streams)
@@ -184,14 +188,22 @@ class OrgModel(mesa.Model):
                 agent = self.customer_agents.pop(int(row), None)
                 if agent is not None:
                     agent.remove()
+                    self.customers_closed += 1
 
     def _customer_handles(self) -> None:
-        """A Customer agent for each active account without one yet (its unique_id is given now)."""
+        """A Customer agent for each active account without one yet.
+
+        Customers are numbered from CUSTOMER_IDS up, apart from the staff's unique_ids (Mesa's counter
+        is left as it was), so asking for agents never changes the ids of the people hired later.
+        """
         customers = self.world.customers
+        staff_counter = self.agent_id_counter
         for row in np.flatnonzero(customers.active & (customers.agent_id < 0)):
             agent = Customer(self, int(row))
+            agent.unique_id = CUSTOMER_IDS + len(self.customer_agents) + self.customers_closed
             self.customer_agents[int(row)] = agent
             customers.agent_id[row] = agent.unique_id
+        self.agent_id_counter = staff_counter
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
