@@ -164,3 +164,21 @@ def test_api_functions_are_documented_with_examples():
     for name in ("run", "compare", "sweep", "sensitivity", "validate", "calibrate", "scenario"):
         assert getattr(exsim, name).__doc__, name
     assert "exsim.run(" in exsim.api.__doc__ and "exsim.sweep(" in exsim.api.__doc__
+
+
+@pytest.mark.slow  # a small fit: about a minute on 2 cores
+def test_calibrate_from_python_fits_a_dataframe_and_writes_nothing(tmp_path, monkeypatch):
+    from tests.test_calibration import export_as_hr_file
+
+    export_as_hr_file(tmp_path / "export.csv", base_quit_rate=0.15)
+    records = pd.read_csv(tmp_path / "export.csv")
+    monkeypatch.chdir(tmp_path)
+    before = set(tmp_path.rglob("*"))
+    result = exsim.calibrate(records, map={"employee_id": "EmpID", "hire_date": "Hired", "exit_date": "Left",
+                                           "exit_reason": "Reason"},
+                             params="attrition.base_quit_rate_per_year:0.02:0.4", trials=8, candidates=2,
+                             years=4, set={"org.headcount": 250, "sim.burn_in_weeks": 150})
+    rate = result.config.attrition.base_quit_rate_per_year
+    assert rate == pytest.approx(result.best_params["attrition.base_quit_rate_per_year"]) and 0.08 < rate < 0.25
+    assert "base_quit_rate_per_year" in result.toml and len(result.fit) >= 1
+    assert set(tmp_path.rglob("*")) == before  # without out= nothing is kept
