@@ -61,6 +61,9 @@ def test_no_fact_is_rejected_on_three_replicates(tmp_path):
     assert table["inside"].mean() >= 0.9  # most rows inside on their point estimate already
     figures = {p.name for p in (out / "figures").iterdir()}
     assert {"tenure_hazard.png", "teams.png", "time_course.png"} <= figures
+    page = (out / "report.html").read_text()  # one printable page, its figures embedded
+    assert page.count("data:image/png;base64,") == len([f for f in figures if f.endswith(".png")])
+    assert "F1 " in page and "<table" in page
 
 
 def test_a_fact_outside_its_range_exits_non_zero(tmp_path):

@@ -75,14 +75,17 @@ def format_model_figure(row: pd.Series) -> str:
 
 
 def write_validation(out: Path, table: pd.DataFrame, runs: checks.Runs, manifest: dict) -> None:
-    """validation.csv, report.md and figures, written atomically into `out`."""
+    """validation.csv, report.md (and report.html beside it) and figures, written atomically into `out`."""
+    from exsim.report.html import write_html
     from exsim.results.writer import write_folder
     from exsim.validation.figures import write_validation_figures
 
     def contents(folder: Path) -> None:
         table.to_csv(folder / "validation.csv", index=False)
         figures = write_validation_figures(folder, runs)
-        (folder / "report.md").write_text(validation_report(table, figures, manifest))
+        text = validation_report(table, figures, manifest)
+        (folder / "report.md").write_text(text)
+        write_html(folder, text, title="exsim validate")
 
     write_folder(out, contents, manifest)
 
