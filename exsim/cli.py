@@ -17,7 +17,7 @@ from exsim.config import config_to_dict, load_config
 from exsim.errors import UserError
 from exsim.results.folders import claim_output, default_output, safe_name
 from exsim.runs.executors import close as close_executor
-from exsim.runs.options import dask_option, executor_or_fail, output_option
+from exsim.runs.options import dask_option, executor_or_fail, output_option, sensitivity_option
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -80,8 +80,10 @@ def main() -> None:
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Also run this scenario (with the same --set overrides and seeds) and add the business case against it.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures (tables, summary and report only).")
+@sensitivity_option
 @dask_option
-def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, dask) -> None:
+def run(config: Path, years, seed, replicates, workers, out, overrides, org_chart, baseline, no_figures, sensitivity,
+        dask) -> None:
     """Run a scenario file and write results (Parquet tables, summary, figures, report)."""
 
     cli_sets = _option_sets(years=years, seed=seed, replicates=replicates)
@@ -91,6 +93,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
         scenario.sim.name = _name_with_overrides(scenario.sim.name, overrides)
     _check_org_chart(scenario, overrides, config)
     reference = _paired_baseline(baseline, config, scenario, list(overrides), chart) if baseline else None
+    indices = _sensitivity_indices(sensitivity)
     out = claim_output(out) if out is not None else claim_output(default_output(scenario.sim.name),
                                                                    option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
@@ -136,7 +139,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
             case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
         checked = reference if reference is not None else scenario  # the baseline, or the run itself
         facts = facts_of_scenario(tables, config_to_dict(checked), checked.sim.name)
-        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"], facts)
+        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"], facts, indices)
 
     write_run(out, tables, manifest, extras)
     ts = tables["timeseries"]
@@ -162,8 +165,9 @@ main.add_command(bench)
 @click.option("--workers", type=click.IntRange(1, 256), help="Parallel processes (default: all cores).")
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a value in every scenario (repeatable).")
 @output_option(default="results/compare", help_text="Output folder.")
+@sensitivity_option
 @dask_option
-def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> None:
+def compare(configs, years, seed, replicates, workers, overrides, out, sensitivity, dask) -> None:
     """Compare scenarios against the first (the baseline) on paired seeds, with the business case in euros."""
 
     from exsim.analysis.compare import business_cases, paired, ranking, run_comparison, write_comparison
@@ -174,6 +178,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
     scenarios = [load_config(path, [*overrides, *sets]) for path in configs]
     for path, scenario in zip(configs, scenarios):
         _check_org_chart(scenario, overrides, path)
+    indices = _sensitivity_indices(sensitivity)
     out = claim_output(out)
     if scenarios[0].sim.replicates < 2:
         scenarios[0].sim.replicates = 2
@@ -191,7 +196,7 @@ def compare(configs, years, seed, replicates, workers, overrides, out, dask) -> 
                 "configs": {s.sim.name: config_to_dict(s) for s in scenarios}, "seed": first.seed,
                 "replicates": first.replicates, "years": first.years,
                 "seeds": replicate_seeds(first.seed, first.replicates)}
-    write_comparison(out, runs, cases, ranked, manifest)
+    write_comparison(out, runs, cases, ranked, manifest, indices)
     from exsim.report.wording import MIN_INTERVAL_REPLICATES, interval_phrase, plural
 
     click.echo(f"ranking by net benefit against {first.name} over {plural(first.years, 'year')} "
@@ -270,6 +275,15 @@ def params(section: str | None) -> None:
             extra = spec.json_schema_extra or {}
             meaning = (spec.description or "").split(" [")[0]
             click.echo(f"  {key} = {spec.default!r}  [{extra.get('unit')}]  {meaning}; source: {extra.get('source')}")
+
+
+def _sensitivity_indices(folder: Path | None):
+    """The indices of an `exsim sensitivity` folder (checked before anything runs), or None."""
+    if folder is None:
+        return None
+    from exsim.analysis.sensitivity import read_sensitivity
+
+    return read_sensitivity(folder)
 
 
 def _check_org_chart(config, overrides=(), path: Path | None = None) -> None:

@@ -26,3 +26,18 @@ def test_morris_ranks_the_dummy_last_and_workload_high(tmp_path):
         assert ranks["org.span_of_control"] < ranks["dummy"] and ranks["work.workload"] < ranks["dummy"]
     assert {"engagement.png", "voluntary_attrition_rate.png"} <= {p.name for p in (out / "figures").iterdir()}
     assert "Which levers matter" in (out / "report.md").read_text()
+    # a run's report names what dominates, from this sensitivity run; a folder without indices is refused up front
+    run = subprocess.run([sys.executable, "-m", "exsim.cli", "run", "configs/baseline.toml", "--years", "1",
+                          "--replicates", "1", "--set", "org.headcount=80", "--set", "sim.burn_in_weeks=30",
+                          "--no-figures", "--sensitivity", str(out), "--out", str(tmp_path / "run")],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 0, run.stderr
+    caveats = (tmp_path / "run" / "report.md").read_text().split("## Caveats")[1]
+    attrition = next(line for line in caveats.splitlines() if line.strip().startswith("- Voluntary attrition"))
+    first_two = indices[indices["outcome"] == "voluntary_attrition_rate"].sort_values("rank")["lever"].head(2)
+    assert all(f"`{lever}`" in attrition for lever in first_two) and str(out) in caveats
+    refused = subprocess.run([sys.executable, "-m", "exsim.cli", "run", "configs/baseline.toml", "--sensitivity",
+                              str(tmp_path), "--out", str(tmp_path / "never")],
+                             capture_output=True, text=True, cwd=ROOT, check=False)
+    assert refused.returncode == 2 and "no indices.csv" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (tmp_path / "never").exists()

@@ -187,7 +187,8 @@ def net_benefit_fan(runs: dict[str, dict[str, pd.DataFrame]], cases: dict[str, p
 
 def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baseline: str, manifest: dict,
                    figures: list[str], effects: pd.DataFrame | None = None,
-                   runs: dict[str, dict[str, pd.DataFrame]] | None = None) -> str:
+                   runs: dict[str, dict[str, pd.DataFrame]] | None = None,
+                   sensitivity: pd.DataFrame | None = None) -> str:
     """A memo a strategist can paste: ranking by net benefit, what each scenario changed and why it works,
     each business case with its cost sources, the baseline against the facts, caveats."""
     from exsim.report.catalogue import changes_in_words
@@ -234,7 +235,7 @@ def compare_report(ranked: pd.DataFrame, cases: dict[str, pd.DataFrame], baselin
     lines += ["## Figures", "", "Every figure is also saved as SVG beside its PNG, for slides.", ""]
     for f in figures:
         lines += [f"![{f}](figures/{f})", "", captions.get(f, ""), ""]
-    lines += caveats(configs.get(baseline, {}), n, years)
+    lines += caveats(configs.get(baseline, {}), n, years, sensitivity=sensitivity)
     return "\n".join(lines) + "\n"
 
 
@@ -246,8 +247,11 @@ def _facts_lines(tables: dict[str, pd.DataFrame], config: dict, baseline: str) -
     return [] if facts is None else [*facts_markdown(facts, baseline), ""]
 
 
-def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
-    """Tables, business cases, ranking, figures, report.md and report.html, written atomically."""
+def write_comparison(out: Path, runs, cases, ranked, manifest, sensitivity: pd.DataFrame | None = None) -> None:
+    """Tables, business cases, ranking, figures, report.md and report.html, written atomically.
+
+    `sensitivity`: indices of an `exsim sensitivity` run, whose dominant levers the caveats name.
+    """
     from exsim.report.figures import kpi_figure, save_figure
     from exsim.report.html import write_html
     from exsim.results.summary import summarise
@@ -267,7 +271,7 @@ def write_comparison(out: Path, runs, cases, ranked, manifest) -> None:
         effects = department_effects(runs)
         if effects is not None:
             effects.to_csv(folder / "department_effects.csv", index=False, float_format="%.6g")
-        text = compare_report(ranked, cases, next(iter(runs)), manifest, figures, effects, runs)
+        text = compare_report(ranked, cases, next(iter(runs)), manifest, figures, effects, runs, sensitivity)
         (folder / "report.md").write_text(text)
         write_html(folder, text, title=f"exsim compare: {', '.join(runs)}")
 

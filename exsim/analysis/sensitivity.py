@@ -137,3 +137,20 @@ def sensitivity_report(experiment: Experiment, indices: pd.DataFrame, figures: l
         lines.append(f"| {parameter_label(lever)} (`{lever}`) | " + " | ".join(cells) + " |")
     lines += ["", "## Figures", ""] + [f"![{f}](figures/{f})\n" for f in figures]
     return "\n".join(lines) + "\n"
+
+
+def read_sensitivity(folder: Path) -> pd.DataFrame:
+    """indices.csv of an `exsim sensitivity` output folder, checked; a UserError that names the folder otherwise."""
+    from exsim.errors import UserError
+
+    path = Path(folder) / "indices.csv"
+    if not path.is_file():
+        raise UserError(f"--sensitivity {folder}: no indices.csv there; give the --out folder of an "
+                        "`exsim sensitivity` run")
+    indices = pd.read_csv(path)
+    needed = {"lever", "outcome", "rank"}
+    index_column = "ST" if "ST" in indices.columns else "mu_star"
+    if not needed <= set(indices.columns) or index_column not in indices.columns:
+        missing = sorted(needed - set(indices.columns)) or [index_column]
+        raise UserError(f"{path}: not an `exsim sensitivity` table (no column {', '.join(missing)})")
+    return indices.assign(index=indices[index_column], index_name=index_column, source=str(folder))

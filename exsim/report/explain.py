@@ -145,8 +145,10 @@ def facts_markdown(facts: pd.DataFrame, scenario: str) -> list[str]:
     return lines
 
 
-def caveats(config: dict, replicates: int, years: int, facts: pd.DataFrame | None = None) -> list[str]:
-    """What a reader should keep in mind: sample size, horizon, assumed prices, facts missed."""
+def caveats(config: dict, replicates: int, years: int, facts: pd.DataFrame | None = None,
+            sensitivity: pd.DataFrame | None = None) -> list[str]:
+    """What a reader should keep in mind: sample size, horizon, assumed prices, facts missed, and (from an
+    `exsim sensitivity` run's indices, exsim.analysis.sensitivity.read_sensitivity) the levers that dominate."""
     from exsim.report.catalogue import COST_SOURCES, parameter_info
 
     lines = ["## Caveats", ""]
@@ -172,4 +174,25 @@ def caveats(config: dict, replicates: int, years: int, facts: pd.DataFrame | Non
         missed = ", ".join(facts.loc[~facts["inside"], "id"])
         lines.append(f"- The baseline misses the published range on {missed} (table above): read effects on those "
                      "quantities with care.")
+    if sensitivity is not None and len(sensitivity):
+        lines += dominant_levers(sensitivity)
+    return lines
+
+
+def dominant_levers(indices: pd.DataFrame, top: int = 3) -> list[str]:
+    """Caveat lines: per outcome of a sensitivity run, the levers that move it most, assumptions marked."""
+    from exsim.report.catalogue import parameter_info
+
+    name = indices["index_name"].iloc[0]
+    lines = [f"- What dominates the outcomes, from the sensitivity run in `{indices['source'].iloc[0]}` (levers ranked "
+             f"by {name}; the results above hold for the values this run used, so check these first):"]
+    for outcome, group in indices.groupby("outcome", sort=False):
+        leading = group[group["index"] > 0].sort_values("rank").head(top)  # a lever that moves nothing dominates nothing
+        named = []
+        for _, row in leading.iterrows():
+            info = parameter_info(row["lever"])
+            assumed = info is not None and info.source.startswith("assumption")
+            named.append(f"`{row['lever']}` ({name} {row['index']:.2g}{', an assumption' if assumed else ''})")
+        label = BY_NAME[outcome].label if outcome in BY_NAME else outcome
+        lines.append(f"  - {label}: {', '.join(named)}")
     return lines

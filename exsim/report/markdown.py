@@ -31,16 +31,17 @@ CAPTIONS = {
 
 def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures: list[str],
                  business_case_text: str | None = None, departments: pd.DataFrame | None = None,
-                 facts: pd.DataFrame | None = None) -> None:
+                 facts: pd.DataFrame | None = None, sensitivity: pd.DataFrame | None = None) -> None:
     """Write report.md and report.html into the run folder.
 
     With a baseline in the manifest (`baseline_config`) the report says what changed against it in
     words, the headline effects with intervals, the mechanism that carries them and the business case
     (`business_case_text`, with every cost line's source). `facts` (exsim.validation.baseline) sets the
-    baseline, or the run itself, against the published facts.
+    baseline, or the run itself, against the published facts; `sensitivity` (an `exsim sensitivity`
+    run's indices) names in the caveats the levers that dominate each outcome.
     """
     folder = Path(folder)
-    text = report_markdown(timeseries, manifest, figures, business_case_text, departments, facts)
+    text = report_markdown(timeseries, manifest, figures, business_case_text, departments, facts, sensitivity)
     (folder / "report.md").write_text(text)
     from exsim.report.html import write_html
 
@@ -49,7 +50,7 @@ def write_report(folder: Path, timeseries: pd.DataFrame, manifest: dict, figures
 
 def report_markdown(timeseries: pd.DataFrame, manifest: dict, figures: list[str],
                     business_case_text: str | None = None, departments: pd.DataFrame | None = None,
-                    facts: pd.DataFrame | None = None) -> str:
+                    facts: pd.DataFrame | None = None, sensitivity: pd.DataFrame | None = None) -> str:
     """The report's markdown (see write_report)."""
     from exsim.report.explain import caveats, effects_markdown, facts_markdown, mechanism_sentences, paired_effects
 
@@ -86,7 +87,7 @@ def report_markdown(timeseries: pd.DataFrame, manifest: dict, figures: list[str]
     for name in figures:
         lines += [f"![{name}](figures/{name})", "", CAPTIONS.get(name, ""), ""]
     years_run = int(config["sim"]["years"]) if config else len(years)
-    lines += [*caveats(config or {}, n, years_run, facts), ""]
+    lines += [*caveats(config or {}, n, years_run, facts, sensitivity), ""]
     lines += ["## Files", "",
               "- `report.html`: this report in one file with its figures, to open in a browser or print to PDF.",
               "- `timeseries.parquet`: one row per replicate and week (rates annualised over the trailing 52 weeks).",

@@ -16,6 +16,13 @@ def dask_option(command):
                              "to start a LocalCluster with --workers workers.")(command)
 
 
+def sensitivity_option(command):
+    """--sensitivity: an `exsim sensitivity` output folder whose dominant levers the report's caveats name."""
+    return click.option("--sensitivity", type=click.Path(file_okay=False, path_type=Path), metavar="FOLDER",
+                        help="The --out folder of an `exsim sensitivity` run: the report's caveats name the levers "
+                             "that dominate each of its outcomes.")(command)
+
+
 def executor_or_fail(workers: int | None, dask: str | None):
     """The executor for --workers/--dask; an unreachable or malformed scheduler address is a UserError."""
     from exsim.runs.executors import make_executor
