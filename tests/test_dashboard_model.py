@@ -237,3 +237,11 @@ def test_the_side_by_side_runs_paired_seeds_with_bands():
     assert difference["yAxis"]["min"] == -difference["yAxis"]["max"]
     assert [s["name"] for s in both["series"]][2::3] == ["baseline", "this run"]
     assert both["xAxis"]["data"][:2] == ["0", "1"] and both["series"][2]["data"][0] is None
+
+
+def test_the_running_line_names_settings_without_a_control_in_words():
+    from exsim.dashboard.views import running_text
+
+    name = "promoted-top-performer"
+    text = running_text(LessonRun(lesson_settings(name, {"headcount": 50}), name), "en")
+    assert "Top performer quality penalty" in text and "managers.top_performer_quality_penalty" not in text

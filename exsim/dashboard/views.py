@@ -118,7 +118,13 @@ def lever_changes(run: LessonRun, lang: str = "en") -> list[str]:
     levers = [f"{CONTROLS[n].label_in(lang).lower()} {CONTROLS[n].show(values[n], lang)} "
               f"({tr(lang, 'baseline_value', value=CONTROLS[n].show(base[n], lang))})"
               for n, c in CONTROLS.items() if c.group == "lever" and values[n] != base[n]]
-    return levers + [f"{key} = {value}" for key, value in lesson_fixed(run.lesson).items()]
+    from exsim.report.catalogue import format_value, parameter_info
+
+    fixed = []
+    for key, value in lesson_fixed(run.lesson).items():
+        info = parameter_info(key)
+        fixed.append(f"{info.label}: {format_value(value, info.unit)}" if info else f"{key} = {value}")
+    return levers + fixed
 
 
 def running_text(run: LessonRun, lang: str = "en") -> str:
