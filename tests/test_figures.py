@@ -146,3 +146,20 @@ def test_importing_and_drawing_never_switches_the_backend():
             "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_sensitivity_bars_put_the_lever_that_matters_most_on_top_inside_the_figure():
+    from exsim.analysis.sensitivity import bar_figure
+
+    indices = pd.DataFrame({"outcome": "engagement", "lever": ["work.workload", "org.span_of_control", "dummy"],
+                            "mu_star": [0.05, 0.12, 0.0], "mu_star_conf": [0.01, 0.04, 0.0], "rank": [2, 1, 3]})
+    fig = bar_figure(indices, "engagement", "morris")
+    ax = fig.axes[0]
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels[0].startswith("Span of control") and labels[-1].startswith("dummy (not passed")
+    assert ax.get_xlim()[0] == 0 and "Engagement (0-1)" in ax.get_xlabel()
+    fig.canvas.draw()  # the title spans the figure, so the long lever names cannot push it off the edge
+    title = fig.get_suptitle()
+    assert "Which levers matter for engagement" in title and ax.get_legend() is None
+    box = fig._suptitle.get_window_extent()
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width

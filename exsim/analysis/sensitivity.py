@@ -75,7 +75,7 @@ def bar_figure(indices: pd.DataFrame, outcome: str, design: str):
     from exsim.report.catalogue import parameter_label
     from exsim.report.style import colour, legend_outside, new_figure
 
-    sub = indices[indices["outcome"] == outcome]
+    sub = indices[indices["outcome"] == outcome].sort_values("rank")  # the lever that matters most on top
     kpi = BY_NAME.get(outcome)
     name = kpi.label if kpi is not None else outcome
     fig, ax = new_figure(figsize=(8, 0.55 * len(sub) + 2.2))
@@ -87,14 +87,16 @@ def bar_figure(indices: pd.DataFrame, outcome: str, design: str):
         ax.set_xlim(0, max(1.0, float(np.nanmax((sub["ST"] + sub["ST_conf"]).to_numpy(dtype=float), initial=0))))
     else:
         scale = kpi.scale if kpi is not None else 1.0
-        ax.barh(y, sub["mu_star"] * scale, xerr=sub["mu_star_conf"] * scale, color=colour(0),
-                label="mu* (mean absolute elementary effect)")
-        ax.set_xlabel(f"Morris mu*: change in {name} across the lever's range")
+        ax.barh(y, sub["mu_star"] * scale, xerr=sub["mu_star_conf"] * scale, color=colour(0))
+        ax.set_xlabel(f"Morris mu*: change in {name}\nacross the lever's range (mean absolute elementary effect)")
         ax.set_xlim(left=0)
-    ax.set_yticks(y, [parameter_label(lever) for lever in sub["lever"]])
+    ax.set_yticks(y, [parameter_label(lever) if "." in lever else f"{lever} (not passed to the model: no effect)"
+                      for lever in sub["lever"]])
     ax.invert_yaxis()
-    ax.set_title(f"Which levers matter for {name.split(' (')[0].lower()} (bars: 95% confidence, SALib)", fontsize=10)
-    legend_outside(ax)
+    # over the whole figure, so long lever names on the left cannot push it off the right edge
+    fig.suptitle(f"Which levers matter for {name.split(' (')[0].lower()} (bars: 95% confidence, SALib)", fontsize=10)
+    if design == "sobol":  # two bars per lever; one Morris series needs no legend
+        legend_outside(ax)
     ax.grid(alpha=0.3, axis="x")
     return fig
 
