@@ -80,3 +80,12 @@ def test_team_members_are_the_seats_that_report_to_the_team_lead():
     for team in range(org.n_teams):
         np.testing.assert_array_equal(org.team_members(team), np.flatnonzero(org.team_of == team))
         assert (org.manager_of[org.team_members(team)] == org.team_leader[team]).all()
+
+
+def test_peer_sums_are_the_tie_matrix_product_for_one_column_or_several():
+    model = OrgModel(load_config(None, ["org.headcount=400", "org.cross_team_ties=2"]), rng=3, burn_in_weeks=0)
+    org, values = model.org, np.random.default_rng(1).random((model.org.n_seats, 3))
+    across = org.team_of[org.peer_ties.tocoo().row] != org.team_of[org.peer_ties.tocoo().col]
+    assert across.sum() > 100  # both kinds of tie are there
+    np.testing.assert_allclose(org.peer_sums(values), org.peer_ties @ values, rtol=1e-12)
+    np.testing.assert_allclose(org.peer_sums(values[:, 0]), org.peer_ties @ values[:, 0], rtol=1e-12)

@@ -55,6 +55,28 @@ class OrgStructure:
             self._member_start = np.concatenate([[0], np.cumsum(np.bincount(self.team_of[member], minlength=self.n_teams))])
         return self._member_order[self._member_start[team]:self._member_start[team + 1]]
 
+    def peer_sums(self, values: np.ndarray) -> np.ndarray:
+        """Each seat's sum of `values` (one column or several) over its peer ties: `peer_ties @ values`.
+
+        Ties within a team (neighbouring seats) go through a sparse product; ties across teams, whose far
+        ends lie anywhere, are summed by `bincount` in the order of their far ends, which reads memory in
+        sequence where the sparse product would jump (at 1M seats: 40 ms a week instead of 100).
+        """
+        if not hasattr(self, "_within_ties"):
+            ties = self.peer_ties.tocoo()
+            across = (self.team_of[ties.row] != self.team_of[ties.col]) | (self.team_of[ties.row] < 0)
+            self._within_ties = sp.csr_matrix((ties.data[~across], (ties.row[~across], ties.col[~across])),
+                                              shape=ties.shape)
+            order = np.argsort(ties.col[across], kind="stable")
+            self._across_ties = (ties.row[across][order], ties.col[across][order])
+        near, far = self._across_ties
+        sums = self._within_ties @ values
+        columns = sums.reshape(len(sums), -1)
+        for k in range(columns.shape[1]):
+            source = values.reshape(len(values), -1)[:, k]
+            columns[:, k] += np.bincount(near, weights=source[far], minlength=self.n_seats)
+        return sums
+
     def department_label(self) -> np.ndarray:
         """Each seat's department name (the executive top seat: "executive")."""
         names = np.array([*self.departments, EXECUTIVE], dtype=object)
