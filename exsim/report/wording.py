@@ -13,27 +13,29 @@ def plural(n: float, word: str) -> str:
     return f"{n:g} {word}" if n == 1 else f"{n:g} {word}s"
 
 
-def interval_phrase(replicates: int) -> str:
-    """What brackets mean in a table, said once."""
-    if replicates >= MIN_INTERVAL_REPLICATES:
-        return f"mean over {replicates} replicates with the 90% interval over replicates in brackets"
-    if replicates == 1:
-        return "single run, no interval"
-    return f"mean of n = {replicates} replicates, no interval (an interval needs at least {MIN_INTERVAL_REPLICATES})"
-
-
 def has_interval(replicates: int) -> bool:
     """Whether there are enough replicates for a 90% interval to mean anything."""
     return replicates >= MIN_INTERVAL_REPLICATES
 
 
+def interval_phrase(replicates: int) -> str:
+    """What brackets mean in a table, said once."""
+    if has_interval(replicates):
+        return f"mean over {replicates} replicates with the 90% interval over replicates in brackets"
+    return _no_interval(replicates)
+
+
 def interval_note(replicates: int) -> str:
     """What a figure shows, said once: the mean and the band of 90% of replicates, or why there is no band."""
-    if replicates >= MIN_INTERVAL_REPLICATES:
+    if has_interval(replicates):
         return f"line: mean of {replicates} replicates; band: 90% of replicates (5th to 95th percentile)"
+    return _no_interval(replicates)
+
+
+def _no_interval(replicates: int) -> str:
     if replicates == 1:
         return "single run, no interval"
-    return f"mean of n = {replicates} replicates, no interval (at least {MIN_INTERVAL_REPLICATES} needed)"
+    return f"mean of n = {replicates} replicates, no interval (an interval needs at least {MIN_INTERVAL_REPLICATES})"
 
 
 def money(value: float) -> str:
