@@ -21,7 +21,8 @@ from matplotlib.ticker import MaxNLocator
 from exsim.config import ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.kpis import BY_NAME
-from exsim.report.style import BASELINE_COLOUR, ENGAGEMENT_CMAP, colour, figure_legend, kpi_axis, new_figure, save_figure
+from exsim.report.style import (BASELINE_COLOUR, ENGAGEMENT_CMAP, colour, draw_all, figure_legend, kpi_axis, new_figure,
+                                save_figure)
 from exsim.report.wording import has_interval, interval_note
 from exsim.results.summary import has_departments, yearly_department_kpis
 
@@ -35,22 +36,24 @@ MIN_TEAM = 3  # teams smaller than this are left out of teams.png (a rate over o
 ENGAGEMENT_BINS = np.round(np.arange(0.0, 1.0001, 0.05), 2)
 
 
-def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig) -> list[str]:
-    """Write figures/*.png (and .svg beside each) from the run's tables; returns the PNG file names."""
+def write_figures(folder: Path, tables: dict[str, pd.DataFrame], config: ScenarioConfig,
+                  workers: int | None = None) -> list[str]:
+    """Write figures/*.png (and .svg beside each) from the run's tables; returns the PNG file names.
+
+    The figures are drawn in up to `workers` processes at once (default: the cores; see draw_all).
+    """
     figdir = Path(folder) / "figures"
     figdir.mkdir(exist_ok=True)
     own = tables["teams"][tables["teams"]["scenario"] == config.sim.name]
     marks = [(item.name, item.start_week, item.end_week) for item in config.interventions]
-    names = [
-        save_figure(kpi_figure(tables["timeseries"], marks), figdir / "kpis.png"),
-        save_figure(staffing_figure(tables["timeseries"], marks), figdir / "staffing.png"),
-        save_figure(teams_figure(own), figdir / "teams.png"),
-    ]
+    jobs = [(kpi_figure, (tables["timeseries"], marks), figdir / "kpis.png"),
+            (staffing_figure, (tables["timeseries"], marks), figdir / "staffing.png"),
+            (teams_figure, (own,), figdir / "teams.png")]
     if has_departments(tables["departments"]):
-        names.append(save_figure(departments_figure(tables["departments"], config.sim.name), figdir / "departments.png"))
+        jobs.append((departments_figure, (tables["departments"], config.sim.name), figdir / "departments.png"))
     if tables["spells"]["seat"].max() < NETWORK_MAX_PEOPLE:
-        names.append(save_figure(network_figure(tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
-    return names
+        jobs.append((network_figure, (tables["spells"], tables["org"], config.sim.name), figdir / "network.png"))
+    return draw_all(jobs, workers)
 
 
 def scenario_colours(names) -> dict[str, str]:

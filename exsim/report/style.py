@@ -47,6 +47,30 @@ def save_figure(fig: Figure, path: Path) -> str:
     return path.name
 
 
+def draw_all(jobs: list[tuple], workers: int | None = None) -> list[str]:
+    """Draw and save each (figure function, its arguments, PNG path); returns the PNG file names in order.
+
+    Matplotlib draws in Python, one figure at a time per process, so with more than one worker the
+    figures are drawn in forked processes (Linux, macOS with fork) and arrive as files; elsewhere, in a
+    daemon process (which may not fork) or with one worker they are drawn here, one after the other.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    forkable = "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon
+    if workers < 2 or not forkable:
+        return [_draw(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_draw, jobs))
+
+
+def _draw(job: tuple) -> str:
+    make, args, path = job
+    return save_figure(make(*args), path)
+
+
 def kpi_axis(ax, kpi: KPI | str, values=None, axis: str = "y") -> None:
     """Bounds, ticks and label an axis needs for a KPI plotted at its display scale (`kpi.scale`).
 
