@@ -12,7 +12,7 @@ from exsim.metrics.measures import enps
 def update_brand(world: World, cfg: ScenarioConfig) -> None:
     """Employer brand: reputation follows what staff and alumni say; applicants per vacancy follow reputation."""
     world.staff_enps = staff_enps(world, cfg)
-    world.events.enps, world.events.enps_definition = world.staff_enps, cfg.organisation.engagement
+    world.events.enps_definition = cfg.organisation.engagement
     target = reputation_target(world.staff_enps, world.alumni_enps, cfg.brand)
     world.reputation = update_reputation(world.reputation, target, cfg.brand)
     world.events.applicants_per_vacancy = applicants_per_vacancy(world.reputation, cfg.brand)

@@ -32,8 +32,7 @@ class WeekEvents:
     changes_active: int = 0  # interventions within their change window
     quit_hazard_per_year: float = 0.0  # mean voluntary quit hazard of the staff in post, per year
     applicants_per_vacancy: float = 0.0
-    enps: float = float("nan")  # eNPS of the staff in post at the end of the week (employer brand phase) ...
-    enps_definition: object = None  # ... under this engagement config (its promoter and detractor thresholds)
+    enps_definition: object = None  # the engagement config world.staff_enps was measured under this week (brand phase)
     money: dict[str, float] = field(default_factory=_no_money)  # euros this week, by line
     department_of: np.ndarray | None = None  # seat -> department group (the top seat last); None: one group
     n_departments: int = 1

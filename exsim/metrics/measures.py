@@ -11,6 +11,11 @@ def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarra
     return np.bincount(team_of + 1, weights=values, minlength=n_teams + 1)[1:]
 
 
+def team_counts(team_of: np.ndarray, seats: np.ndarray, n_teams: int) -> np.ndarray:
+    """How many of `seats` (an index array) belong to each team (seats outside any team are not counted)."""
+    return np.bincount(team_of[seats] + 1, minlength=n_teams + 1)[1:]
+
+
 def enps(engagement: np.ndarray, eng: Engagement) -> float:
     """Expected eNPS (-100..100) of a survey: promoters minus detractors, answers = engagement + noise."""
     if len(engagement) == 0:

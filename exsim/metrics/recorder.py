@@ -12,7 +12,7 @@ from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.departments import Departments
 from exsim.metrics.events import WeekEvents
 from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
-from exsim.metrics.measures import enps, enps_per_person, team_sum
+from exsim.metrics.measures import enps, enps_per_person, team_counts, team_sum
 
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
 MISSING = -1  # a spell's manager_id or exit_week while recorded: none (<NA> in the table)
@@ -33,14 +33,12 @@ class Recorder:
         self.weeks: list[dict] = []
         self.team_years: list[pd.DataFrame] = []  # one frame per recorded year
         self.spells: list[dict[str, np.ndarray]] = []  # one block of columns per call of record_spells
-        self.spell_count = 0  # rows in self.spells
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
         self._team_weeks = 0
-        self._team_bin = world.org.team_of + 1  # team + 1 per seat; the top seat (no team) in the dropped bin 0
         self.department_rows: list[dict] = []
         self._departments = Departments(world.org)
 
@@ -98,32 +96,26 @@ class Recorder:
             self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
 
     def _enps(self, events: WeekEvents) -> float:
-        """eNPS of the staff in post: the brand phase's figure when it used the same definition, else computed."""
+        """eNPS of the staff in post: the brand phase's (world.staff_enps) when it used the same definition, else computed."""
         if events.enps_definition == self.engagement_config:
-            return events.enps
+            return self.world.staff_enps
         return enps(self.world.staff.engagement[self.world.staff.occupied], self.engagement_config)
-
-    def _team_sum(self, values: np.ndarray) -> np.ndarray:
-        """Sum of values over each team's members (measures.team_sum with the team bins kept)."""
-        return np.bincount(self._team_bin, weights=values, minlength=self.world.org.n_teams + 1)[1:]
 
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
         n = org.n_teams
         occ = staff.occupied.astype(np.float64)
         sums = self._team
-        team_sum = self._team_sum
-        sums["headcount"] += team_sum(occ)
-        sums["engagement"] += team_sum(staff.engagement * occ)
-        sums["burnout"] += team_sum((staff.burnout > 0.5) * occ)
-        sums["workload"] += team_sum(staff.workload * occ)
+        sums["headcount"] += team_sum(org.team_of, occ, n)
+        sums["engagement"] += team_sum(org.team_of, staff.engagement * occ, n)
+        sums["burnout"] += team_sum(org.team_of, (staff.burnout > 0.5) * occ, n)
+        sums["workload"] += team_sum(org.team_of, staff.workload * occ, n)
         sums["support"] += m.team_support
-        sums["absent_days"] += team_sum(staff.absent_days)
-        sums["quits"] += np.bincount(self._team_bin[events.quits], minlength=n + 1)[1:]
-        sums["customers"] += team_sum(staff.accounts)  # each seat's book, this week
-        sums["csat"] += team_sum(staff.account_satisfaction)
-        churned_teams = org.team_of[events.churned_seats]
-        sums["churned"] += np.bincount(churned_teams[churned_teams >= 0], minlength=n)
+        sums["absent_days"] += team_sum(org.team_of, staff.absent_days, n)
+        sums["quits"] += team_counts(org.team_of, events.quits, n)
+        sums["customers"] += team_sum(org.team_of, staff.accounts, n)  # each seat's book, this week
+        sums["csat"] += team_sum(org.team_of, staff.account_satisfaction, n)
+        sums["churned"] += team_counts(org.team_of, events.churned_seats, n)
         self._team_weeks += 1
         if self._team_weeks == WEEKS_PER_YEAR:
             self._flush_team_year()
@@ -193,7 +185,11 @@ class Recorder:
             "workload": staff.workload[seats],
             "absent_weeks": staff.absent_days_total[seats] / 5.0,
         })
-        self.spell_count += n
+
+    @property
+    def spell_count(self) -> int:
+        """Rows in self.spells (the closed spells recorded so far)."""
+        return sum(len(block["seat"]) for block in self.spells)
 
     def spells_since(self, start: int = 0) -> pd.DataFrame:
         """The spells recorded so far (closed ones; open ones only inside `tables()`), from row `start` on."""
@@ -206,11 +202,10 @@ class Recorder:
     # ---- tables ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """timeseries, teams and spells as DataFrames (spells include those still open)."""
-        closed, count = len(self.spells), self.spell_count
+        closed = len(self.spells)
         self.record_spells(np.flatnonzero(self.world.staff.occupied), None)
         spells = _spell_frame(self.spells)
         del self.spells[closed:]
-        self.spell_count = count
         teams = pd.concat(self.team_years, ignore_index=True) if self.team_years else pd.DataFrame()
         timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
         columns = ["week", "year", "department", *DEPARTMENT_KPIS]

@@ -84,7 +84,7 @@ class OrgModel(mesa.Model):
         self.network = Network(org.graph, layout=None, random=self.random)
         self.seat_holder: list[Employee | None] = [None] * org.n_seats
         self.customer_agents: dict[int, Customer] = {}
-        self.customers_closed = 0  # customer agents removed (their ids are not given again)
+        self.customers_numbered = 0  # customer agents made so far (each takes the next id from CUSTOMER_IDS)
         burn_in = self.config.sim.burn_in_weeks if burn_in_weeks is None else burn_in_weeks
         self.current = self.schedule.config_at(-burn_in)
         self.world: World = empty_world(org, self.current, -burn_in, self, self.streams)
@@ -188,7 +188,6 @@ class OrgModel(mesa.Model):
                 agent = self.customer_agents.pop(int(row), None)
                 if agent is not None:
                     agent.remove()
-                    self.customers_closed += 1
 
     def _customer_handles(self) -> None:
         """A Customer agent for each active account without one yet.
@@ -200,7 +199,8 @@ class OrgModel(mesa.Model):
         staff_counter = self.agent_id_counter
         for row in np.flatnonzero(customers.active & (customers.agent_id < 0)):
             agent = Customer(self, int(row))
-            agent.unique_id = CUSTOMER_IDS + len(self.customer_agents) + self.customers_closed
+            agent.unique_id = CUSTOMER_IDS + self.customers_numbered
+            self.customers_numbered += 1
             self.customer_agents[int(row)] = agent
             customers.agent_id[row] = agent.unique_id
         self.agent_id_counter = staff_counter

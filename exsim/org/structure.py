@@ -60,7 +60,8 @@ class OrgStructure:
 
         Ties within a team (neighbouring seats) go through a sparse product; ties across teams, whose far
         ends lie anywhere, are summed by `bincount` in the order of their far ends, which reads memory in
-        sequence where the sparse product would jump (at 1M seats: 40 ms a week instead of 100).
+        sequence where the sparse product would jump from one far end to the next (it matters from about
+        a million seats, when the values no longer fit in the processor's cache).
         """
         if not hasattr(self, "_within_ties"):
             ties = self.peer_ties.tocoo()
