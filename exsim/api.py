@@ -173,9 +173,9 @@ def run(config: ConfigLike = None, *, replicates: int | None = None, seed: int |
     organisation, and add `business_case` (scenario minus baseline, in euros); the tables then hold
     both scenarios. out: write the run's folder there (Parquet tables, summary, figures, report).
     """
-    from exsim.analysis.business_case import business_case, business_case_markdown
-    from exsim.results import combine, summarise
-    from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates, run_scenarios
+    from exsim.analysis.scenario_run import run_scenario, write_scenario_run
+    from exsim.results import summarise
+    from exsim.runs.replicates import default_workers, replicate_seeds
 
     sets = _set_items(set)
     chosen = scenario(config, sets, years=years, seed=seed, replicates=replicates)
@@ -188,21 +188,11 @@ def run(config: ConfigLike = None, *, replicates: int | None = None, seed: int |
         reference.sim.burn_in_weeks = sim.burn_in_weeks
         if reference.sim.name == sim.name:
             reference.sim.name = f"{sim.name}-baseline"
-    if reference is None:
-        tables = combine(run_replicates(chosen, workers=workers, show_progress=progress))
-        case = None
-    else:
-        runs = run_scenarios([reference, chosen], settle_under=reference, workers=workers, show_progress=progress)
-        reference_tables, tables = combine(runs[reference.sim.name]), combine(runs[chosen.sim.name])
-        case = business_case(tables["timeseries"], reference_tables["timeseries"])
-        tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
+    tables, case = run_scenario(chosen, reference, workers, show_progress=progress)
     result = Results(tables, summary=summarise(tables["timeseries"]))
     if case is not None:
         result["business_case"] = case
     if out is not None:
-        from exsim.report import write_figures, write_report
-        from exsim.results import write_run
-
         manifest = _manifest(_call("run", config=str(config) if isinstance(config, (str, Path)) else None,
                                    replicates=replicates, seed=seed, years=years, set=sets or None),
                              scenario=chosen.sim.name, config=config_to_dict(chosen),
@@ -211,20 +201,7 @@ def run(config: ConfigLike = None, *, replicates: int | None = None, seed: int |
                              finished=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                              mesa_version=__import__("mesa").__version__,
                              baseline_config=config_to_dict(reference) if reference is not None else None)
-        case_text = (business_case_markdown(case, chosen.sim.name, reference.sim.name, config_to_dict(chosen),
-                                            config_to_dict(reference)) if case is not None else None)
-        checked = reference if reference is not None else chosen  # the baseline, or the run itself
-
-        def extras(folder: Path) -> None:
-            from exsim.validation.baseline import facts_of_scenario
-
-            drawn = write_figures(folder, tables, chosen) if figures else []
-            if case is not None:
-                case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-            facts = facts_of_scenario(tables, config_to_dict(checked), checked.sim.name)
-            write_report(folder, tables["timeseries"], manifest, drawn, case_text, tables["departments"], facts)
-
-        result.out = write_run(Path(out), tables, manifest, extras)
+        result.out = write_scenario_run(Path(out), tables, manifest, chosen, reference, case, figures=figures)
     return result
 
 

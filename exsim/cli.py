@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-import pandas as pd
 
 import exsim
 from exsim.config import config_to_dict, load_config
@@ -98,26 +97,15 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
                                                                    option="the default output folder (--out)")
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
-    from exsim.runs.replicates import default_workers, replicate_seeds, run_replicates, run_scenarios
-    from exsim.report import write_figures, write_report
-    from exsim.results import combine, write_run
+    from exsim.analysis.scenario_run import run_scenario, write_scenario_run
+    from exsim.runs.replicates import default_workers, replicate_seeds
 
     executor = executor_or_fail(workers, dask) if dask else None
-    case = case_text = None
-    if reference is None:
-        tables = combine(run_replicates(scenario, workers=workers, executor=executor))
-    else:  # the scenario starts from the baseline's settled organisation (exsim.config.settling)
-        from exsim.analysis.business_case import business_case, business_case_markdown
-
-        runs = run_scenarios([reference, scenario], settle_under=reference, workers=workers, executor=executor)
-        reference_tables, tables = combine(runs[reference.sim.name]), combine(runs[scenario.sim.name])
-    if executor is not None:
-        executor.close()
-    if reference is not None:
-        case = business_case(tables["timeseries"], reference_tables["timeseries"])
-        case_text = business_case_markdown(case, scenario.sim.name, reference.sim.name, config_to_dict(scenario),
-                                           config_to_dict(reference))
-        tables = {name: pd.concat([reference_tables[name], tables[name]], ignore_index=True) for name in tables}
+    try:
+        tables, case = run_scenario(scenario, reference, workers, executor)
+    finally:
+        if executor is not None:
+            executor.close()
     manifest = {
         "command": " ".join(["exsim", *sys.argv[1:]]),
         "scenario": scenario.sim.name,
@@ -131,17 +119,7 @@ def run(config: Path, years, seed, replicates, workers, out, overrides, org_char
         "baseline_config": config_to_dict(reference) if reference is not None else None,
     }
 
-    def extras(folder: Path) -> None:
-        from exsim.validation.baseline import facts_of_scenario
-
-        figures = [] if no_figures else write_figures(folder, tables, scenario)
-        if case is not None:
-            case.to_csv(folder / "business_case.csv", index=False, float_format="%.6g")
-        checked = reference if reference is not None else scenario  # the baseline, or the run itself
-        facts = facts_of_scenario(tables, config_to_dict(checked), checked.sim.name)
-        write_report(folder, tables["timeseries"], manifest, figures, case_text, tables["departments"], facts, indices)
-
-    write_run(out, tables, manifest, extras)
+    write_scenario_run(out, tables, manifest, scenario, reference, case, figures=not no_figures, sensitivity=indices)
     ts = tables["timeseries"]
     _print_headline(ts[ts["scenario"] == scenario.sim.name], out, time.perf_counter() - t0)
     if case is not None:
