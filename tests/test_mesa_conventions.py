@@ -140,3 +140,22 @@ def test_asking_for_customer_agents_leaves_the_staff_ids_and_tables_alone():
     first = {c.unique_id for c in customers}
     opened = {c.unique_id for c in looked.agents_by_type[Customer]} - first  # accounts opened since
     assert opened and min(opened) > max(first)  # new ids, never those of closed accounts
+
+
+def test_staff_agents_made_when_asked_carry_the_ids_people_joined_with():
+    model = OrgModel(load_config(None, TINY), rng=5)
+    staff = model.staff
+    assert not model.staff_agents  # nobody asked yet: no agents made
+    first = {agent.row: agent for agent in all_staff(model)}
+    assert sorted(first) == list(np.flatnonzero(staff.occupied))
+    assert all(agent.unique_id == staff.agent_id[seat] and agent.cell is model.network[seat] for seat, agent in first.items())
+    model.run(26)
+    now = {agent.row: agent for agent in all_staff(model)}
+    stayed = [seat for seat in now if seat in first and first[seat].unique_id == staff.agent_id[seat]]
+    left = [agent for seat, agent in first.items() if staff.agent_id[seat] != agent.unique_id]
+    assert stayed and left and all(now[seat] is first[seat] for seat in stayed)
+    assert all(agent not in model.agents and agent.cell is None for agent in left)  # leavers' agents removed
+    joined = [now[seat] for seat in now if staff.agent_id[seat] not in {a.unique_id for a in first.values()}]
+    assert joined and min(a.unique_id for a in joined) > max(a.unique_id for a in first.values())
+    employees, managers = model.agents_by_type[Employee], model.agents_by_type[Manager]
+    assert len(employees) + len(managers) == int(staff.occupied.sum())

@@ -64,13 +64,13 @@ def test_declared_columns_are_the_arrays_and_hires_and_exits_reset_them_as_decla
         value = column.metadata["new"]
         if value not in (KEEP, SET):
             assert getattr(staff, column.name)[seat][0] == value, column.name
-    assert model.seat_holder[seat[0]].unique_id == staff.agent_id[seat[0]]
+    assert model.holder(seat[0]).unique_id == staff.agent_id[seat[0]]
     seats.vacate(model.world, seat, "voluntary")
     for column in StaffState.columns():
         value = column.metadata["vacant"]
         if value not in (KEEP, SET):
             assert getattr(staff, column.name)[seat][0] == value, column.name
-    assert model.seat_holder[seat[0]] is None
+    assert model.holder(seat[0]) is None
 
 
 def test_customer_rows_grow_with_their_declared_empty_values():

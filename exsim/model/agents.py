@@ -29,7 +29,8 @@ class AgentStepError(NotImplementedError):
 
 def all_staff(model) -> AgentSet:
     """Every person in post, employees and managers, in seat order (customers are not created)."""
-    return AgentSet([agent for agent in model.seat_holder if agent is not None], random=model.random)
+    model._staff_handles()
+    return AgentSet([model.staff_agents[seat] for seat in sorted(model.staff_agents)], random=model.random)
 
 
 class _Row:

@@ -54,10 +54,12 @@ class OrgModel(mesa.Model):
     `config` is the scenario; `current` is the config in force this week (interventions applied).
     The model's state is `world` (exsim.mechanisms.state.World); the week is `exsim.model.week.PHASES`.
 
-    Every person in a seat is an Employee or Manager agent in the network. Customer accounts, nine in
-    ten agents and the most coming and going, get their Customer agent when agents are first asked
-    for (`model.agents`, `model.agents_by_type`), so a run that never looks at them does not pay for
-    them; closed accounts' agents are removed. Set-up pauses Python's garbage collector.
+    Every person in a seat is an Employee or Manager agent in the network, and every customer account
+    a Customer agent. Agents are made when they are first asked for (`model.agents`,
+    `model.agents_by_type`, `all_staff`, `holder(seat)`), so a run that never looks at them does not
+    pay for them; the agents of leavers and closed accounts are removed. A person's unique_id is the
+    one Mesa's counter gave when they joined, whenever their agent is made. Set-up pauses Python's
+    garbage collector.
 
     `values` set config keys on top of `config`, by their dotted names, so `mesa.batch_run` can vary
     them: `OrgModel(**{"org.span_of_control": 12})`, `batch_run(OrgModel, {"work.workload": [1.0, 1.2]})`.
@@ -82,7 +84,7 @@ class OrgModel(mesa.Model):
         org = org if org is not None else organisation(self.config, self.streams["org"])
         self.schedule = Schedule(departments_config(self.config, org), org.department_of)  # org's department order
         self.network = Network(org.graph, layout=None, random=self.random)
-        self.seat_holder: list[Employee | None] = [None] * org.n_seats
+        self.staff_agents: dict[int, Employee] = {}  # seat -> agent of its holder, made when agents are asked for
         self.customer_agents: dict[int, Customer] = {}
         self.customers_numbered = 0  # customer agents made so far (each takes the next id from CUSTOMER_IDS)
         burn_in = self.config.sim.burn_in_weeks if burn_in_weeks is None else burn_in_weeks
@@ -164,19 +166,25 @@ class OrgModel(mesa.Model):
 
     # ---- the roster: Mesa agents follow the arrays -----------------------------------------
     def joined(self, seats: np.ndarray) -> None:
-        """A new agent for each seat's new holder."""
-        for seat in seats:
-            agent = (Manager if self.world.org.is_manager[seat] else Employee)(self, int(seat))
-            self.seat_holder[seat] = agent
-            self.world.staff.agent_id[seat] = agent.unique_id
+        """Each seat's new holder takes the next ids of Mesa's agent counter; their agent is made when asked for."""
+        first = self.agent_id_counter
+        self.world.staff.agent_id[seats] = np.arange(first, first + len(seats))
+        self.agent_id_counter = first + len(seats)
 
     def leaving(self, seats: np.ndarray, reason: str) -> None:
-        """Record the leavers' spells (in recorded weeks) and remove their agents."""
+        """Record the leavers' spells (in recorded weeks) and remove their agents (those ever asked for)."""
         if self.world.week >= 1:
             self.recorder.record_spells(seats, reason)
-        for seat in seats:
-            self.seat_holder[seat].remove()
-            self.seat_holder[seat] = None
+        if self.staff_agents:
+            for seat in seats:
+                agent = self.staff_agents.pop(int(seat), None)
+                if agent is not None:
+                    agent.remove()
+
+    def holder(self, seat: int) -> Employee | None:
+        """The agent of the person in `seat` (None when it is vacant)."""
+        self._staff_handles()
+        return self.staff_agents.get(int(seat))
 
     def accounts_opened(self, rows: np.ndarray) -> None:
         """New accounts get their Customer agent when agents are first asked for (`agents`, `agents_by_type`)."""
@@ -188,6 +196,19 @@ class OrgModel(mesa.Model):
                 agent = self.customer_agents.pop(int(row), None)
                 if agent is not None:
                     agent.remove()
+
+    def _staff_handles(self) -> None:
+        """An Employee or Manager agent, in its seat's network cell, for each person in post without one yet.
+
+        The agent takes the person's id (`staff.agent_id`, numbered by Mesa's counter when they joined).
+        """
+        staff, counter = self.world.staff, self.agent_id_counter
+        for seat in np.flatnonzero(staff.occupied):
+            if int(seat) not in self.staff_agents:
+                agent = (Manager if self.world.org.is_manager[seat] else Employee)(self, int(seat))
+                agent.unique_id = int(staff.agent_id[seat])
+                self.staff_agents[int(seat)] = agent
+        self.agent_id_counter = counter
 
     def _customer_handles(self) -> None:
         """A Customer agent for each active account without one yet.
@@ -208,11 +229,13 @@ class OrgModel(mesa.Model):
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """Every agent: employees, managers and the current customers (Mesa's `Model.agents`)."""
+        self._staff_handles()
         self._customer_handles()
         return super().agents
 
     @property
     def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
         """The agents by class: Employee, Manager, Customer (Mesa's `Model.agents_by_type`)."""
+        self._staff_handles()
         self._customer_handles()
         return super().agents_by_type
