@@ -17,12 +17,12 @@ def test_training_gain_builds_over_months_then_fades():
     cfg = Training(share=1.0, behaviour_gain=0.2, months_to_effect=6, fade_months=24)
     staff = StaffState.empty(1)
     staff.trained_week[:] = 0
-    gains = [training.training_gain(staff, week, cfg)[0] for week in (0, 13, 26, 52, 260)]
+    gains = [training.training_gain(staff.trained_week, week, cfg)[0] for week in (0, 13, 26, 52, 260)]
     assert gains[0] == 0 and 0.08 < gains[1] < 0.12  # half-way at 3 of 6 months
     assert gains[2] == pytest.approx(0.2, abs=0.005)  # full effect after 6 months
     assert gains[3] < gains[2] and gains[4] < 0.05  # fades without practice
     staff.trained_week[:] = -1
-    assert training.training_gain(staff, 52, cfg)[0] == 0
+    assert training.training_gain(staff.trained_week, 52, cfg)[0] == 0
 
 
 def test_training_raises_support_and_engagement_and_costs_per_manager():
@@ -179,22 +179,45 @@ def test_change_fatigue_dilutes_concurrent_changes_and_adds_strain(tmp_path):
 
 
 @pytest.mark.parametrize("sensitivity", [0.0, 4.0, 30.0])
-def test_churn_draws_match_the_hazard_of_every_active_customer(sensitivity):
-    """Only draws below the highest possible churn chance are checked against a hazard: the same leavers
-    as computing every active customer's hazard, with one draw per row either way."""
+def test_churn_draws_leave_each_customer_at_their_own_hazard(sensitivity):
+    """Thinned draws (candidates at the highest chance, then kept at hazard / bound): at each satisfaction
+    level the share who leave is that level's weekly churn chance; inactive rows never leave."""
     from exsim.config.schema import Customers
     from exsim.mechanisms.common import weekly_probability
     from exsim.mechanisms.state import CustomerState
 
-    rows = 20_000
+    rows, weeks = 20_000, 40
+    levels = np.array([0.0, 0.3, 0.6, 0.75, 1.0])
     state = CustomerState.empty(rows)
-    setup = np.random.default_rng(3)
-    state.active[:] = setup.random(rows) < 0.9
-    state.satisfaction[:] = setup.random(rows)
+    state.active[:] = np.arange(rows) % 10 != 0
+    state.satisfaction[:] = levels[np.arange(rows) % len(levels)]
     cust = Customers(churn_sensitivity=sensitivity, base_churn_per_year=0.9)
-    churned = customers.draw_churn(state, cust, np.random.default_rng(11))
-    draws = np.random.default_rng(11).random(rows)
-    hazard = cust.base_churn_per_year / 52 * np.exp(sensitivity * (cust.satisfaction_reference - state.satisfaction))
-    expected = np.flatnonzero(state.active & (draws < weekly_probability(hazard)))
-    assert len(expected) > 10
-    np.testing.assert_array_equal(churned, expected)
+    rng = np.random.default_rng(11)
+    left = np.zeros(rows, dtype=np.int64)
+    for _ in range(weeks):
+        churned = customers.draw_churn(state, cust, rng)
+        assert np.all(np.diff(churned) > 0)  # each row at most once, in order
+        left[churned] += 1
+    assert not left[~state.active].any()
+    chance = weekly_probability(cust.base_churn_per_year / 52 * np.exp(sensitivity * (cust.satisfaction_reference - levels)))
+    for level, p in zip(levels, chance):
+        group = state.active & (state.satisfaction == level)
+        trials = group.sum() * weeks
+        observed = left[group].sum()
+        assert abs(observed - trials * p) < 5 * np.sqrt(trials * p * (1 - p)) + 1, (level, observed, trials * p)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.0003, 0.04, 0.5, 1.0])
+def test_bernoulli_rows_are_each_row_at_chance_p(p):
+    from exsim.mechanisms.common import bernoulli_rows
+
+    rng, n, reps = np.random.default_rng(5), 50_000, 20
+    hits = np.zeros(n, dtype=np.int64)
+    for _ in range(reps):
+        rows = bernoulli_rows(rng, n, p)
+        assert rows.dtype.kind == "i" and np.all(np.diff(rows) > 0) and (len(rows) == 0 or 0 <= rows[0] <= rows[-1] < n)
+        hits[rows] += 1
+    trials = n * reps
+    assert abs(hits.sum() - trials * p) <= 5 * np.sqrt(trials * p * (1 - p))
+    halves = hits[: n // 2].sum(), hits[n // 2:].sum()  # no drift along the rows
+    assert abs(halves[0] - halves[1]) <= 6 * np.sqrt(trials * p * (1 - p)) + 1

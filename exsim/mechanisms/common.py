@@ -29,6 +29,24 @@ def weekly_probability(rate_per_week: np.ndarray | float) -> np.ndarray | float:
     return -np.expm1(-np.asarray(rate_per_week, dtype=np.float64))
 
 
+def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """The rows of range(n), in order, whose trial at chance p succeeds (each row independently).
+
+    Drawn as geometric gaps between successes, so the work grows with the successes (about n p),
+    not with n: for rare events over many rows.
+    """
+    p = min(float(p), 1.0)
+    if p <= 0.0 or n == 0:
+        return np.empty(0, dtype=np.int64)
+    parts, last = [], -1
+    while last < n - 1:
+        expected = (n - 1 - last) * p
+        rows = last + np.cumsum(rng.geometric(p, int(expected + 4.0 * np.sqrt(expected) + 16)))
+        parts.append(rows[rows < n])
+        last = int(rows[-1])
+    return np.concatenate(parts)
+
+
 def relax(current: np.ndarray, target: np.ndarray, time_constant_weeks: float) -> np.ndarray:
     """One weekly step of first-order relaxation toward the target."""
     return current + (target - current) * (1.0 - np.exp(-1.0 / time_constant_weeks))

@@ -5,7 +5,7 @@ import numpy as np
 from exsim.config.departments import SeatConfig, at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import for_rows, relax, sigmoid, total, weekly_probability
+from exsim.mechanisms.common import bernoulli_rows, for_rows, relax, sigmoid, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -37,12 +37,18 @@ def win_customers(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
         if not len(frontline):
             continue
         own = cust.active if len(org.departments) == 1 else cust.active & (org.department_of[_served_by(cust)] == department)
-        csat = float(cust.satisfaction[own].mean()) if own.any() else float("nan")
+        csat = mean_where(cust.satisfaction, own)
         new = draw_new_customers(book, csat, at_rows(cfg, frontline[0]).customers, rng)
         if new:
             open_accounts(world, frontline[rng.integers(0, len(frontline), new)], cfg, rng)
         won += new
     return won
+
+
+def mean_where(values: np.ndarray, mask: np.ndarray) -> float:
+    """Mean of values where mask holds (nan for none), without copying them out (values must be finite)."""
+    count = np.count_nonzero(mask)
+    return float(np.dot(values, mask) / count) if count else float("nan")
 
 
 def _per_customer(cfg: ScenarioConfig | SeatConfig, cust: CustomerState) -> ScenarioConfig | SeatConfig:
@@ -106,25 +112,27 @@ def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: Scenar
 
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
-    """Rows of customers who leave this week (one draw per row; hazards only for the active).
+    """Rows of customers who leave this week, each at their own weekly churn chance.
 
-    A draw at or above the highest possible churn chance (that at satisfaction 0) keeps its customer
-    whatever their satisfaction, so hazards are computed only for the few rows drawn below it.
+    Thinning: rows are first drawn at the highest possible churn chance (that at satisfaction 0), by
+    geometric gaps, and each of those few is kept with its own chance divided by that bound; so
+    hazards are computed only for them.
     """
-    draws = rng.random(customers.capacity)
-    candidates = np.flatnonzero((draws < _highest_churn_probability(cust)) & customers.active)
+    bound = _highest_churn_probability(cust)
+    candidates = bernoulli_rows(rng, customers.capacity, bound)
+    candidates = candidates[customers.active[candidates]]
     sensitivity = for_rows(cust.churn_sensitivity, candidates)
     reference = for_rows(cust.satisfaction_reference, candidates)
     hazard = (for_rows(cust.base_churn_per_year, candidates) / WEEKS_PER_YEAR
               * np.exp(sensitivity * (reference - customers.satisfaction[candidates])))
-    return candidates[draws[candidates] < weekly_probability(hazard)]
+    return candidates[rng.random(len(candidates)) * bound < weekly_probability(hazard)]
 
 
 def _highest_churn_probability(cust: Customers) -> float:
     """A bound on any customer's weekly churn chance: at satisfaction 0, with a margin for rounding."""
     hazard = (np.max(cust.base_churn_per_year) / WEEKS_PER_YEAR
               * np.exp(np.max(cust.churn_sensitivity) * np.max(cust.satisfaction_reference)))
-    return float(weekly_probability(hazard)) * (1.0 + 1e-9) + 1e-12
+    return min(float(weekly_probability(hazard)) * (1.0 + 1e-9) + 1e-12, 1.0)
 
 
 def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np.random.Generator) -> int:

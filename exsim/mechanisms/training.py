@@ -17,18 +17,22 @@ def run_programme(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
             leaders = org.team_leader[org.department_of[org.team_leader] == group]
             share = for_rows(cfg.training.share, leaders[0])
             enrolled[train_managers(leaders, staff, share, world.week, rng)] = True
-    staff.training_gain[:] = training_gain(staff, world.week, cfg.training) * programme_strength(cfg.culture)
+    trained = np.flatnonzero(staff.trained_week >= 0)  # only they have a gain: the rest stay 0
+    staff.training_gain[:] = 0.0
+    staff.training_gain[trained] = (training_gain(staff.trained_week[trained], world.week, cfg.training, trained)
+                                    * for_rows(programme_strength(cfg.culture), trained))
     world.events.spend("cost_programmes", total(enrolled, cfg.training.cost_eur_per_manager),
                        enrolled * cfg.training.cost_eur_per_manager)
 
 
-def training_gain(staff: StaffState, week: int, training: Training) -> np.ndarray:
-    """Behaviour gain per seat: rises over `months_to_effect`, fades over `fade_months` (0 if untrained)."""
-    age = np.where(staff.trained_week >= 0, week - staff.trained_week, -1).astype(np.float64)
-    rise_weeks = np.maximum(training.months_to_effect * WEEKS_PER_MONTH, 1e-9)
+def training_gain(trained_week: np.ndarray, week: int, training: Training, seats=slice(None)) -> np.ndarray:
+    """Behaviour gain of managers trained in `trained_week` (-1: untrained, gain 0), in `seats` (for
+    departments' own values): rises over `months_to_effect`, fades over `fade_months`."""
+    age = np.where(trained_week >= 0, week - trained_week, -1).astype(np.float64)
+    rise_weeks = np.maximum(for_rows(training.months_to_effect, seats) * WEEKS_PER_MONTH, 1e-9)
     rise = np.clip(age / rise_weeks, 0.0, 1.0)
-    fade = np.exp(-np.maximum(age - rise_weeks, 0.0) / (training.fade_months * WEEKS_PER_MONTH))
-    return np.where(age >= 0, training.behaviour_gain * rise * fade, 0.0)
+    fade = np.exp(-np.maximum(age - rise_weeks, 0.0) / (for_rows(training.fade_months, seats) * WEEKS_PER_MONTH))
+    return np.where(age >= 0, for_rows(training.behaviour_gain, seats) * rise * fade, 0.0)
 
 
 def train_managers(manager_seats: np.ndarray, staff: StaffState, share: float, week: int,
