@@ -2,7 +2,9 @@
 
 `[[interventions]]` in a scenario file names config keys to change (`set`) and/or a named
 programme, a start week, a ramp, an optional end and costs. Several changes at once cause change
-fatigue: each weakens the others and adds strain (seed 002).
+fatigue: each weakens the others and adds strain (seed 002). The organisation's shape
+(`RESHAPING_KEYS`) does not ramp: it switches at the start week (and back at the end week), and
+the model reorganises then (exsim.org.reorganise).
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from exsim.config.departments import EXECUTIVE, SeatConfig, department_config, department_names
-from exsim.config.interventions import changes
+from exsim.config.interventions import RESHAPING_KEYS, changes
 from exsim.config.keys import get_dotted, set_dotted
-from exsim.config.schema import Intervention, ScenarioConfig
+from exsim.config.schema import Intervention, Org, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 
 
@@ -93,6 +95,16 @@ class Schedule:
             self._cache[key] = SeatConfig(configs, self.department_of, running)
         return self._cache[key]
 
+    def orgs_at(self, week: int) -> tuple[Org, ...]:
+        """The org section in force this week in each department (the organisation's when it is one block)."""
+        departments = range(max(len(self._departments) - 1, 1))  # not the executive top seat
+        return tuple(self._blended(d, self._weights(week, d)).org for d in departments)
+
+    @property
+    def reshapes(self) -> bool:
+        """Whether an intervention changes the organisation's shape (a reorganisation when it starts or ends)."""
+        return any(key in RESHAPING_KEYS for item in self.base.interventions for key in changes(item))
+
     def _weights(self, week: int, d: int) -> tuple[float, ...]:
         """Each intervention's weight this week in department d (0 where it does not reach), diluted by fatigue."""
         department = self._departments[d]
@@ -109,7 +121,8 @@ class Schedule:
         data = {section: dict(values) if isinstance(values, dict) else values for section, values in base.items()}
         for item, w in zip(self.base.interventions, weights):
             for key, target in changes(item).items():
-                set_dotted(data, key, _between(get_dotted(data, key), target, w))
+                old = get_dotted(data, key)
+                set_dotted(data, key, (target if w > 0 else old) if key in RESHAPING_KEYS else _between(old, target, w))
         return ScenarioConfig.model_validate(data)
 
 

@@ -244,7 +244,7 @@ INTERVENTION = '[[interventions]]\nname = "perks"\nprogramme = "perks"\n'
     ("start_week = 100\n", ["sim.years=1"], "start_week 100 is after the run ends in week 52"),
     ('set = { "training.share" = inf }\n', [], "training.share = inf must be a finite number"),
     ('set = { "training.share" = [1] }\n', [], "training.share = [1] has the wrong type"),
-    ('set = { "org.headcount" = 3 }\n', [], "only model sections can change in time"),
+    ('set = { "org.headcount" = 3 }\n', [], "cannot change in a running model"),
     ('set = { "training" = 3 }\n', [], "must be section.key"),
     ('programme = "nope"\n', [], "unknown programme 'nope'"),
     ("cost_eur = inf\n", [], "interventions[0].cost_eur = inf must be a finite number"),

@@ -45,7 +45,7 @@ def test_programme_changes_the_run_from_its_start_and_costs_are_booked(tmp_path)
     ('[[interventions]]\nprogramme = "magic"\n', "unknown programme 'magic'"),
     ('[[interventions]]\nname = "x"\n', "say what changes"),
     ('[[interventions]]\nset = { "policy.perks" = 1 }\n', "unknown key 'policy.perks'"),
-    ('[[interventions]]\nset = { "org.headcount" = 100 }\n', "only model sections can change in time"),
+    ('[[interventions]]\nset = { "org.headcount" = 100 }\n', "cannot change in a running model"),
     ('[[interventions]]\nset = { "work.workload" = 9 }\n', "work.workload = 9 is out of range"),
     ('[[interventions]]\nprogramme = "perks"\nstart_week = 10\nend_week = 5\n', "must come after start_week"),
     ('[[interventions]]\nprogramme = "perks"\nstart_wek = 10\n', "did you mean 'start_week'"),

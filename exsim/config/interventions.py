@@ -25,6 +25,9 @@ PROGRAMMES: dict[str, dict[str, Any]] = {
 }
 
 
+RESHAPING_KEYS = ("org.span_of_control", "org.span_variation")  # org keys a running model can change: a reorganisation
+
+
 def changes(item: Intervention) -> dict[str, Any]:
     """The config values an intervention puts in force: its programme's, then its own `set`."""
     return {**PROGRAMMES.get(item.programme or "", {}), **item.set}
@@ -81,9 +84,11 @@ def _set_problems(item: Intervention, base: dict[str, Any]) -> list[str]:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(f"set key {key!r}: unknown section {section!r}{hint}")
             continue
-        if section in ("sim", "interventions", "lesson", "org") or not isinstance(base.get(section), dict):
-            problems.append(f"set key {key!r}: only model sections can change in time "
-                            "(not sim, lesson or org: the organisation's shape is fixed once built)")
+        if section == "org" and (text := _org_problem(key, base)):
+            problems.append(text)
+            continue
+        if section in ("sim", "interventions", "lesson") or not isinstance(base.get(section), dict):
+            problems.append(f"set key {key!r}: only model sections can change in time (not sim, lesson or interventions)")
             continue
         data = {**base, section: {**base[section], name: value}}
         try:
@@ -91,3 +96,15 @@ def _set_problems(item: Intervention, base: dict[str, Any]) -> list[str]:
         except ConfigError as exc:
             problems.append(str(exc))
     return problems
+
+
+def _org_problem(key: str, base: dict[str, Any]) -> str | None:
+    """Why an org key cannot change in a running model (None for the span keys of a generated organisation)."""
+    if key not in RESHAPING_KEYS:
+        return (f"set key {key!r}: the organisation's {split_key(key)[1]} cannot change in a running model; only "
+                f"{' and '.join(RESHAPING_KEYS)} can (a reorganisation at start_week). To change {key}, set it in "
+                f"the scenario's [org] section (it then holds from the start), e.g. --set {key}=...")
+    if base["org"].get("chart"):
+        return (f"set key {key!r}: the organisation comes from an org chart (org.chart), whose shape cannot be "
+                "reorganised; drop the change, or generate the organisation (no org.chart) to reorganise it")
+    return None

@@ -8,10 +8,10 @@ records) hears of each change.
 import numpy as np
 
 from exsim.config.departments import at_rows
-from exsim.config.schema import ScenarioConfig
+from exsim.config.schema import Managers, ScenarioConfig
 from exsim.mechanisms.common import sigmoid
 from exsim.mechanisms.manager_support import draw_manager_quality
-from exsim.mechanisms.state import World
+from exsim.mechanisms.state import StaffState, World
 
 CARRIED_ON_PROMOTION = ("tenure_weeks", "engagement", "disposition", "resilience", "trust_org", "skill")
 
@@ -65,8 +65,7 @@ def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rn
         return 0
     seat_cfg = at_rows(cfg, manager_seat)
     top = seat_cfg.managers.selection == "top_performer"
-    score = staff.skill[members] + staff.engagement[members] if top else staff.disposition[members]
-    person = int(members[np.argmax(score)])
+    person = int(members[np.argmax(promotion_score(staff, members, top))])
     carried = {name: getattr(staff, name)[person] for name in CARRIED_ON_PROMOTION}
     hire_week = staff.hire_week[person]
     vacate(world, np.array([person]), "promoted")
@@ -74,8 +73,21 @@ def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rn
     for name, value in carried.items():
         getattr(staff, name)[manager_seat] = value
     staff.hire_week[manager_seat] = hire_week
-    managers = seat_cfg.managers
-    shift = -managers.top_performer_quality_penalty if top else managers.leadership_quality_bonus
-    staff.manager_quality[manager_seat] = draw_manager_quality(managers, 1, promotion_rng, shift)[0]
+    staff.manager_quality[manager_seat] = promoted_quality(seat_cfg.managers, 1, promotion_rng, top)[0]
     staff.promoted[manager_seat] = top
     return 1
+
+
+def promotion_score(staff: StaffState, seats: np.ndarray, top_performer: bool | np.ndarray) -> np.ndarray:
+    """How `managers.selection` ranks candidates for a manager seat (higher first): skill + engagement for the top
+    performer, disposition for leadership."""
+    if np.ndim(top_performer) == 0:
+        return staff.skill[seats] + staff.engagement[seats] if top_performer else staff.disposition[seats]
+    return np.where(top_performer, staff.skill[seats] + staff.engagement[seats], staff.disposition[seats])
+
+
+def promoted_quality(managers: Managers, n: int, rng: np.random.Generator,
+                     top_performer: bool | np.ndarray) -> np.ndarray:
+    """Behaviour quality of staff promoted to manager: a top performer's penalty, or selection's bonus."""
+    shift = np.where(top_performer, -managers.top_performer_quality_penalty, managers.leadership_quality_bonus)
+    return draw_manager_quality(managers, n, rng, shift if np.ndim(shift) else float(shift))

@@ -31,6 +31,10 @@ class Departments:
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
 
+    def regroup(self, org) -> None:
+        """Each seat's group again, after a reorganisation moved people between seats (the groups stay)."""
+        self.labels, self.code = department_groups(org)
+
     @property
     def grouped(self) -> bool:
         """Whether there are departments (else the one group is the organisation: its rows are the timeseries')."""

@@ -23,6 +23,9 @@ TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absen
 class Recorder:
     """Collects rows while the model steps; `tables()` returns them as DataFrames.
 
+    After a reorganisation a spell goes on in the person's new seat (recorded when it ends); the teams
+    table has, for that year, the old teams' rows over the weeks before it and the new teams' after.
+
     `world` is the model's state (org, staff and customer arrays, week, reputation); the recorder
     only reads it. `engagement` is the config section that defines eNPS.
     """
@@ -117,8 +120,20 @@ class Recorder:
         sums["csat"] += team_sum(org.team_of, staff.account_satisfaction, n)
         sums["churned"] += team_counts(org.team_of, events.churned_seats, n)
         self._team_weeks += 1
-        if self._team_weeks == WEEKS_PER_YEAR:
+        if m.week % WEEKS_PER_YEAR == 0:
             self._flush_team_year()
+
+    # ---- a reorganisation ------------------------------------------------------------------
+    def close_teams(self) -> None:
+        """Before a reorganisation: the old teams' rows for the part of the year they existed."""
+        if self._team_weeks:
+            self._flush_team_year()
+
+    def reorganised(self) -> None:
+        """After a reorganisation: team sums for the new teams, departments by the new seats."""
+        self._team = {name: np.zeros(self.world.org.n_teams) for name in TEAM_SUMS}
+        self._team_weeks = 0
+        self._departments.regroup(self.world.org)
 
     def _flush_team_year(self) -> None:
         """One row per team with members: the year's sums turned into the team-year KPIs, all teams at once."""

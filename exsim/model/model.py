@@ -19,6 +19,7 @@ from exsim.mechanisms.state import CustomerState, StaffState, World
 from exsim.metrics.recorder import Recorder
 from exsim.model.agents import Customer, Employee, Manager
 from exsim.model.collector import exsim_collector
+from exsim.model.reorganising import reorganise_model, shape_of
 from exsim.model.setup import empty_world, populate
 from exsim.model.streams import Streams, entropy_from
 from exsim.model.week import describe_week, run_week
@@ -51,7 +52,9 @@ class OrgModel(mesa.Model):
     `OrgModel(config, rng=7)` builds the org graph, fills every seat, places people in a
     `mesa.discrete_space.Network`, then `settle()`s for `config.sim.burn_in_weeks` unrecorded weeks
     so slow variables settle. `run(weeks)` records; `tables()` returns timeseries, teams and spells.
-    `config` is the scenario; `current` is the config in force this week (interventions applied).
+    `config` is the scenario; `current` is the config in force this week (interventions applied). An
+    intervention that changes `org.span_of_control` or `org.span_variation` reorganises the running
+    organisation before its start week (exsim.model.reorganising; everyone kept, seats renumbered).
     The model's state is `world` (exsim.mechanisms.state.World); the week is `exsim.model.week.PHASES`.
 
     Every person in a seat is an Employee or Manager agent in the network, and every customer account
@@ -92,6 +95,7 @@ class OrgModel(mesa.Model):
         self.world: World = empty_world(org, self.current, -burn_in, self, self.streams)
         populate(self.world, self.current, self.streams)
         self.recorder = Recorder(self.world, self.config.engagement)
+        self._take_shape(-burn_in)
         return burn_in
 
     # ---- the weekly step -------------------------------------------------------------------
@@ -120,12 +124,30 @@ class OrgModel(mesa.Model):
         self.config = scenario
         self.schedule = Schedule(departments_config(scenario, self.org), self.org.department_of)
         self.recorder.engagement_config = scenario.engagement
+        self._take_shape(self.world.week)
+
+    def _take_shape(self, week: int) -> None:
+        """Remember the spans in force at `week` (the organisation's now); a reorganisation follows when they change."""
+        self.shape = shape_of(self.schedule.orgs_at(week)) if self.schedule.reshapes else None
+        self.last_reorganisation: tuple[int, np.ndarray] | None = None  # (week, new seat of each old seat)
+
+    def _reorganise_if_due(self, week: int) -> int:
+        """Reorganise before `week` when an intervention changes the spans then; returns the promotions it took."""
+        orgs = self.schedule.orgs_at(week)
+        if shape_of(orgs) == self.shape:
+            return 0
+        self.shape = shape_of(orgs)
+        plan = reorganise_model(self, orgs, week)
+        self.last_reorganisation = (week, plan.new_seat)
+        return len(plan.promoted)
 
     def _advance_week(self) -> None:
         world = self.world
+        promotions = self._reorganise_if_due(world.week + 1) if self.schedule.reshapes else 0
         world.week += 1
         self.current = self.schedule.config_at(world.week)
         events = run_week(world, self.current, self.streams)
+        events.promotions += promotions
         if world.week >= 1:
             self.recorder.record_week(events)
         else:

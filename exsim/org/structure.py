@@ -119,20 +119,44 @@ def build_departments(config: ScenarioConfig, rng: np.random.Generator) -> OrgSt
     names = department_names(config)
     seats = seats_per_department(config)
     orgs = [department_config(config, name).org for name in names]
-    trees = []
-    for org, name in zip(orgs, names):
-        spans = _draw_spans(seats[name], org.span_of_control, org.span_variation, rng)
-        trees.append((_fill_tree(seats[name], spans), len(spans)))
-    manager_of, is_manager, department_of = _graft(trees)
+    manager_of, is_manager, department_of = grafted_tree([seats[name] for name in names], orgs, rng)
     team_of = np.where(manager_of >= 0, manager_of, -1)
     n_managers = int(is_manager.sum())
     share = np.array([org.frontline_share for org in orgs])[department_of[:n_managers]]
     frontline = _frontline(team_of, is_manager, n_managers, share, rng)
     peer_ties = _peer_ties(team_of, n_managers, config.org.cross_team_ties, rng, groups=department_of)
+    return assemble(manager_of, is_manager, frontline, peer_ties, department_of, tuple(names))
+
+
+def grafted_tree(sizes: Sequence[int], orgs: Sequence[Org], rng: np.random.Generator
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Departments' trees (seats and spans per department) under an executive top seat: manager_of, is_manager,
+    department_of, managers first."""
+    trees = []
+    for size, org in zip(sizes, orgs):
+        spans = _draw_spans(size, org.span_of_control, org.span_variation, rng)
+        trees.append((_fill_tree(size, spans), len(spans)))
+    return _graft(trees)
+
+
+def single_tree(headcount: int, org: Org, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One reporting tree of `headcount` seats with the org's spans: manager_of and is_manager, managers first."""
+    spans = _draw_spans(headcount, org.span_of_control, org.span_variation, rng)
+    is_manager = np.zeros(headcount, dtype=bool)
+    is_manager[:len(spans)] = True
+    return _fill_tree(headcount, spans), is_manager
+
+
+def assemble(manager_of: np.ndarray, is_manager: np.ndarray, frontline: np.ndarray, peer_ties: sp.csr_matrix,
+             department_of: np.ndarray | None = None, departments: tuple[str, ...] = (WHOLE_ORGANISATION,)
+             ) -> OrgStructure:
+    """The OrgStructure of a reporting tree whose managers are seats 0..M-1 (team t led by seat t)."""
+    n_managers = int(is_manager.sum())
+    team_of = np.where(manager_of >= 0, manager_of, -1)
     level = _levels(manager_of)
     graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
     return OrgStructure(manager_of, is_manager, team_of, np.arange(n_managers), level, frontline, peer_ties, graph,
-                        department_of, tuple(names))
+                        department_of, departments)
 
 
 def _graft(trees: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -163,10 +187,7 @@ def _graft(trees: list[tuple[np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray,
 
 def build_org(org: Org, rng: np.random.Generator) -> OrgStructure:
     """A reporting tree from headcount and span (spans vary), teams, ties and frontline teams."""
-    spans = _draw_spans(org.headcount, org.span_of_control, org.span_variation, rng)
-    manager_of = _fill_tree(org.headcount, spans)
-    is_manager = np.zeros(org.headcount, dtype=bool)
-    is_manager[:len(spans)] = True
+    manager_of, is_manager = single_tree(org.headcount, org, rng)
     return _structure(manager_of, is_manager, org, rng)
 
 
@@ -199,10 +220,7 @@ def org_from_chart(chart: OrgChart, config: Org | ScenarioConfig | None = None,
     share = np.array([*shares, org.frontline_share])[department_of[:n_managers]]  # team t is led by seat t
     frontline = _frontline(team_of, is_manager, n_managers, share, rng) & (department_of >= 0)  # the executive top: none
     peer_ties = _peer_ties(team_of, n_managers, org.cross_team_ties, rng, groups=department_of)
-    level = _levels(manager_of)
-    graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
-    return OrgStructure(manager_of, is_manager, team_of, np.arange(n_managers), level, frontline, peer_ties, graph,
-                        department_of, names)
+    return assemble(manager_of, is_manager, frontline, peer_ties, department_of, names)
 
 
 def chart_departments(chart: OrgChart, config: ScenarioConfig | None = None) -> tuple[str, ...]:
@@ -302,13 +320,10 @@ def departments_config(config: ScenarioConfig, org: OrgStructure) -> ScenarioCon
 def _structure(manager_of: np.ndarray, is_manager: np.ndarray, org: Org, rng: np.random.Generator) -> OrgStructure:
     """Teams, levels, frontline seats, ties and the people graph of a reporting tree whose managers are seats 0..M-1."""
     n_managers = int(is_manager.sum())
-    team_leader = np.arange(n_managers)
     team_of = np.where(manager_of >= 0, manager_of, -1)  # manager seats are 0..M-1, so team id = manager seat
-    level = _levels(manager_of)
     frontline = _frontline(team_of, is_manager, n_managers, org.frontline_share, rng)
     peer_ties = _peer_ties(team_of, n_managers, org.cross_team_ties, rng)
-    graph = _people_graph(manager_of, is_manager, team_of, level, frontline, peer_ties)
-    return OrgStructure(manager_of, is_manager, team_of, team_leader, level, frontline, peer_ties, graph)
+    return assemble(manager_of, is_manager, frontline, peer_ties)
 
 
 def _draw_spans(headcount: int, mean_span: float, cv: float, rng: np.random.Generator) -> np.ndarray:
@@ -365,14 +380,7 @@ def _frontline(team_of, is_manager, n_teams, share, rng) -> np.ndarray:
 def _peer_ties(team_of, n_teams, cross_team_ties, rng, groups: np.ndarray | None = None) -> sp.csr_matrix:
     """Complete ties within each team plus Poisson-many random ties across teams (within each group when given)."""
     n = len(team_of)
-    members = np.flatnonzero(team_of >= 0)
-    members = members[np.argsort(team_of[members], kind="stable")]  # team by team, seat order within
-    sizes = np.bincount(team_of[members], minlength=n_teams)
-    starts = np.cumsum(sizes) - sizes
-    each = sizes[team_of[members]]  # each member is tied to every member of its team (itself dropped below)
-    rows = [np.repeat(members, each)]
-    firsts = np.cumsum(each) - each
-    cols = [members[np.repeat(starts[team_of[members]] - firsts, each) + np.arange(len(rows[0]))]]
+    rows, cols = [], []
     if groups is None:
         n_cross = rng.poisson(cross_team_ties * n / 2)
         rows.append(rng.integers(0, n, n_cross))
@@ -383,6 +391,21 @@ def _peer_ties(team_of, n_teams, cross_team_ties, rng, groups: np.ndarray | None
             n_cross = rng.poisson(cross_team_ties * len(seats) / 2)
             rows.append(seats[rng.integers(0, len(seats), n_cross)])
             cols.append(seats[rng.integers(0, len(seats), n_cross)])
+    return tie_matrix(team_of, n_teams, rows, cols)
+
+
+def tie_matrix(team_of: np.ndarray, n_teams: int, cross_rows: list[np.ndarray],
+               cross_cols: list[np.ndarray]) -> sp.csr_matrix:
+    """Symmetric 0/1 ties: every pair of teammates, plus the given ties across teams (each listed one way)."""
+    n = len(team_of)
+    members = np.flatnonzero(team_of >= 0)
+    members = members[np.argsort(team_of[members], kind="stable")]  # team by team, seat order within
+    sizes = np.bincount(team_of[members], minlength=n_teams)
+    starts = np.cumsum(sizes) - sizes
+    each = sizes[team_of[members]]  # each member is tied to every member of its team (itself dropped below)
+    rows = [np.repeat(members, each), *cross_rows]
+    firsts = np.cumsum(each) - each
+    cols = [members[np.repeat(starts[team_of[members]] - firsts, each) + np.arange(len(rows[0]))], *cross_cols]
     r = np.concatenate([*rows, *cols[1:]])  # cross-team ties both ways; teams' blocks are symmetric already
     c = np.concatenate([*cols, *rows[1:]])
     keep = r != c
