@@ -4,7 +4,7 @@ import numpy as np
 
 from exsim.config.schema import ScenarioConfig, Work
 from exsim.interventions import changes_running
-from exsim.mechanisms.common import relax, sigmoid
+from exsim.mechanisms.common import bounded, relax, sigmoid
 from exsim.mechanisms.state import StaffState, World
 
 
@@ -37,4 +37,4 @@ def update_strain_and_burnout(world: World, cfg: ScenarioConfig) -> None:
     excess = staff.strain - work.burnout_threshold
     build = work.burnout_gain * np.maximum(excess, 0.0)
     fade = work.burnout_recovery * staff.burnout * (excess < 0)
-    staff.burnout[:] = np.clip(staff.burnout + build - fade, 0.0, 1.0) * staff.occupied
+    staff.burnout[:] = bounded(staff.burnout + build - fade, 0.0, 1.0) * staff.occupied

@@ -5,7 +5,7 @@ import numpy as np
 from exsim.config.departments import SeatConfig, at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import bernoulli_rows, for_rows, relax, sigmoid, total, weekly_probability
+from exsim.mechanisms.common import bernoulli_rows, bounded, for_rows, relax, sigmoid, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -82,7 +82,7 @@ def close_accounts(world: World, rows: np.ndarray) -> None:
 def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
     """Service-quality index (logit) each seat gives its accounts: engagement, skill, strain, continuity."""
     present = 1.0 - staff.absent_days / 5.0
-    new_contact = np.clip(1.0 - staff.tenure_weeks / np.maximum(cust.continuity_weeks, 1e-9), 0.0, 1.0)
+    new_contact = bounded(1.0 - staff.tenure_weeks / np.maximum(cust.continuity_weeks, 1e-9), 0.0, 1.0)
     discontinuity = np.where(staff.occupied, 1.0 - present * (1.0 - new_contact), 1.0)
     index = (cust.base_quality
              + cust.engagement_effect * (staff.engagement - cust.engagement_reference)

@@ -4,6 +4,7 @@ import numpy as np
 
 from exsim.config.departments import at_rows
 from exsim.config.schema import ScenarioConfig
+from exsim.mechanisms.common import bounded
 from exsim.mechanisms.manager_support import behaviour_level
 from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
@@ -27,10 +28,10 @@ def growth(org: OrgStructure, staff: StaffState, config: ScenarioConfig, attenti
     teams = at_rows(config, leaders)
     eng, managers = teams.engagement, teams.managers
     quality_shift = staff.manager_quality[leaders] + staff.training_gain[leaders] - behaviour_level(managers)
-    development = np.clip(managers.development + quality_shift, 0.0, 1.0) * attention
+    development = bounded(managers.development + quality_shift, 0.0, 1.0) * attention
     development = np.where(staff.occupied[leaders], development, managers.interim_development)
     conversations = -np.expm1(-teams.policy.development_conversations_per_year / eng.conversations_for_growth)
-    promotions = np.clip(promotion_rate / eng.promotion_rate_for_growth, 0.0, 1.0)
+    promotions = bounded(promotion_rate / eng.promotion_rate_for_growth, 0.0, 1.0)
     w_dev, w_conv, w_prom = eng.growth_development_weight, eng.growth_conversations_weight, eng.growth_promotions_weight
     total = np.maximum(w_dev + w_conv + w_prom, 1e-12)
     team_growth = (w_dev * development + w_conv * conversations + w_prom * promotions) / total

@@ -3,7 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import ScenarioConfig
-from exsim.mechanisms.common import relax, sigmoid
+from exsim.mechanisms.common import bounded, relax, sigmoid
 from exsim.mechanisms.drivers import fairness
 from exsim.mechanisms.state import StaffState, World
 
@@ -37,5 +37,5 @@ def update_engagement(world: World, config: ScenarioConfig) -> None:
     staff = world.staff
     moved = relax(staff.engagement, engagement_target(staff, config), config.engagement.time_constant_weeks)
     moved += config.culture.contagion * (staff.peer_engagement - moved)
-    staff.engagement[:] = np.clip(moved, 0.0, 1.0) * staff.occupied
+    staff.engagement[:] = bounded(moved, 0.0, 1.0) * staff.occupied
 

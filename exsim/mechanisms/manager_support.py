@@ -4,7 +4,7 @@ import numpy as np
 
 from exsim.config.departments import at_rows
 from exsim.config.schema import Managers, ScenarioConfig
-from exsim.mechanisms.common import smooth_excess
+from exsim.mechanisms.common import bounded, smooth_excess
 from exsim.mechanisms.state import StaffState, World
 from exsim.org import OrgStructure
 
@@ -22,7 +22,7 @@ def behaviour_level(managers: Managers) -> float | np.ndarray:
 
 def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, shift: float = 0.0) -> np.ndarray:
     """Each new manager's behaviour quality around the organisation's level (+ shift for the selection policy)."""
-    return np.clip(behaviour_level(managers) + shift + rng.normal(0.0, managers.quality_sd, n), 0.0, 1.0)
+    return bounded(behaviour_level(managers) + shift + rng.normal(0.0, managers.quality_sd, n), 0.0, 1.0)
 
 
 def attention(direct_reports: np.ndarray, managers: Managers, manager_workload: np.ndarray | float = 1.0) -> np.ndarray:
@@ -65,7 +65,7 @@ def team_support(org: OrgStructure, staff: StaffState, cfg: ScenarioConfig) -> t
     leaders = org.team_leader
     managers = at_rows(cfg, leaders).managers
     team_attention = attention(people_to_lead(org, staff), managers, staff.workload[leaders])
-    quality = np.clip(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
+    quality = bounded(staff.manager_quality[leaders] + staff.training_gain[leaders], 0.0, 1.0)
     present = 1.0 - staff.absent_days[leaders] / 5.0
     own = (quality * team_attention * (1.0 - managers.burnout_support_loss * staff.burnout[leaders])
            * (managers.absent_support_share + (1.0 - managers.absent_support_share) * present))

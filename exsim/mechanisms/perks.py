@@ -3,6 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Policy, ScenarioConfig
+from exsim.mechanisms.common import bounded
 from exsim.mechanisms.state import StaffState, World
 from exsim.mechanisms.trust import programme_strength
 
@@ -10,7 +11,7 @@ from exsim.mechanisms.trust import programme_strength
 def basics_hold(staff: StaffState, policy: Policy) -> np.ndarray:
     """0-1: how far manager support and a bearable load are in place (the lower of the two counts)."""
     basics = np.minimum(staff.support, 1.0 - staff.strain)
-    return np.clip((basics - policy.perks_basics_threshold) / policy.perks_basics_range, 0.0, 1.0)
+    return bounded((basics - policy.perks_basics_threshold) / policy.perks_basics_range, 0.0, 1.0)
 
 
 def update_perks(world: World, cfg: ScenarioConfig) -> None:

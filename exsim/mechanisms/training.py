@@ -4,7 +4,7 @@ import numpy as np
 
 from exsim.config.schema import ScenarioConfig, Training
 from exsim.config.timebase import WEEKS_PER_MONTH
-from exsim.mechanisms.common import for_rows, total
+from exsim.mechanisms.common import bounded, for_rows, total
 from exsim.mechanisms.state import StaffState, World
 from exsim.mechanisms.trust import programme_strength
 
@@ -19,8 +19,9 @@ def run_programme(world: World, cfg: ScenarioConfig, rng: np.random.Generator) -
             enrolled[train_managers(leaders, staff, share, world.week, rng)] = True
     trained = np.flatnonzero(staff.trained_week >= 0)  # only they have a gain: the rest stay 0
     staff.training_gain[:] = 0.0
-    staff.training_gain[trained] = (training_gain(staff.trained_week[trained], world.week, cfg.training, trained)
-                                    * for_rows(programme_strength(cfg.culture), trained))
+    if len(trained):
+        staff.training_gain[trained] = (training_gain(staff.trained_week[trained], world.week, cfg.training, trained)
+                                        * for_rows(programme_strength(cfg.culture), trained))
     world.events.spend("cost_programmes", total(enrolled, cfg.training.cost_eur_per_manager),
                        enrolled * cfg.training.cost_eur_per_manager)
 
@@ -30,7 +31,7 @@ def training_gain(trained_week: np.ndarray, week: int, training: Training, seats
     departments' own values): rises over `months_to_effect`, fades over `fade_months`."""
     age = np.where(trained_week >= 0, week - trained_week, -1).astype(np.float64)
     rise_weeks = np.maximum(for_rows(training.months_to_effect, seats) * WEEKS_PER_MONTH, 1e-9)
-    rise = np.clip(age / rise_weeks, 0.0, 1.0)
+    rise = bounded(age / rise_weeks, 0.0, 1.0)
     fade = np.exp(-np.maximum(age - rise_weeks, 0.0) / (for_rows(training.fade_months, seats) * WEEKS_PER_MONTH))
     return np.where(age >= 0, for_rows(training.behaviour_gain, seats) * rise * fade, 0.0)
 

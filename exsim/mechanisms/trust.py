@@ -3,7 +3,7 @@
 import numpy as np
 
 from exsim.config.schema import Culture, ScenarioConfig
-from exsim.mechanisms.common import relax
+from exsim.mechanisms.common import bounded, relax
 from exsim.mechanisms.state import StaffState, World
 
 
@@ -14,7 +14,7 @@ def programme_strength(culture: Culture) -> float:
 
 def org_trust_target(staff: StaffState, culture: Culture) -> np.ndarray:
     """The climate plus what surveys taught people, capped by toxic senior leadership (seed 002)."""
-    return np.clip(culture.trust + staff.trust_credit, 0.0, 1.0 - culture.senior_toxicity)
+    return bounded(culture.trust + staff.trust_credit, 0.0, 1.0 - culture.senior_toxicity)
 
 
 def update_trust(world: World, cfg: ScenarioConfig) -> None:
