@@ -99,10 +99,6 @@ def running(page) -> dict:
     return json.loads(page.locator("#exsim-running").get_attribute("data-running"))
 
 
-def runs_reshaped(page) -> bool:
-    return page.locator("#exsim-running").get_attribute("data-reshaped") == "1"
-
-
 def pick_lesson(page, title: str) -> None:
     page.locator(".exsim-side .v-select").first.click()
     page.locator(".v-list-item", has_text=title).first.click()
@@ -147,7 +143,7 @@ def test_every_lesson_sets_every_control_and_the_model_runs_them(page):
                                arg=len(watch), timeout=30_000)
         for chart in watch:
             assert page.locator(f".exsim-watch .chart-{chart} h3").inner_text() == CHARTS[chart].label, name
-        if name != "baseline" and not runs_reshaped(page):
+        if name != "baseline":
             assert page.locator("#exsim-running").get_attribute("data-change-week") == str(load_lesson(name).change_week)
 
 
@@ -197,6 +193,23 @@ def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
     page.wait_for_function("n => document.querySelectorAll('.exsim-compare canvas').length == n",
                            arg=2 * len(watched("understaffing-spiral")), timeout=30_000)
     page.screenshot(path=str(tmp_path / "lesson.png"))
+
+
+def test_the_span_lesson_reorganises_at_its_marked_week(page):
+    pick_lesson(page, "The span-of-control trap")
+    week = load_lesson("span-of-control-trap").change_week
+    assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
+    assert f"from week {week}: span of control 30 reports per manager" in page.locator("#exsim-running").inner_text()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("w => +document.querySelector('#exsim-week').dataset.week >= w", arg=week + 8,
+                           timeout=120_000)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("button:has-text('Play')", timeout=30_000)
+    support = json.loads(page.locator("#exsim-running").get_attribute("data-series"))["manager_support"]
+    lesson, baseline = support["lesson"], support["baseline"]
+    assert lesson[:week - 1] == baseline[:week - 1]  # the baseline's organisation until the marked week
+    after = len(lesson) - (week - 1)
+    assert sum(lesson[week - 1:]) / after < sum(baseline[week - 1:]) / after - 0.02  # then the wider spans
 
 
 def test_the_lesson_picker_is_clickable_at_1024x768(browser, server, tmp_path):

@@ -72,9 +72,7 @@ def test_the_lesson_changes_nothing_before_its_week_and_something_after(name):
     for _ in range(5 + 26):
         run.step()
     lesson, baseline = run.model.recorder.weeks, run.baseline.recorder.weeks
-    if run.reshaped:  # the span of control shapes the organisation: different from week 1
-        assert run.config.org.span_of_control != run.status_quo.org.span_of_control
-        return
+    assert run.config.org == run.status_quo.org  # a span of control changes at the week too: a reorganisation
     assert run.change_week == 5
     assert lesson[:4] == baseline[:4]  # weeks 1-4 identical on the paired seed
     assert lesson[4]["changes_active"] == 1 and baseline[4]["changes_active"] == 0
@@ -82,6 +80,26 @@ def test_the_lesson_changes_nothing_before_its_week_and_something_after(name):
                if any(a[name] != w[name] for name in ("engagement", "manager_support", "trust_org", "burnout_share",
                                                      "quits", "vacancies", "quit_hazard"))]
     assert changed and changed[0] >= 5
+
+
+def test_the_span_lesson_reorganises_at_its_week():
+    """The organisation settles with the baseline's spans; the wider ones come at the change week, and with them
+    lower manager support (every seat's person kept, the org chart and its leavers' marks on the new seats)."""
+    settings = lesson_settings("span-of-control-trap", {"headcount": 200})
+    run = LessonRun(settings, "span-of-control-trap")
+    week = run.change_week
+    assert week == load_lesson("span-of-control-trap").change_week
+    assert run.config.interventions[0].set["org.span_of_control"] == settings["span_of_control"] == 30
+    for _ in range(week + 25):
+        run.step()
+    lesson = [v for _, v in run.series("manager_support")]
+    baseline = [v for _, v in run.series("manager_support", "baseline")]
+    assert lesson[:week - 1] == baseline[:week - 1]
+    assert np.mean(lesson[week - 1:]) < np.mean(baseline[week - 1:]) - 0.02
+    assert run.model.org.is_manager.sum() == round(199 / 30) and run.baseline.org.is_manager.sum() > 20
+    left = run.measures[id(run.model)].left_week
+    assert (left == week).sum() < 10  # a week's leavers, not every moved seat
+    org_option(run, "en")
 
 
 def test_week_label_is_one_clock():

@@ -128,7 +128,7 @@ def toolbox(name: str, lang: str) -> dict:
 
 
 def option(run: LessonRun, name: str, lang: str = "en") -> dict:
-    """ECharts option: the run's line, the baseline's dashed, a marker at the change week (and at week 1 if reshaped)."""
+    """ECharts option: the run's line, the baseline's dashed, a marker at the change week."""
     chart = CHARTS[name]
     places = chart.places
     lesson = [[week, None if v is None else round(v, places)] for week, v in run.series(name, "lesson", chart.scale)]
@@ -137,10 +137,6 @@ def option(run: LessonRun, name: str, lang: str = "en") -> dict:
     marks = []
     if run.change_week is not None:
         marks.append({"xAxis": run.change_week, "label": {"formatter": tr(lang, "marker", week=run.change_week)}})
-    if run.reshaped:
-        # along the line inside the plot, so it stays clear of the axis and of the change week's label
-        marks.append({"xAxis": 1, "lineStyle": {"type": "dashed"},
-                      "label": {"formatter": tr(lang, "new_span"), "position": "insideEndBottom", "align": "right", "distance": 4}})
     unit = "%" if chart.percent else ""
     series = [
         {"name": tr(lang, "baseline"), "type": "line", "data": baseline, "showSymbol": False, "z": 1,

@@ -57,7 +57,7 @@ TEXT: dict[str, dict[str, str]] = {
     "lesson": {"en": "Lesson", "nl": "Les"},
     "baseline_title": {"en": "Baseline (no lesson)", "nl": "Basislijn (geen les)"},
     "group.run": {"en": "The run", "nl": "De simulatie"},
-    "group.shape": {"en": "The organisation's shape (from week 1)", "nl": "De vorm van de organisatie (vanaf week 1)"},
+    "group.shape": {"en": "Reorganisation (at the change week)", "nl": "Reorganisatie (in de veranderweek)"},
     "group.lever": {"en": "Levers (from the change week)", "nl": "Hefbomen (vanaf de veranderweek)"},
     "week0": {"en": "Week 0 · the settled organisation, before week 1",
               "nl": "Week 0 · de organisatie in evenwicht, vóór week 1"},
@@ -74,8 +74,8 @@ TEXT: dict[str, dict[str, str]] = {
                      "to start again with the new ones ({items}).",
                "nl": "<b>Instellingen gewijzigd, nog niet toegepast.</b> Het model draait nog met de waarden "
                      "hieronder. Druk op Opnieuw om opnieuw te beginnen met de nieuwe ({items})."},
-    "running": {"en": "<b>Running:</b> {title}, {size}, span of control {span}, seed {seed}.",
-                "nl": "<b>Nu:</b> {title}, {size}, leidingspanne {span}, seed {seed}."},
+    "running": {"en": "<b>Running:</b> {title}, {size}, starting with a span of control of {span}, seed {seed}.",
+                "nl": "<b>Nu:</b> {title}, {size}, beginnend met een leidingspanne van {span}, seed {seed}."},
     "baseline_value": {"en": "baseline {value}", "nl": "basislijn {value}"},
     "levers_throughout": {"en": " The baseline's levers throughout.", "nl": " Steeds de hefbomen van de basislijn."},
     "weeks_before": {"en": " Weeks 1-{before}: the baseline; from week {week}: {levers}.",
@@ -90,30 +90,15 @@ TEXT: dict[str, dict[str, str]] = {
                             "de gemarkeerde week."},
     "what_to_watch": {"en": "What to watch.", "nl": "Waar op te letten."},
     "legend": {"en": 'The plots: <span class="run">— this run</span>, <span class="base">- - the baseline</span> '
-                     '(same seed and size), {when}.{reshaped} First: {names}.',
+                     '(same seed and size), {when}. First: {names}.',
                "nl": 'De grafieken: <span class="run">— deze run</span>, <span class="base">- - de basislijn</span> '
-                     '(zelfde seed en omvang), {when}.{reshaped} Eerst: {names}.'},
+                     '(zelfde seed en omvang), {when}. Eerst: {names}.'},
     "change_at": {"en": 'the <span class="change">change at week {week}</span>',
                   "nl": 'de <span class="change">verandering in week {week}</span>'},
     "no_change": {"en": "no timed change", "nl": "geen verandering in de tijd"},
-    "reshaped": {"en": " The span of control shapes the organisation, so it differs from week 1.",
-                 "nl": " De leidingspanne bepaalt de vorm van de organisatie en verschilt dus vanaf week 1."},
-    "reshaped_lesson": {
-        "en": '<div class="exsim-note"><b>This lesson starts with the wider spans.</b> The organisation is built '
-              'and settled with {span} before week 1: the model cannot reorganise a running organisation, so the '
-              'new spans cannot start at a marked week. The gap to the baseline\'s dashed line is there from week 1: '
-              'it is the wider spans\' effect, already in place.{levers}</div>',
-        "nl": '<div class="exsim-note"><b>Deze les begint met de grotere spannes.</b> De organisatie is vóór week 1 '
-              'gebouwd en in evenwicht gekomen met {span}: het model kan een draaiende organisatie niet '
-              'reorganiseren, dus de nieuwe spannes kunnen niet op een gemarkeerde week ingaan. Het verschil met de '
-              'gestippelde lijn van de basislijn is er vanaf week 1: het is het effect van de grotere spannes, al '
-              'aanwezig.{levers}</div>'},
-    "reshaped_levers": {"en": " Its other changes come in at week {week}.",
-                        "nl": " De andere veranderingen gaan in op week {week}."},
     "this_run": {"en": "this run", "nl": "deze run"},
     "baseline": {"en": "baseline", "nl": "basislijn"},
     "marker": {"en": "change, week {week}", "nl": "verandering, week {week}"},
-    "new_span": {"en": "new span", "nl": "nieuwe spanne"},
     "axis_week": {"en": "week", "nl": "week"},
     "save": {"en": "Save as image (PNG)", "nl": "Opslaan als afbeelding (PNG)"},
     "org_title": {"en": "The organisation: each team a shaded block under its manager (outlined); colour: "

@@ -7,8 +7,9 @@ the baseline (a lesson's and the teacher's) come into force together at the chan
 intervention, so the class sees weeks of the status quo and then the change unfold. A baseline run on
 the same seed steps alongside: before the change week both runs are identical.
 
-Size and span of control shape the organisation, which is fixed once built: they hold from week 1
-(the organisation settles with them under the baseline's other values).
+The size is the organisation's from the start. A span of control that differs from the baseline's
+is a reorganisation at the change week (exsim.model.reorganising): the class sees the spans change
+and their effect unfold like any other lever's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from exsim.config import ScenarioConfig, load_config
+from exsim.config.interventions import RESHAPING_KEYS
 from exsim.config.keys import get_dotted
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.dashboard.i18n import CHOICES_NL, CONTROLS_NL, number, tr
@@ -49,7 +51,7 @@ class Control:
     step: float = 0.05
     kind: str = "float"  # "int", "float", "percent" (a share shown in %), "choice"
     choices: tuple[tuple[str, str], ...] = ()  # (value, text) for a choice
-    group: str = "lever"  # "run" (size, seed, change week), "shape" (fixed once built) or "lever"
+    group: str = "lever"  # "run" (size, seed, change week), "shape" (a reorganisation) or "lever"
     fmt: str = "{:.2f}"
 
     def label_in(self, lang: str = "en") -> str:
@@ -168,13 +170,14 @@ def scenario_config(settings: dict[str, Any], lesson: str) -> ScenarioConfig:
 
 
 def timed_config(settings: dict[str, Any], lesson: str, title: str = "the change") -> ScenarioConfig:
-    """The status quo on the scenario's organisation, with the scenario's other values from the change week."""
+    """The status quo with the scenario's values from the change week, its spans of control as a reorganisation."""
     status_quo, scenario = status_quo_config(settings), scenario_config(settings, lesson)
     base, own = _flat(status_quo), _flat(scenario)
-    changes = {key: value for key, value in own.items() if not key.startswith("org.") and base.get(key) != value}
+    changes = {key: value for key, value in own.items()
+               if (not key.startswith("org.") or key in RESHAPING_KEYS) and base.get(key) != value}
     data = status_quo.model_dump()
-    data["org"], data["sim"], data["lesson"] = scenario.org.model_dump(), scenario.sim.model_dump(), \
-        scenario.lesson.model_dump()
+    data["org"] = {**scenario.org.model_dump(), **{key.split(".")[1]: base[key] for key in RESHAPING_KEYS}}
+    data["sim"], data["lesson"] = scenario.sim.model_dump(), scenario.lesson.model_dump()
     data["interventions"] = [{"name": title, "set": changes, "start_week": int(settings["change_week"])}] if changes else []
     return ScenarioConfig.model_validate(data)
 
@@ -207,6 +210,7 @@ class Measures:
     def after_step(self, before: np.ndarray) -> None:
         model, staff, org = self.model, self.model.staff, self.model.org
         week = model.week
+        before = self._follow_reorganisation(before)
         self.left_week[(before >= 0) & (staff.agent_id != before)] = week
         spells = model.recorder.spells_since(self._spells_seen)
         self._spells_seen = model.recorder.spell_count
@@ -228,6 +232,17 @@ class Measures:
             "promoted_share": float(staff.promoted[managers].mean()) if managers.any() else 0.0,
             "cost_other": float(sum(row[line] for line in COST_LINES)),
         })
+
+
+    def _follow_reorganisation(self, before: np.ndarray) -> np.ndarray:
+        """Seat-indexed values moved to the seats of a reorganisation this week (people keep their ids)."""
+        moved = self.model.last_reorganisation
+        if moved is None or moved[0] != self.model.week:
+            return before
+        old_seat = np.empty_like(moved[1])
+        old_seat[moved[1]] = np.arange(len(moved[1]))
+        self.left_week = self.left_week[old_seat]
+        return before[old_seat]
 
 
 class LessonRun:
@@ -252,13 +267,8 @@ class LessonRun:
 
     @property
     def change_week(self) -> int | None:
-        """The week the timed change comes into force (None when nothing but the shape differs)."""
+        """The week the timed change comes into force (None when nothing differs from the baseline)."""
         return self.config.interventions[0].start_week if self.config.interventions else None
-
-    @property
-    def reshaped(self) -> bool:
-        """Whether the organisation's shape (span of control) differs from the baseline's from week 1."""
-        return self.config.org != self.status_quo.org
 
     def step(self) -> None:
         for model in (self.model, self.baseline):
@@ -294,8 +304,6 @@ class LessonRun:
         for name, control in CONTROLS.items():
             if control.key == "org.headcount":
                 values[name] = int(model.org.n_seats)
-            elif control.key and control.key.startswith("org."):
-                values[name] = control.clean(get_dotted(model.config.model_dump(), control.key))
             elif control.key:
                 values[name] = control.clean(get_dotted(after, control.key))
         values["seed"] = int(self.settings["seed"])

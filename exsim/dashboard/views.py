@@ -117,7 +117,7 @@ def lever_changes(run: LessonRun, lang: str = "en") -> list[str]:
     values, base = run.running(), run.running_baseline()
     levers = [f"{CONTROLS[n].label_in(lang).lower()} {CONTROLS[n].show(values[n], lang)} "
               f"({tr(lang, 'baseline_value', value=CONTROLS[n].show(base[n], lang))})"
-              for n, c in CONTROLS.items() if c.group == "lever" and values[n] != base[n]]
+              for n, c in CONTROLS.items() if c.group in ("shape", "lever") and values[n] != base[n]]
     from exsim.report.catalogue import format_value, parameter_info
 
     fixed = []
@@ -129,10 +129,10 @@ def lever_changes(run: LessonRun, lang: str = "en") -> list[str]:
 
 def running_text(run: LessonRun, lang: str = "en") -> str:
     """What the model runs, in words, read back from the model's config."""
-    values = run.running()
+    values, start = run.running(), run.running_baseline()
     head = tr(lang, "running", title=html.escape(run.titles[lang]),
               size=html.escape(CONTROLS["headcount"].show(values["headcount"], lang)),
-              span=html.escape(CONTROLS["span_of_control"].show(values["span_of_control"], lang)), seed=values["seed"])
+              span=html.escape(CONTROLS["span_of_control"].show(start["span_of_control"], lang)), seed=values["seed"])
     if run.change_week is None:
         return head + tr(lang, "levers_throughout")
     week, levers = run.change_week, html.escape("; ".join(lever_changes(run, lang)))
@@ -227,7 +227,6 @@ def Header(run: LessonRun, playing: solara.Reactive[bool], on_step, on_reset, dr
         _text("div", tr(lang, "banner", items=html.escape(items)), "exsim-banner", id="exsim-banner")
     _text("div", running_text(run, lang), "exsim-running", id="exsim-running",
           data_running=json.dumps(run.running()), data_change_week=str(run.change_week or ""),
-          data_reshaped="1" if run.reshaped else "0",
           data_series=json.dumps({name: {"lesson": [v for _, v in run.series(name, "lesson", CHARTS[name].scale)],
                                          "baseline": [v for _, v in run.series(name, "baseline", CHARTS[name].scale)]}
                                   for name in watched(run.lesson)}))
@@ -244,14 +243,9 @@ def LessonPanel(run: LessonRun, tick: int = 0, lang: str = "en"):
             item = lesson_of(run.lesson)
             _text("h2", html.escape(item.titles[lang]))
             _text("div", f"<b>{tr(lang, 'what_to_watch')}</b> " + html.escape(item.texts[lang]))
-        if run.reshaped and run.lesson != BASELINE:
-            span = CONTROLS["span_of_control"].show(run.running()["span_of_control"], lang)
-            levers = tr(lang, "reshaped_levers", week=run.change_week) if run.change_week else ""
-            _text("div", tr(lang, "reshaped_lesson", span=html.escape(span), levers=levers), id="exsim-reshaped")
         names = ", ".join(chart_label(name, lang) for name in watched(run.lesson))
         when = tr(lang, "change_at", week=run.change_week) if run.change_week else tr(lang, "no_change")
-        reshaped = tr(lang, "reshaped") if run.reshaped and run.lesson == BASELINE else ""
-        _text("div", tr(lang, "legend", when=when, reshaped=reshaped, names=html.escape(names)), "exsim-legend")
+        _text("div", tr(lang, "legend", when=when, names=html.escape(names)), "exsim-legend")
 
 
 @solara.component
