@@ -7,7 +7,7 @@ from exsim.config.schema import Market, Policy, ScenarioConfig, Work
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms import brand
 from exsim.mechanisms.common import relax, weekly_probability
-from exsim.mechanisms.seats import hire, promote_into
+from exsim.mechanisms.seats import hire, promote_into_seats
 from exsim.mechanisms.state import StaffState, World
 
 # share of the usual skill-ramp speed (that at onboarding quality 0.5) a new hire keeps without onboarding
@@ -30,7 +30,7 @@ def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, prom
     manager_seats = seats[org.is_manager[seats]]
     share = at_rows(cfg, manager_seats).managers.internal_promotion_share
     internal = manager_seats[promotion_rng.random(len(manager_seats)) < share]
-    promoted = sum(promote_into(world, seat, cfg, rng, promotion_rng) for seat in internal)
+    promoted = promote_into_seats(world, internal, cfg, rng, promotion_rng)
     world.promotions_last_year += promoted - world.promotions_last_year / WEEKS_PER_YEAR
     external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
     if len(external):

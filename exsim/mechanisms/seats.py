@@ -51,31 +51,40 @@ def vacate(world: World, seats: np.ndarray, reason: str) -> None:
     world.staff.reset(seats, "vacant")
 
 
-def promote_into(world: World, manager_seat: int, cfg: ScenarioConfig, hiring_rng: np.random.Generator,
-                 promotion_rng: np.random.Generator) -> int:
-    """Promote a member of the team into its vacant manager seat; returns 1 if someone was promoted.
+def promote_into_seats(world: World, manager_seats: np.ndarray, cfg: ScenarioConfig, hiring_rng: np.random.Generator,
+                       promotion_rng: np.random.Generator) -> int:
+    """Promote a member of each team into its vacant manager seat, all at once; returns how many were promoted.
 
     `managers.selection` picks the top performer (skill + engagement) or the best-disposed leader;
-    the promoted person keeps their tenure, engagement and personal traits.
+    the promoted keep their tenure, engagement and personal traits. A team without members in post
+    keeps its seat vacant. (Each team's candidates are its own members, so the promotions are independent.)
     """
+    staff = world.staff
+    picks = [(seat, person) for seat in manager_seats if (person := best_candidate(world, int(seat), cfg)) >= 0]
+    if not picks:
+        return 0
+    seats, people = (np.array(column, dtype=np.int64) for column in zip(*picks))
+    managers = at_rows(cfg, seats).managers
+    top = managers.selection == "top_performer"
+    carried = {name: getattr(staff, name)[people] for name in (*CARRIED_ON_PROMOTION, "hire_week")}
+    vacate(world, people, "promoted")
+    hire(world, seats, cfg, hiring_rng, 0.0, 0.0)
+    for name, values in carried.items():
+        getattr(staff, name)[seats] = values
+    staff.manager_quality[seats] = promoted_quality(managers, len(seats), promotion_rng, top)
+    staff.promoted[seats] = top
+    return len(seats)
+
+
+def best_candidate(world: World, manager_seat: int, cfg: ScenarioConfig) -> int:
+    """The team member `managers.selection` would promote into `manager_seat` (-1 when nobody is in post)."""
     staff, org = world.staff, world.org
     members = org.team_members(manager_seat)
     members = members[staff.occupied[members] & ~org.is_manager[members]]
     if len(members) == 0:
-        return 0
-    seat_cfg = at_rows(cfg, manager_seat)
-    top = seat_cfg.managers.selection == "top_performer"
-    person = int(members[np.argmax(promotion_score(staff, members, top))])
-    carried = {name: getattr(staff, name)[person] for name in CARRIED_ON_PROMOTION}
-    hire_week = staff.hire_week[person]
-    vacate(world, np.array([person]), "promoted")
-    hire(world, np.array([manager_seat]), cfg, hiring_rng, 0.0, 0.0)
-    for name, value in carried.items():
-        getattr(staff, name)[manager_seat] = value
-    staff.hire_week[manager_seat] = hire_week
-    staff.manager_quality[manager_seat] = promoted_quality(seat_cfg.managers, 1, promotion_rng, top)[0]
-    staff.promoted[manager_seat] = top
-    return 1
+        return -1
+    top = at_rows(cfg, manager_seat).managers.selection == "top_performer"
+    return int(members[np.argmax(promotion_score(staff, members, top))])
 
 
 def promotion_score(staff: StaffState, seats: np.ndarray, top_performer: bool | np.ndarray) -> np.ndarray:
