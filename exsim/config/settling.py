@@ -3,7 +3,7 @@
 A scenario compared against a baseline (`exsim compare`, `exsim run --baseline`) or a design point
 of a sweep answers "what happens from now on if we change this": its settling weeks run under the
 status quo's values (the baseline, or the spec's base config) on the scenario's own organisation
-(its org section and its departments' sizes and org values: the shape is fixed once built), and
+(its org section and its departments' sizes and org values: the shape it starts with), and
 its own values apply from week 1. Costs and benefits are then counted over the same weeks.
 """
 
