@@ -81,6 +81,8 @@ class Schedule:
         names = department_names(self.base)
         self._departments = [*names, EXECUTIVE]  # the executive top seat last
         self._bases = [department_config(self.base, name).model_dump() for name in names] + [self.base.model_dump()]
+        # whether an intervention changes the organisation's shape (a reorganisation when it starts or ends)
+        self.reshapes = any(key in RESHAPING_KEYS for item in self.base.interventions for key in changes(item))
 
     def config_at(self, week: int) -> ScenarioConfig | SeatConfig:
         """The effective config this week (the base config when nothing is active and there are no departments)."""
@@ -99,11 +101,6 @@ class Schedule:
         """The org section in force this week in each department (the organisation's when it is one block)."""
         departments = range(max(len(self._departments) - 1, 1))  # not the executive top seat
         return tuple(self._blended(d, self._weights(week, d)).org for d in departments)
-
-    @property
-    def reshapes(self) -> bool:
-        """Whether an intervention changes the organisation's shape (a reorganisation when it starts or ends)."""
-        return any(key in RESHAPING_KEYS for item in self.base.interventions for key in changes(item))
 
     def _weights(self, week: int, d: int) -> tuple[float, ...]:
         """Each intervention's weight this week in department d (0 where it does not reach), diluted by fatigue."""
