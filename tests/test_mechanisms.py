@@ -221,3 +221,43 @@ def test_bernoulli_rows_are_each_row_at_chance_p(p):
     assert abs(hits.sum() - trials * p) <= 5 * np.sqrt(trials * p * (1 - p))
     halves = hits[: n // 2].sum(), hits[n // 2:].sum()  # no drift along the rows
     assert abs(halves[0] - halves[1]) <= 6 * np.sqrt(trials * p * (1 - p)) + 1
+
+
+def test_absence_spells_start_at_each_seats_chance_and_never_twice():
+    """Thinned spell starts: at each burnout level the shares starting long and short spells are those
+    levels' chances; people on long absence start none, and nobody starts both in one week."""
+    from types import SimpleNamespace
+
+    from exsim.config.schema import Absence
+    from exsim.mechanisms import absence
+
+    seats, weeks, levels = 20_000, 30, np.array([0.0, 0.4, 0.8, 1.0])
+    cfg = SimpleNamespace(absence=Absence())
+    long_starts = np.zeros(seats, dtype=np.int64)
+    short_starts = np.zeros(seats, dtype=np.int64)
+    rng = np.random.default_rng(8)
+    staff = StaffState.empty(seats)
+    for _ in range(weeks):
+        staff.occupied[:] = np.arange(seats) % 7 != 0
+        staff.burnout[:] = levels[np.arange(seats) % len(levels)]
+        staff.long_absence_weeks_left[:] = np.where(np.arange(seats) % 5 == 0, 3, 0)  # on long absence: no new spell
+        world = SimpleNamespace(staff=staff)
+        absence.update_absence(world, cfg, rng)
+        started_long = staff.long_absence_weeks_left > 0
+        started_long &= np.arange(seats) % 5 != 0
+        long_starts += started_long
+        short = (staff.absent_days > 0) & ~staff.on_long_absence
+        short_starts += short
+        assert not (short & started_long).any()
+    eligible = staff.occupied & (np.arange(seats) % 5 != 0)
+    assert not long_starts[~eligible].any() and not short_starts[~eligible].any()
+    for level in levels:
+        group = eligible & (staff.burnout == level)
+        for counts, long in ((long_starts, True), (short_starts, False)):
+            p = float(absence.start_chance(staff, cfg.absence, np.flatnonzero(group)[:1], long=long)[0])
+            p_short_given_no_long = p if long else p * (1 - float(absence.start_chance(
+                staff, cfg.absence, np.flatnonzero(group)[:1], long=True)[0]))
+            trials = group.sum() * weeks
+            observed = counts[group].sum()
+            expected = trials * p_short_given_no_long
+            assert abs(observed - expected) < 5 * np.sqrt(expected) + 2, (level, long, observed, expected)

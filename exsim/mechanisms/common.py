@@ -53,6 +53,16 @@ def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
     return np.concatenate(parts)
 
 
+def thinned_rows(rng: np.random.Generator, n: int, bound: float, chance_of) -> np.ndarray:
+    """The rows of range(n), in order, whose event happens at each row's own chance, `chance_of(rows)`.
+
+    Thinning: candidates are drawn at `bound` (at least any row's chance) by `bernoulli_rows`, and
+    each is kept with its chance over the bound; so chances are computed only for the few candidates.
+    """
+    candidates = bernoulli_rows(rng, n, bound)
+    return candidates[rng.random(len(candidates)) * bound < chance_of(candidates)]
+
+
 def relax(current: np.ndarray, target: np.ndarray, time_constant_weeks: float) -> np.ndarray:
     """One weekly step of first-order relaxation toward the target."""
     return current + (target - current) * (1.0 - np.exp(-1.0 / time_constant_weeks))

@@ -5,7 +5,7 @@ import numpy as np
 from exsim.config.departments import SeatConfig, at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import bernoulli_rows, bounded, for_rows, relax, sigmoid, total, weekly_probability
+from exsim.mechanisms.common import bounded, for_rows, relax, sigmoid, thinned_rows, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -112,20 +112,21 @@ def update_satisfaction(customers: CustomerState, staff: StaffState, cfg: Scenar
 
 
 def draw_churn(customers: CustomerState, cust: Customers, rng: np.random.Generator) -> np.ndarray:
-    """Rows of customers who leave this week, each at their own weekly churn chance.
+    """Rows of customers who leave this week, each at their own weekly churn chance (0 for free rows).
 
-    Thinning: rows are first drawn at the highest possible churn chance (that at satisfaction 0), by
-    geometric gaps, and each of those few is kept with its own chance divided by that bound; so
-    hazards are computed only for them.
+    Drawn by thinning at the highest possible churn chance (that at satisfaction 0): hazards are
+    computed only for the few candidates.
     """
-    bound = _highest_churn_probability(cust)
-    candidates = bernoulli_rows(rng, customers.capacity, bound)
-    candidates = candidates[customers.active[candidates]]
-    sensitivity = for_rows(cust.churn_sensitivity, candidates)
-    reference = for_rows(cust.satisfaction_reference, candidates)
-    hazard = (for_rows(cust.base_churn_per_year, candidates) / WEEKS_PER_YEAR
-              * np.exp(sensitivity * (reference - customers.satisfaction[candidates])))
-    return candidates[rng.random(len(candidates)) * bound < weekly_probability(hazard)]
+    return thinned_rows(rng, customers.capacity, _highest_churn_probability(cust),
+                        lambda rows: customers.active[rows] * churn_chance(customers, cust, rows))
+
+
+def churn_chance(customers: CustomerState, cust: Customers, rows: np.ndarray) -> np.ndarray:
+    """Weekly churn chance of these customers: the base rate, rising as satisfaction falls below the reference."""
+    sensitivity = for_rows(cust.churn_sensitivity, rows)
+    reference = for_rows(cust.satisfaction_reference, rows)
+    return weekly_probability(for_rows(cust.base_churn_per_year, rows) / WEEKS_PER_YEAR
+                              * np.exp(sensitivity * (reference - customers.satisfaction[rows])))
 
 
 def _highest_churn_probability(cust: Customers) -> float:
