@@ -261,3 +261,32 @@ def test_absence_spells_start_at_each_seats_chance_and_never_twice():
             observed = counts[group].sum()
             expected = trials * p_short_given_no_long
             assert abs(observed - expected) < 5 * np.sqrt(expected) + 2, (level, long, observed, expected)
+
+
+def test_exits_drawn_at_each_seats_hazard_and_involuntary_exits_only_among_stayers():
+    from types import SimpleNamespace
+
+    from exsim.mechanisms.attrition import draw_exits
+    from exsim.mechanisms.common import weekly_probability
+
+    seats, weeks = 30_000, 30
+    staff = StaffState.empty(seats)
+    staff.occupied[:] = np.arange(seats) % 9 != 0
+    hazard = np.where(staff.occupied, np.array([0.001, 0.01, 0.05])[np.arange(seats) % 3], 0.0)
+    config = SimpleNamespace(attrition=Attrition(involuntary_rate_per_year=1.0))
+    rng = np.random.default_rng(2)
+    quit_counts = np.zeros(seats, dtype=np.int64)
+    fired = 0
+    for _ in range(weeks):
+        quits, involuntary = draw_exits(staff, hazard, config, rng)
+        assert not np.intersect1d(quits, involuntary).size and staff.occupied[involuntary].all()
+        quit_counts[quits] += 1
+        fired += len(involuntary)
+    assert not quit_counts[~staff.occupied].any()
+    for h in (0.001, 0.01, 0.05):
+        group = staff.occupied & (hazard == h)
+        expected = group.sum() * weeks * weekly_probability(h)
+        assert abs(quit_counts[group].sum() - expected) < 5 * np.sqrt(expected) + 2, h
+    stayers = (staff.occupied.sum() * weeks - quit_counts.sum())
+    expected = stayers * weekly_probability(1.0 / 52)
+    assert abs(fired - expected) < 5 * np.sqrt(expected) + 2

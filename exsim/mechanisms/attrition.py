@@ -15,7 +15,7 @@ import numpy as np
 from exsim.config.schema import Attrition, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms import brand, contagion
-from exsim.mechanisms.common import saturating_multiplier, weekly_probability
+from exsim.mechanisms.common import for_rows, saturating_multiplier, thinned_rows, weekly_probability
 from exsim.mechanisms.finance import turnover_cost
 from exsim.mechanisms.seats import vacate
 from exsim.mechanisms.state import StaffState, World
@@ -110,9 +110,15 @@ def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> n
 
 def draw_exits(staff: StaffState, hazard: np.ndarray, config: ScenarioConfig,
                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Seats whose holder quits (at the weekly `hazard`) and seats with an involuntary exit this week."""
+    """Seats whose holder quits (at the weekly `hazard`) and seats with an involuntary exit this week.
+
+    Both are rare events over every seat, drawn by thinning (`thinned_rows`).
+    """
     n = len(staff.occupied)
-    quits = rng.random(n) < weekly_probability(hazard)
-    involuntary_rate = config.attrition.involuntary_rate_per_year / WEEKS_PER_YEAR
-    involuntary = staff.occupied & ~quits & (rng.random(n) < weekly_probability(involuntary_rate))
-    return np.flatnonzero(quits), np.flatnonzero(involuntary)
+    quits = thinned_rows(rng, n, float(weekly_probability(hazard.max(initial=0.0))),
+                         lambda seats: weekly_probability(hazard[seats]))
+    staying = staff.occupied.copy()
+    staying[quits] = False
+    chance = weekly_probability(config.attrition.involuntary_rate_per_year / WEEKS_PER_YEAR)
+    involuntary = thinned_rows(rng, n, float(np.max(chance)), lambda seats: staying[seats] * for_rows(chance, seats))
+    return quits, involuntary
