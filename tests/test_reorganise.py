@@ -75,12 +75,14 @@ def test_surplus_managers_become_members_and_the_best_lead():
     staff, org = model.staff, model.org
     managers = np.flatnonzero(staff.occupied & org.is_manager)
     quality = dict(zip(staff.agent_id[managers], staff.manager_quality[managers] + staff.training_gain[managers]))
+    top = staff.agent_id[0]
     model._reorganise_if_due(START)
     staff, org = model.staff, model.org
+    assert staff.agent_id[0] == top  # the top stays the top
     leaders = staff.agent_id[org.team_leader]
     assert set(leaders) <= set(quality)  # widening spans promotes nobody
-    kept = sorted(quality.values(), reverse=True)[:len(leaders)]
-    assert sorted((quality[i] for i in leaders), reverse=True) == kept  # the best managers lead
+    kept = sorted((q for i, q in quality.items() if i != top), reverse=True)[:len(leaders) - 1]
+    assert sorted((quality[i] for i in leaders[1:]), reverse=True) == kept  # the best managers lead
     demoted = [i for i in quality if i not in set(leaders)]
     seats = np.flatnonzero(np.isin(staff.agent_id, demoted) & staff.occupied)
     assert len(seats) == len(demoted) and not org.is_manager[seats].any()

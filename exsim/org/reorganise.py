@@ -39,9 +39,7 @@ class Reorganisation:
     @property
     def old_seat(self) -> np.ndarray:
         """New seat -> old seat (the permutation's inverse): `values[old_seat]` moves a per-seat array."""
-        old = np.empty_like(self.new_seat)
-        old[self.new_seat] = np.arange(len(self.new_seat))
-        return old
+        return _inverse(self.new_seat)
 
 
 def reorganise(old: OrgStructure, orgs: Sequence[Org], occupied: np.ndarray, rank: np.ndarray,
@@ -55,19 +53,18 @@ def reorganise(old: OrgStructure, orgs: Sequence[Org], occupied: np.ndarray, ran
     team_of = np.where(manager_of >= 0, manager_of, -1)
     new_seat = np.full(old.n_seats, -1, dtype=np.int64)
     new_seat[TOP] = TOP
-    promoted, demoted = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     for group in range(len(old.departments)):
-        heads, members = _fill_order(old, _group_seats(old.department_of, group), occupied, rank, promotion_score,
-                                     n_heads=int(is_manager[_group_seats(department_of, group)].sum()))
         manager_seats, member_seats = _seats_to_fill(_group_seats(department_of, group), is_manager, team_of)
-        new_seat[heads] = manager_seats
-        new_seat[members] = member_seats
-        promoted.append(heads[~old.is_manager[heads] & occupied[heads]])
-        demoted.append(members[old.is_manager[members] & occupied[members]])
+        heads, members = _fill_order(old, _group_seats(old.department_of, group), occupied, rank, promotion_score,
+                                     n_heads=len(manager_seats))
+        new_seat[heads], new_seat[members] = manager_seats, member_seats
+    people = np.flatnonzero(occupied)
+    promoted = people[~old.is_manager[people] & is_manager[new_seat[people]]]
+    demoted = people[old.is_manager[people] & ~is_manager[new_seat[people]]]
     frontline = _frontline_teams(old.frontline[_inverse(new_seat)], is_manager, team_of, department_of)
     ties = _carried_ties(old, new_seat, team_of, int(is_manager.sum()))
     org = assemble(manager_of, is_manager, frontline, ties, department_of, old.departments)
-    return Reorganisation(org, new_seat, new_seat[np.concatenate(promoted)], new_seat[np.concatenate(demoted)])
+    return Reorganisation(org, new_seat, new_seat[promoted], new_seat[demoted])
 
 
 def _new_tree(old: OrgStructure, orgs: Sequence[Org], rng: np.random.Generator):
