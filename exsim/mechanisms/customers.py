@@ -97,7 +97,7 @@ def experienced_quality(customers: CustomerState, staff: StaffState, cust: Custo
     """Quality each customer (or each of `rows`) perceives: the seat's service, the account's difficulty, their leniency."""
     rows = slice(None) if rows is None else rows
     seat = np.maximum(customers.account_seat[rows], 0)
-    index = service_index(staff, cust)[seat] - account_difficulty[seat] + customers.leniency[rows]
+    index = (service_index(staff, cust) - account_difficulty)[seat] + customers.leniency[rows]  # per seat, then per customer
     return sigmoid(index)
 
 
