@@ -44,3 +44,16 @@ def test_the_readme_shows_the_catalogue():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert kpi_table_markdown() in readme
     assert all(f"`{name}`" in readme for name in BY_NAME)
+
+
+def test_team_membership_sums_columns_exactly_as_team_sum_does():
+    """The recorder sums seven columns per team in one sparse product: the same floats as one bincount each."""
+    from exsim.metrics.measures import team_membership, team_sum
+
+    rng = np.random.default_rng(4)
+    team_of = np.where(rng.random(5_000) < 0.05, -1, rng.integers(0, 300, 5_000))  # some seats in no team
+    columns = np.column_stack([rng.random(5_000) * 10.0 ** rng.integers(-3, 4, 5_000) for _ in range(7)])
+    per_team = team_membership(team_of, 301) @ columns  # team 300 has no seats
+    for k in range(7):
+        np.testing.assert_array_equal(per_team[:, k], team_sum(team_of, columns[:, k], 301))
+    assert per_team[300].sum() == 0

@@ -1,6 +1,7 @@
 """Measures the model and the recorder share: sums per team and the eNPS of a group."""
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import ndtr
 
 from exsim.config.schema import Engagement
@@ -9,6 +10,13 @@ from exsim.config.schema import Engagement
 def team_sum(team_of: np.ndarray, values: np.ndarray, n_teams: int) -> np.ndarray:
     """Sum of values over each team's members (seats outside any team, team -1, fall in a dropped first bin)."""
     return np.bincount(team_of + 1, weights=values, minlength=n_teams + 1)[1:]
+
+
+def team_membership(team_of: np.ndarray, n_teams: int) -> sp.csr_matrix:
+    """Teams x seats matrix of ones (seats outside any team in no row): `membership @ columns` sums
+    several columns per team at once, in seat order as `team_sum` does (the same sums)."""
+    seats = np.flatnonzero(team_of >= 0)
+    return sp.csr_matrix((np.ones(len(seats)), (team_of[seats], seats)), shape=(n_teams, len(team_of)))
 
 
 def team_counts(team_of: np.ndarray, seats: np.ndarray, n_teams: int) -> np.ndarray:

@@ -12,12 +12,13 @@ from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.metrics.departments import Departments
 from exsim.metrics.events import WeekEvents
 from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
-from exsim.metrics.measures import enps, enps_per_person, team_counts, team_sum
+from exsim.metrics.measures import enps, enps_per_person, team_counts, team_membership, team_sum
 
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
 MISSING = -1  # a spell's manager_id or exit_week while recorded: none (<NA> in the table)
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
+SEAT_SUMS = ("headcount", "engagement", "burnout", "workload", "absent_days", "customers", "csat")  # summed over seats
 
 
 class Recorder:
@@ -41,6 +42,7 @@ class Recorder:
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
+        self._members = team_membership(world.org.team_of, world.org.n_teams)
         self._team_weeks = 0
         self.department_rows: list[dict] = []
         self._departments = Departments(world.org)
@@ -108,16 +110,13 @@ class Recorder:
         m, staff, org = self.world, self.world.staff, self.world.org
         n = org.n_teams
         occ = staff.occupied.astype(np.float64)
+        per_seat = np.column_stack([occ, staff.engagement * occ, (staff.burnout > 0.5) * occ, staff.workload * occ,
+                                    staff.absent_days, staff.accounts, staff.account_satisfaction])  # as SEAT_SUMS
         sums = self._team
-        sums["headcount"] += team_sum(org.team_of, occ, n)
-        sums["engagement"] += team_sum(org.team_of, staff.engagement * occ, n)
-        sums["burnout"] += team_sum(org.team_of, (staff.burnout > 0.5) * occ, n)
-        sums["workload"] += team_sum(org.team_of, staff.workload * occ, n)
+        for name, per_team in zip(SEAT_SUMS, (self._members @ per_seat).T):  # one pass over the seats for all
+            sums[name] += per_team
         sums["support"] += m.team_support
-        sums["absent_days"] += team_sum(org.team_of, staff.absent_days, n)
         sums["quits"] += team_counts(org.team_of, events.quits, n)
-        sums["customers"] += team_sum(org.team_of, staff.accounts, n)  # each seat's book, this week
-        sums["csat"] += team_sum(org.team_of, staff.account_satisfaction, n)
         sums["churned"] += team_counts(org.team_of, events.churned_seats, n)
         self._team_weeks += 1
         if m.week % WEEKS_PER_YEAR == 0:
@@ -132,6 +131,7 @@ class Recorder:
     def reorganised(self) -> None:
         """After a reorganisation: team sums for the new teams, departments by the new seats."""
         self._team = {name: np.zeros(self.world.org.n_teams) for name in TEAM_SUMS}
+        self._members = team_membership(self.world.org.team_of, self.world.org.n_teams)
         self._team_weeks = 0
         self._departments.regroup(self.world.org)
 
