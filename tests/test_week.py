@@ -110,3 +110,15 @@ def test_revenue_is_booked_on_the_customers_left_after_churn_and_unknown_lines_a
     assert last["customers"] == model.customers.active.sum()
     with pytest.raises(KeyError):
         model.world.events.spend("cost_of_nothing", 1.0)
+
+
+def test_a_model_steps_on_one_core():
+    """No step may wake a multi-threaded library (BLAS threads spin on the other cores): runs in
+    parallel worker processes would then compete for cores. CPU time over wall time, not a deadline."""
+    import time
+
+    model = OrgModel(load_config(None, ["org.headcount=20000"]), rng=3, burn_in_weeks=0)
+    cpu, wall = time.process_time(), time.perf_counter()
+    model.settle(15)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    assert cpu < 1.3 * wall, f"{cpu:.2f} s of CPU in {wall:.2f} s of wall time: a step runs on more than one core"
