@@ -4,6 +4,7 @@ import math
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -263,3 +264,15 @@ def test_the_running_line_names_settings_without_a_control_in_words():
     name = "promoted-top-performer"
     text = running_text(LessonRun(lesson_settings(name, {"headcount": 50}), name), "en")
     assert "Top performer quality penalty" in text and "managers.top_performer_quality_penalty" not in text
+    dutch = running_text(LessonRun(lesson_settings(name, {"headcount": 50}), name), "nl")
+    assert "Kwaliteitsachterstand van de gepromoveerde beste presteerder" in dutch and "0,2" in dutch
+    assert "Top performer" not in dutch
+
+
+def test_every_setting_a_lesson_makes_without_a_control_has_dutch_words():
+    from exsim.dashboard.i18n import PARAMETERS_NL
+    from exsim.dashboard.model import lesson_fixed
+
+    names = [path.stem for path in (Path(__file__).resolve().parents[1] / "configs" / "lessons").glob("*.toml")]
+    fixed = {key for name in names for key in lesson_fixed(name)}
+    assert fixed and fixed <= set(PARAMETERS_NL), sorted(fixed - set(PARAMETERS_NL))

@@ -28,6 +28,17 @@ CONTROLS_NL: dict[str, tuple[str, str]] = {
 }
 CHOICES_NL = {"top_performer": "de beste presteerder van het team", "leadership": "gekozen op leiderschap"}
 
+# Config key -> (label, unit) in Dutch, for the values lessons set without a control (the Running line names
+# them; in English the parameter catalogue's labels are used). tests/test_dashboard_model.py checks every
+# lesson's such key is here.
+PARAMETERS_NL: dict[str, tuple[str, str]] = {
+    "managers.promoted_strain": ("Extra stress van gepromoveerde, ongetrainde leidinggevenden", "logit van de stress"),
+    "attrition.manager_exit_contagion": ("Besmettelijkheid van het vertrek van een leidinggevende",
+                                         "keer het vertrek van een teamgenoot"),
+    "managers.top_performer_quality_penalty": ("Kwaliteitsachterstand van de gepromoveerde beste presteerder",
+                                               "gedragskwaliteit 0-1"),
+}
+
 CHARTS_NL = {
     "engagement": "Betrokkenheid (0-1)",
     "manager_support": "Steun van de leidinggevende (0-1)",

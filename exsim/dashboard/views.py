@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Callable
+from typing import Any, Callable
 
 import ipyvuetify as v
 import solara
 import traitlets
 
 from exsim.dashboard.charts import CHARTS, chart_label, compare_options, option, org_height, org_option, watched
-from exsim.dashboard.i18n import LANGUAGES, tr
+from exsim.dashboard.i18n import LANGUAGES, PARAMETERS_NL, number, tr
 from exsim.dashboard.model import BASELINE, COMPARE_SEEDS, COMPARE_WEEKS, CONTROLS, LessonRun, lesson_fixed, lesson_of, lesson_titles, week_label
 
 CSS = """
@@ -118,13 +118,18 @@ def lever_changes(run: LessonRun, lang: str = "en") -> list[str]:
     levers = [f"{CONTROLS[n].label_in(lang).lower()} {CONTROLS[n].show(values[n], lang)} "
               f"({tr(lang, 'baseline_value', value=CONTROLS[n].show(base[n], lang))})"
               for n, c in CONTROLS.items() if c.group in ("shape", "lever") and values[n] != base[n]]
+    return levers + [fixed_value(key, value, lang) for key, value in lesson_fixed(run.lesson).items()]
+
+
+def fixed_value(key: str, value: Any, lang: str = "en") -> str:
+    """A value a lesson sets without a control, in words: "Top performer quality penalty (0-1 ...): 0.2"."""
     from exsim.report.catalogue import format_value, parameter_info
 
-    fixed = []
-    for key, value in lesson_fixed(run.lesson).items():
-        info = parameter_info(key)
-        fixed.append(f"{info.label}: {format_value(value, info.unit)}" if info else f"{key} = {value}")
-    return levers + fixed
+    if lang == "nl" and key in PARAMETERS_NL:
+        label, unit = PARAMETERS_NL[key]
+        return f"{label} ({unit}): {number(format_value(value, ''), lang)}"
+    info = parameter_info(key)
+    return f"{info.label}: {format_value(value, info.unit)}" if info else f"{key} = {value}"
 
 
 def running_text(run: LessonRun, lang: str = "en") -> str:
