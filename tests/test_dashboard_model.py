@@ -265,7 +265,7 @@ def test_the_running_line_names_settings_without_a_control_in_words():
     text = running_text(LessonRun(lesson_settings(name, {"headcount": 50}), name), "en")
     assert "Top performer quality penalty" in text and "managers.top_performer_quality_penalty" not in text
     dutch = running_text(LessonRun(lesson_settings(name, {"headcount": 50}), name), "nl")
-    assert "Kwaliteitsachterstand van de gepromoveerde beste presteerder" in dutch and "0,2" in dutch
+    assert "Kwaliteitsachterstand van de gepromoveerde beste presteerder" in dutch and "0,4" in dutch
     assert "Top performer" not in dutch
 
 
