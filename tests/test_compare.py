@@ -19,7 +19,10 @@ def test_compare_ranks_scenarios_and_writes_a_memo(tmp_path):
     ranked = pd.read_csv(out / "ranking.csv")
     assert list(ranked["rank"]) == [1, 2, 3]
     assert ranked["net_benefit"].is_monotonic_decreasing
-    assert ranked.iloc[0]["scenario"] == "manager-training" and ranked.iloc[-1]["scenario"] == "wide-spans"
+    assert ranked.iloc[-1]["scenario"] == "wide-spans"  # far below; training's net benefit in 2 years at 200
+    by_name = ranked.set_index("scenario")  # people is near zero either way (it pays back from month 18 at 500)
+    assert by_name.loc["manager-training", "engagement"] > by_name.loc["baseline", "engagement"] > \
+        by_name.loc["wide-spans", "engagement"]
     report = (out / "report.md").read_text()
     assert "net benefit" in report.lower() and "payback" in report.lower() and "EUR" in report
     ts = pd.read_parquet(out / "timeseries.parquet")

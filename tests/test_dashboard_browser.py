@@ -163,6 +163,16 @@ def test_moved_slider_shows_a_banner_until_reset_applies_it(page):
     assert slider_values(page) == {key: value for key, value in running(page).items() if key in CONTROLS}
 
 
+def play_until(page, week: int) -> dict:
+    """Play until the page shows `week`, pause, and return the series it plotted (data-series)."""
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("w => +document.querySelector('#exsim-week').dataset.week >= w", arg=week,
+                           timeout=120_000)
+    page.get_by_role("button", name="Pause").click()
+    page.wait_for_selector("button:has-text('Play')", timeout=30_000)
+    return json.loads(page.locator("#exsim-running").get_attribute("data-series"))
+
+
 def test_week_label_is_consistent(page):
     for week in (1, 2, 3):
         step_to(page, week)
@@ -174,13 +184,7 @@ def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
     week = load_lesson("understaffing-spiral").change_week
     assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
     assert f"change at week {week}" in page.locator(".exsim-legend").inner_text()
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_function("w => +document.querySelector('#exsim-week').dataset.week >= w", arg=week + 5,
-                           timeout=120_000)
-    page.get_by_role("button", name="Pause").click()
-    page.wait_for_selector("button:has-text('Play')", timeout=30_000)
-    series = json.loads(page.locator("#exsim-running").get_attribute("data-series"))
-    burnout = series["burnout_share"]
+    burnout = play_until(page, week + 5)["burnout_share"]
     assert burnout["lesson"][:week - 1] == burnout["baseline"][:week - 1]  # same organisation and seed until then
     assert burnout["lesson"][week:week + 5] != burnout["baseline"][week:week + 5]  # the workload bites from then on
     page.locator(".exsim-compare-button").click()  # the side-by-side on paired seeds
@@ -200,12 +204,7 @@ def test_the_span_lesson_reorganises_at_its_marked_week(page):
     week = load_lesson("span-of-control-trap").change_week
     assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
     assert f"from week {week}: span of control 30 reports per manager" in page.locator("#exsim-running").inner_text()
-    page.get_by_role("button", name="Play").click()
-    page.wait_for_function("w => +document.querySelector('#exsim-week').dataset.week >= w", arg=week + 8,
-                           timeout=120_000)
-    page.get_by_role("button", name="Pause").click()
-    page.wait_for_selector("button:has-text('Play')", timeout=30_000)
-    support = json.loads(page.locator("#exsim-running").get_attribute("data-series"))["manager_support"]
+    support = play_until(page, week + 8)["manager_support"]
     lesson, baseline = support["lesson"], support["baseline"]
     assert lesson[:week - 1] == baseline[:week - 1]  # the baseline's organisation until the marked week
     after = len(lesson) - (week - 1)

@@ -39,7 +39,9 @@ def _manager_support_gain(seeds=(11, 12)) -> pd.Series:
 
 
 def test_training_one_department_moves_only_its_own_managers_support():
-    gain = _manager_support_gain()
+    """Six paired seeds: one seed's gain elsewhere is noise of about 0.025 either way, so the mean of six
+    stays within 0.03 (three standard errors); customer service gains about 0.09."""
+    gain = _manager_support_gain(seeds=(11, 12, 13, 14, 15, 16))
     others = gain.drop(["customer_service", "executive"])
     assert gain["customer_service"] > 0.05
     assert others.abs().max() < 0.03 and gain["customer_service"] > 2 * others.abs().max()  # the rest: noise
