@@ -95,8 +95,15 @@ def slider_values(page) -> dict:
     return values
 
 
+def running_line(page):
+    """The Running line, once a re-render has settled (for a moment the old and the new one are both there)."""
+    page.wait_for_function("() => document.querySelectorAll('#exsim-running').length == 1", timeout=30_000)
+    return page.locator("#exsim-running")
+
+
 def running(page) -> dict:
-    return json.loads(page.locator("#exsim-running").get_attribute("data-running"))
+    """What the page says the model runs (its settings, read back from the model's config)."""
+    return json.loads(running_line(page).get_attribute("data-running"))
 
 
 def pick_lesson(page, title: str) -> None:
@@ -144,7 +151,7 @@ def test_every_lesson_sets_every_control_and_the_model_runs_them(page):
         for chart in watch:
             assert page.locator(f".exsim-watch .chart-{chart} h3").inner_text() == CHARTS[chart].label, name
         if name != "baseline":
-            assert page.locator("#exsim-running").get_attribute("data-change-week") == str(load_lesson(name).change_week)
+            assert running_line(page).get_attribute("data-change-week") == str(load_lesson(name).change_week)
 
 
 def test_moved_slider_shows_a_banner_until_reset_applies_it(page):
@@ -159,6 +166,8 @@ def test_moved_slider_shows_a_banner_until_reset_applies_it(page):
     assert running(page)["span_of_control"] == 8  # not applied yet, and the banner says so
     page.get_by_role("button", name="Reset").click()
     page.wait_for_selector("#exsim-banner", state="detached", timeout=30_000)
+    page.wait_for_function("() => JSON.parse(document.querySelector('#exsim-running').dataset.running)"
+                           ".span_of_control == 12", timeout=30_000)  # the new run's line, once rendered
     assert running(page)["span_of_control"] == 12
     assert slider_values(page) == {key: value for key, value in running(page).items() if key in CONTROLS}
 
@@ -170,7 +179,7 @@ def play_until(page, week: int) -> dict:
                            timeout=120_000)
     page.get_by_role("button", name="Pause").click()
     page.wait_for_selector("button:has-text('Play')", timeout=30_000)
-    return json.loads(page.locator("#exsim-running").get_attribute("data-series"))
+    return json.loads(running_line(page).get_attribute("data-series"))
 
 
 def test_week_label_is_consistent(page):
@@ -182,7 +191,7 @@ def test_week_label_is_consistent(page):
 def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
     pick_lesson(page, "The understaffing spiral")
     week = load_lesson("understaffing-spiral").change_week
-    assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
+    assert running_line(page).get_attribute("data-change-week") == str(week)
     assert f"change at week {week}" in page.locator(".exsim-legend").inner_text()
     burnout = play_until(page, week + 5)["burnout_share"]
     assert burnout["lesson"][:week - 1] == burnout["baseline"][:week - 1]  # same organisation and seed until then
@@ -202,8 +211,8 @@ def test_the_lessons_change_appears_at_its_marked_week(page, tmp_path):
 def test_the_span_lesson_reorganises_at_its_marked_week(page):
     pick_lesson(page, "The span-of-control trap")
     week = load_lesson("span-of-control-trap").change_week
-    assert page.locator("#exsim-running").get_attribute("data-change-week") == str(week)
-    assert f"from week {week}: span of control 30 reports per manager" in page.locator("#exsim-running").inner_text()
+    assert running_line(page).get_attribute("data-change-week") == str(week)
+    assert f"from week {week}: span of control 30 reports per manager" in running_line(page).inner_text()
     support = play_until(page, week + 8)["manager_support"]
     lesson, baseline = support["lesson"], support["baseline"]
     assert lesson[:week - 1] == baseline[:week - 1]  # the baseline's organisation until the marked week
