@@ -97,7 +97,7 @@ def _fill_order(old: OrgStructure, seats: np.ndarray, occupied: np.ndarray, rank
     """Old seats in the order they fill a department's new manager seats (`n_heads`) and then its member seats."""
     managers = seats[old.is_manager[seats] & occupied[seats]]
     managers = managers[np.argsort(-rank[managers], kind="stable")]
-    heads, surplus = managers[:n_heads], managers[n_heads:]
+    heads = managers[:n_heads]  # the rest (surplus managers) join the member seats below
     staff = seats[~old.is_manager[seats] & occupied[seats]]
     promoted = staff[np.argsort(-promotion_score[staff], kind="stable")][:n_heads - len(heads)]
     heads = np.concatenate([heads, promoted])
