@@ -33,7 +33,7 @@ def model_at(cfg, week: int, seed: int = 4) -> OrgModel:
 
 
 def people(model) -> pd.DataFrame:
-    """Everyone in post by employee id: their personal values and their customer accounts."""
+    """Everyone in post by employee id: their seat, hire week, tenure, engagement and disposition."""
     staff = model.staff
     seats = np.flatnonzero(staff.occupied)
     return pd.DataFrame({"seat": seats, "hire_week": staff.hire_week[seats], "tenure": staff.tenure_weeks[seats],
