@@ -205,7 +205,7 @@ class OrgModel(mesa.Model):
 
     def holder(self, seat: int) -> Employee | None:
         """The agent of the person in `seat` (None when it is vacant)."""
-        self._staff_handles()
+        self._staff_handles(np.array([int(seat)]))
         return self.staff_agents.get(int(seat))
 
     def accounts_opened(self, rows: np.ndarray) -> None:
@@ -219,17 +219,18 @@ class OrgModel(mesa.Model):
                 if agent is not None:
                     agent.remove()
 
-    def _staff_handles(self) -> None:
-        """An Employee or Manager agent, in its seat's network cell, for each person in post without one yet.
+    def _staff_handles(self, seats: np.ndarray | None = None) -> None:
+        """An Employee or Manager agent, in its seat's network cell, for each person in post (in `seats`, else
+        everywhere) without one yet.
 
         The agent takes the person's id (`staff.agent_id`, numbered by Mesa's counter when they joined).
         """
         staff, counter = self.world.staff, self.agent_id_counter
-        for seat in np.flatnonzero(staff.occupied):
-            if int(seat) not in self.staff_agents:
-                agent = (Manager if self.world.org.is_manager[seat] else Employee)(self, int(seat))
-                agent.unique_id = int(staff.agent_id[seat])
-                self.staff_agents[int(seat)] = agent
+        seats = np.flatnonzero(staff.occupied) if seats is None else seats[staff.occupied[seats]]
+        for seat in np.setdiff1d(seats, np.fromiter(self.staff_agents, dtype=np.int64)).tolist():
+            agent = (Manager if self.world.org.is_manager[seat] else Employee)(self, seat)
+            agent.unique_id = int(staff.agent_id[seat])
+            self.staff_agents[seat] = agent
         self.agent_id_counter = counter
 
     def _customer_handles(self) -> None:
