@@ -35,9 +35,14 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize: tuple[float, float] = (8
 
 
 def save_figure(fig: Figure, path: Path) -> str:
-    """Save a figure as PNG (110 dpi) and as SVG beside it (for slides); returns the PNG's file name."""
+    """Save a figure as PNG (110 dpi) and as SVG beside it (for slides); returns the PNG's file name.
+
+    The layout is worked out once, for the PNG, and kept for the SVG (working it out again costs as
+    much as drawing and moves nothing by more than a fraction of a point).
+    """
     path = Path(path)
     fig.savefig(path, dpi=DPI)
+    fig.set_layout_engine("none")
     fig.savefig(path.with_suffix(".svg"))
     manager = getattr(fig.canvas, "manager", None)
     if manager is not None:  # a pyplot figure from elsewhere: let pyplot forget it
