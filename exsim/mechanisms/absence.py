@@ -1,10 +1,12 @@
 """Sickness absence: short spells within a week, long spells over weeks; burnout raises both."""
 
+import math
+
 import numpy as np
 
 from exsim.config.schema import Absence, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import for_rows, saturating_multiplier, thinned_rows, weekly_probability
+from exsim.mechanisms.common import for_rows, largest, saturating_multiplier, thinned_rows, weekly_probability
 from exsim.mechanisms.state import StaffState, World
 
 
@@ -18,13 +20,13 @@ def update_absence(world: World, cfg: ScenarioConfig, rng: np.random.Generator) 
     n = len(staff.occupied)
     staff.long_absence_weeks_left[:] = np.maximum(staff.long_absence_weeks_left - 1, 0)
     at_work = staff.occupied & ~staff.on_long_absence
-    ceiling = float(np.max(absence.max_burnout_multiplier))  # burnout multiplies the rates by at most this
+    ceiling = largest(absence.max_burnout_multiplier)  # burnout multiplies the rates by at most this
     long_starters = thinned_rows(rng, n, start_bound(absence.long_spells_per_year, ceiling),
                                  lambda rows: at_work[rows] * start_chance(staff, absence, rows, long=True))
     long_weeks = for_rows(absence.long_spell_weeks, long_starters)
     staff.long_absence_weeks_left[long_starters] = rng.geometric(1.0 / long_weeks, len(long_starters))
     at_work[long_starters] = False
-    short_starters = thinned_rows(rng, n, start_bound(absence.short_spells_per_year, np.sqrt(ceiling)),
+    short_starters = thinned_rows(rng, n, start_bound(absence.short_spells_per_year, math.sqrt(ceiling)),
                                   lambda rows: at_work[rows] * start_chance(staff, absence, rows, long=False))
     short_days = for_rows(absence.short_spell_days, short_starters)
     staff.absent_days[:] = np.where(staff.on_long_absence, 5.0, 0.0) * staff.occupied
@@ -44,4 +46,4 @@ def start_chance(staff: StaffState, absence: Absence, seats: np.ndarray, long: b
 
 def start_bound(spells_per_year, multiplier: float) -> float:
     """At least any seat's chance of starting such a spell in a week (the thinning bound)."""
-    return float(weekly_probability(float(np.max(spells_per_year)) / WEEKS_PER_YEAR * multiplier * (1.0 + 1e-6)))
+    return float(weekly_probability(largest(spells_per_year) / WEEKS_PER_YEAR * multiplier * (1.0 + 1e-6)))

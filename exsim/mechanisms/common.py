@@ -1,5 +1,7 @@
 """Small numeric helpers shared by the mechanisms."""
 
+import math
+
 import numpy as np
 
 
@@ -47,10 +49,11 @@ def bernoulli_rows(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
     parts, last = [], -1
     while last < n - 1:
         expected = (n - 1 - last) * p
-        rows = last + np.cumsum(rng.geometric(p, int(expected + 4.0 * np.sqrt(expected) + 16)))
+        rows = rng.geometric(p, int(expected + 4.0 * math.sqrt(expected) + 16)).cumsum()
+        rows += last
         parts.append(rows[rows < n])
         last = int(rows[-1])
-    return np.concatenate(parts)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def thinned_rows(rng: np.random.Generator, n: int, bound: float, chance_of) -> np.ndarray:
@@ -83,6 +86,11 @@ def total(amounts: np.ndarray, *prices) -> float:
     for price in prices:
         product = product * price
     return product.sum()
+
+
+def largest(value) -> float:
+    """The largest entry of a config value that is one number or one per row (np.max without its call overhead)."""
+    return float(value.max()) if isinstance(value, np.ndarray) else float(value)
 
 
 def for_rows(value, rows):

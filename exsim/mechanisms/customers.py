@@ -5,7 +5,7 @@ import numpy as np
 from exsim.config.departments import SeatConfig, at_rows
 from exsim.config.schema import Customers, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
-from exsim.mechanisms.common import bounded, for_rows, relax, sigmoid, thinned_rows, total, weekly_probability
+from exsim.mechanisms.common import bounded, for_rows, largest, relax, sigmoid, thinned_rows, total, weekly_probability
 from exsim.mechanisms.state import CustomerState, StaffState, World
 
 
@@ -134,8 +134,8 @@ def churn_chance(customers: CustomerState, cust: Customers, rows: np.ndarray) ->
 
 def _highest_churn_probability(cust: Customers) -> float:
     """A bound on any customer's weekly churn chance: at satisfaction 0, with a margin for rounding."""
-    hazard = (np.max(cust.base_churn_per_year) / WEEKS_PER_YEAR
-              * np.exp(np.max(cust.churn_sensitivity) * np.max(cust.satisfaction_reference)))
+    hazard = (largest(cust.base_churn_per_year) / WEEKS_PER_YEAR
+              * np.exp(largest(cust.churn_sensitivity) * largest(cust.satisfaction_reference)))
     return min(float(weekly_probability(hazard)) * (1.0 + 1e-9) + 1e-12, 1.0)
 
 

@@ -32,7 +32,9 @@ def fill_seats(world: World, cfg: ScenarioConfig, rng: np.random.Generator, prom
     internal = manager_seats[promotion_rng.random(len(manager_seats)) < share]
     promoted = promote_into_seats(world, internal, cfg, rng, promotion_rng)
     world.promotions_last_year += promoted - world.promotions_last_year / WEEKS_PER_YEAR
-    external = np.setdiff1d(seats, internal[world.staff.occupied[internal]])
+    filled_inside = np.zeros(len(org.is_manager), dtype=bool)
+    filled_inside[internal[world.staff.occupied[internal]]] = True
+    external = seats[~filled_inside[seats]]  # seats are in order and distinct, as np.setdiff1d would give them
     if len(external):
         fit = brand.hire_fit(brand.applicants_per_vacancy(world.reputation, cfg.brand), cfg.brand)
         referral = brand.referral_probability(world.staff_enps, cfg.brand)  # as the staff spoke at the last week's end

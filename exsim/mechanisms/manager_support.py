@@ -1,5 +1,7 @@
 """Manager support = behaviour quality x attention, attention shrinking with span (seed 001)."""
 
+from functools import lru_cache
+
 import numpy as np
 
 from exsim.config.departments import at_rows
@@ -14,10 +16,15 @@ OVERLOAD_CORNER_WIDTH = 0.1  # workload units over which the squeeze's onset at 
 
 def behaviour_level(managers: Managers) -> float | np.ndarray:
     """Mean of the five manager behaviours (seed 000); one per row when departments differ."""
-    values = [getattr(managers, name) for name in BEHAVIOURS]
+    values = tuple(getattr(managers, name) for name in BEHAVIOURS)
     if not any(isinstance(value, np.ndarray) for value in values):
-        return float(np.mean(values))
+        return _mean_of_numbers(values)
     return np.mean(np.array(values, dtype=np.float64), axis=0)
+
+
+@lru_cache(maxsize=256)
+def _mean_of_numbers(values: tuple[float, ...]) -> float:
+    return float(np.mean(values))  # numpy's summation order, so the result is the same to the last bit
 
 
 def draw_manager_quality(managers: Managers, n: int, rng: np.random.Generator, shift: float = 0.0) -> np.ndarray:

@@ -15,7 +15,8 @@ from exsim.metrics.kpis import DEPARTMENT_KPIS, TEAM_KPIS, TIMESERIES
 from exsim.metrics.measures import enps, enps_per_person, team_counts, team_membership, team_sum
 
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
-MISSING = -1  # a spell's manager_id or exit_week while recorded: none (<NA> in the table)
+MISSING = -1  # a spell's or team-year's manager_id, or a spell's exit_week, while recorded: none (<NA> in the table)
+SPELL_NULLABLE = ("manager_id", "exit_week")
 TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
              "customers", "csat", "churned")
 SEAT_SUMS = ("headcount", "engagement", "burnout", "workload", "absent_days", "customers", "csat")  # summed over seats
@@ -35,7 +36,7 @@ class Recorder:
         self.world = world
         self.engagement_config = engagement
         self.weeks: list[dict] = []
-        self.team_years: list[pd.DataFrame] = []  # one frame per recorded year
+        self.team_years: list[dict[str, np.ndarray]] = []  # one block of columns per recorded year
         self.spells: list[dict[str, np.ndarray]] = []  # one block of columns per call of record_spells
         self._quits = deque(maxlen=WEEKS_PER_YEAR)
         self._heads = deque(maxlen=WEEKS_PER_YEAR)
@@ -150,7 +151,7 @@ class Recorder:
             "year": np.full(len(teams), (m.week - 1) // WEEKS_PER_YEAR + 1),
             "team_id": teams,
             "department": np.asarray(self._departments.labels, dtype=object)[self._departments.code[leaders]],
-            "manager_id": pd.array(np.where(staff.occupied[leaders], staff.agent_id[leaders], 0), dtype="Int64"),
+            "manager_id": np.where(staff.occupied[leaders], staff.agent_id[leaders], MISSING),
             "span": sizes[teams],
             "headcount": heads,
             "workload": _ratios(sums["workload"][teams], person_weeks),
@@ -166,8 +167,7 @@ class Recorder:
             "csat": _ratios(sums["csat"][teams], sums["customers"][teams]),
             "customer_churn_rate": _ratios(sums["churned"][teams], book * weeks / WEEKS_PER_YEAR),
         }
-        values["manager_id"][~staff.occupied[leaders]] = pd.NA
-        self.team_years.append(pd.DataFrame({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)}))
+        self.team_years.append({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)})
         for arr in sums.values():
             arr[:] = 0.0
         self._team_weeks = 0
@@ -212,16 +212,16 @@ class Recorder:
         while first < len(self.spells) and skipped + len(self.spells[first]["seat"]) <= start:
             skipped += len(self.spells[first]["seat"])
             first += 1
-        return _spell_frame(self.spells[first:]).iloc[start - skipped:].reset_index(drop=True)
+        return _blocks_frame(self.spells[first:], SPELL_NULLABLE).iloc[start - skipped:].reset_index(drop=True)
 
     # ---- tables ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
         """timeseries, teams and spells as DataFrames (spells include those still open)."""
         closed = len(self.spells)
         self.record_spells(np.flatnonzero(self.world.staff.occupied), None)
-        spells = _spell_frame(self.spells)
+        spells = _blocks_frame(self.spells, SPELL_NULLABLE)
         del self.spells[closed:]
-        teams = pd.concat(self.team_years, ignore_index=True) if self.team_years else pd.DataFrame()
+        teams = _blocks_frame(self.team_years, ("manager_id",))
         timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
         columns = ["week", "year", "department", *DEPARTMENT_KPIS]
         if self._departments.grouped:
@@ -231,12 +231,13 @@ class Recorder:
         return {"timeseries": timeseries, "teams": teams, "spells": spells, "departments": departments}
 
 
-def _spell_frame(blocks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """The spell blocks as one DataFrame (no columns when nothing was recorded); MISSING ids and weeks become <NA>."""
+def _blocks_frame(blocks: list[dict[str, np.ndarray]], nullable: tuple[str, ...]) -> pd.DataFrame:
+    """Blocks of columns (spells, team-years) as one DataFrame, no columns when there are none; MISSING in
+    the `nullable` columns becomes <NA>."""
     if not blocks:
         return pd.DataFrame()
     columns = {name: np.concatenate([block[name] for block in blocks]) for name in blocks[0]}
-    for name in ("manager_id", "exit_week"):
+    for name in nullable:
         columns[name] = pd.array(columns[name], dtype="Int64")
         columns[name][columns[name] == MISSING] = pd.NA
     return pd.DataFrame(columns)

@@ -71,7 +71,10 @@ def run_week(world: World, config: ScenarioConfig, streams: Streams) -> WeekEven
     """Run every phase in order on `world` with this week's config; returns what happened."""
     world.start_week()
     for phase in PHASES:
-        phase.run(world, config, *(streams[name] for name in phase.streams))
+        if phase.streams:
+            phase.run(world, config, *[streams[name] for name in phase.streams])
+        else:
+            phase.run(world, config)
     return world.events
 
 
