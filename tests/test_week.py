@@ -82,6 +82,29 @@ def test_customer_rows_grow_with_their_declared_empty_values():
     assert not customers.active[rows].any()
 
 
+def test_free_customer_rows_are_kept_listed_as_accounts_open_and_close():
+    """The listed free rows are always the rows not active, lowest first, through openings, closings and growth."""
+    rng = np.random.default_rng(3)
+    customers = CustomerState.empty(0)
+    for _ in range(60):
+        opened = customers.free_rows(int(rng.integers(0, 40)))
+        customers.reset(opened, "new")
+        active = np.flatnonzero(customers.active)
+        closing = rng.permutation(rng.choice(active, size=min(len(active), int(rng.integers(0, 30))), replace=False))
+        customers.reset(np.concatenate([closing, closing[:2]]), "vacant")  # in any order, even twice
+        np.testing.assert_array_equal(customers._free_list(), np.flatnonzero(~customers.active))
+    taken = customers.free_rows(5)
+    np.testing.assert_array_equal(taken, np.flatnonzero(~customers.active)[:5])
+
+
+def test_each_seats_account_count_is_kept_as_accounts_open_and_close(small_model):
+    """Counted as accounts open and close, each seat's book equals a count of the customers' seats afresh."""
+    world = small_model.world
+    seats = world.customers.account_seat[world.customers.active]
+    np.testing.assert_array_equal(world.staff.accounts, np.bincount(seats, minlength=len(world.staff.occupied)))
+    np.testing.assert_array_equal(world.customers._free_list(), np.flatnonzero(~world.customers.active))
+
+
 def test_a_new_phase_with_its_own_stream_leaves_every_other_draw_unchanged(monkeypatch):
     """Adding a mechanism: its random stream is its own, so the rest of the model draws as before."""
     def reference():

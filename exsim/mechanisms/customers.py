@@ -59,6 +59,11 @@ def _per_customer(cfg: ScenarioConfig | SeatConfig, cust: CustomerState) -> Scen
     return at_rows(cfg, _served_by(cust)) if isinstance(cfg, SeatConfig) else cfg
 
 
+def count_accounts(customers: CustomerState, staff: StaffState) -> None:
+    """Each seat's active accounts, counted afresh (after accounts are moved between seats)."""
+    staff.accounts[:] = np.bincount(customers.account_seat + 1, minlength=len(staff.occupied) + 1)[1:]
+
+
 def _served_by(cust: CustomerState) -> np.ndarray:
     """Each customer row's account seat (0 for free rows, whose values are not used)."""
     return np.maximum(cust.account_seat, 0)
@@ -73,12 +78,14 @@ def open_accounts(world: World, seats: np.ndarray, cfg: ScenarioConfig, rng: np.
     cust.opened_week[rows] = world.week
     cust.satisfaction[rows] = own.satisfaction_reference
     cust.leniency[rows] = rng.normal(0.0, own.customer_mood_sd, len(rows))
+    np.add.at(world.staff.accounts, seats, 1.0)
     world.roster.accounts_opened(rows)
 
 
 def close_accounts(world: World, rows: np.ndarray) -> None:
     """These customers leave; their rows are free for new ones."""
     world.roster.accounts_closing(rows)
+    np.subtract.at(world.staff.accounts, world.customers.account_seat[rows], 1.0)
     world.customers.reset(rows, "vacant")
 
 
@@ -97,9 +104,10 @@ def service_index(staff: StaffState, cust: Customers) -> np.ndarray:
 
 def experienced_quality(customers: CustomerState, staff: StaffState, cust: Customers,
                         account_difficulty: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Quality each customer (or each of `rows`) perceives: the seat's service, the account's difficulty, their leniency."""
+    """Quality each customer (or each of `rows`, current customers) perceives: the seat's service, the account's
+    difficulty, their leniency."""
+    seat = np.maximum(customers.account_seat, 0) if rows is None else customers.account_seat[rows]
     rows = slice(None) if rows is None else rows
-    seat = np.maximum(customers.account_seat[rows], 0)
     index = (service_index(staff, cust) - account_difficulty)[seat] + customers.leniency[rows]  # per seat, then per customer
     return sigmoid(index)
 
@@ -147,13 +155,13 @@ def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np
 
 
 def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:
-    """Each seat's book (accounts and their summed satisfaction) and its mean (the reference for seats without accounts).
+    """Each seat's summed satisfaction of its book and its mean (the reference for seats without accounts).
 
-    Free rows (account_seat -1) are counted in an extra first bin that is dropped.
+    The accounts each seat holds are counted as accounts open and close (`count_accounts` counts them
+    afresh); free rows (account_seat -1) fall in an extra first bin that is dropped.
     """
-    bins = customers.account_seat + 1
     n = len(staff.occupied)
-    staff.accounts[:] = np.bincount(bins, minlength=n + 1)[1:]
-    staff.account_satisfaction[:] = np.bincount(bins, weights=customers.satisfaction, minlength=n + 1)[1:]
+    staff.account_satisfaction[:] = np.bincount(customers.account_seat + 1, weights=customers.satisfaction,
+                                                minlength=n + 1)[1:]
     staff.customer_mood[:] = np.where(staff.accounts > 0, staff.account_satisfaction / np.maximum(staff.accounts, 1),
                                       cust.satisfaction_reference)

@@ -115,18 +115,40 @@ class CustomerState(_Columns):
     def capacity(self) -> int:
         return len(self.active)
 
+    def __post_init__(self) -> None:
+        self._free: np.ndarray | None = None  # the free rows in order, kept as rows open and close (None: not listed yet)
+
     def free_rows(self, n: int) -> np.ndarray:
-        """Rows for n new customers, growing the arrays when needed."""
-        free = np.flatnonzero(~self.active)
-        if len(free) < n:
-            self._grow(max(n - len(free), self.capacity // 2 + 1))
-            free = np.flatnonzero(~self.active)
-        return free[:n]
+        """The n lowest free rows, for new customers, growing the arrays when needed."""
+        if len(self._free_list()) < n:
+            self._grow(max(n - len(self._free), self.capacity // 2 + 1))
+        return self._free[:n]
+
+    def reset(self, rows: np.ndarray, role: str) -> None:
+        """As for every table, and the free rows listed again: closed rows join the list, opened ones leave it."""
+        closing = np.unique(rows[self.active[rows]]) if role == "vacant" and self._free is not None else None
+        super().reset(rows, role)
+        if self._free is None:
+            return
+        if closing is not None:
+            self._free = np.sort(np.concatenate([self._free, closing]))
+        elif np.array_equal(self._free[:len(rows)], rows):  # the usual case: the rows free_rows gave
+            self._free = self._free[len(rows):]
+        else:
+            self._free = np.setdiff1d(self._free, rows)
+
+    def _free_list(self) -> np.ndarray:
+        if self._free is None:
+            self._free = np.flatnonzero(~self.active)
+        return self._free
 
     def _grow(self, extra: int) -> None:
+        start = self.capacity
         for c in fields(self):
             arr = getattr(self, c.name)
             setattr(self, c.name, np.concatenate([arr, np.full(extra, _initial(c), dtype=arr.dtype)]))
+        if self._free is not None:
+            self._free = np.concatenate([self._free, np.arange(start, start + extra)])
 
 
 class Roster(Protocol):

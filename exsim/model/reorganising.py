@@ -18,7 +18,7 @@ from mesa.discrete_space import Network
 from exsim.config.departments import at_rows
 from exsim.config.schema import Org, ScenarioConfig
 from exsim.interventions import Schedule
-from exsim.mechanisms.customers import customer_mood
+from exsim.mechanisms.customers import count_accounts, customer_mood
 from exsim.mechanisms.seats import promoted_quality, promotion_score
 from exsim.mechanisms.state import StaffState, World
 from exsim.metrics.departments import department_groups
@@ -119,6 +119,7 @@ def move_accounts(world: World, config: ScenarioConfig) -> None:
         if len(own) and len(targets):
             by_load = targets[np.argsort(staff.accounts[targets], kind="stable")]
             cust.account_seat[own] = np.resize(by_load, len(own))
+    count_accounts(cust, staff)
     customer_mood(cust, staff, config.customers)
 
 
