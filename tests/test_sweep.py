@@ -109,3 +109,22 @@ def test_bad_spec_exits_2_without_traceback(tmp_path):
     path = spec(tmp_path, '[parameters]\n"org.span_of_contrl" = { values = [4] }\n')
     done = exsim("sweep", str(path), "--out", str(tmp_path / "o"))
     assert done.returncode == 2 and "did you mean" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_design_run_records_only_its_timeseries_and_it_is_the_full_runs():
+    """Designs keep yearly KPIs only, so their runs skip team sums and spells; the timeseries is unchanged."""
+    from exsim.config import load_config
+    from exsim.results import yearly_kpis
+    from exsim.runs.executors import RunSpec
+    from exsim.runs.replicates import simulate
+    from exsim.runs.store import yearly_for_spec
+
+    config = load_config(Path("configs/reorganise.toml"), ["org.headcount=120", "sim.years=2", "sim.burn_in_weeks=20",
+                                                           "sim.name=light"])
+    full = simulate(config, 7, 0)
+    light = simulate(config, 7, 0, detail=False)
+    assert set(full.tables) == {"timeseries", "teams", "spells", "departments", "org"}
+    assert set(light.tables) == {"timeseries"}
+    pd.testing.assert_frame_equal(light.tables["timeseries"], full.tables["timeseries"])
+    yearly = yearly_for_spec(RunSpec(config, 7, 0, tags={"point": 1}))
+    pd.testing.assert_frame_equal(yearly.drop(columns=["point", "seed"]), yearly_kpis(full.tables["timeseries"]))

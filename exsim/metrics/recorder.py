@@ -29,7 +29,8 @@ class Recorder:
     table has, for that year, the old teams' rows over the weeks before it and the new teams' after.
 
     `world` is the model's state (org, staff and customer arrays, week, reputation); the recorder
-    only reads it. `engagement` is the config section that defines eNPS.
+    only reads it. `engagement` is the config section that defines eNPS. With `detail` False it
+    keeps only the timeseries (designs keep only yearly KPIs): no team sums, spells or department rows.
     """
 
     def __init__(self, world, engagement: Engagement):
@@ -47,6 +48,7 @@ class Recorder:
         self._team_weeks = 0
         self.department_rows: list[dict] = []
         self._departments = Departments(world.org)
+        self.detail = True
 
     # ---- weekly ----------------------------------------------------------------------------
     def track_week(self, events: WeekEvents) -> None:
@@ -55,7 +57,7 @@ class Recorder:
         self._heads.append(int(self.world.staff.occupied.sum()))
         self._churn.append(len(events.churned_seats))
         self._book.append(int(self.world.staff.accounts.sum()))  # every active account is on a seat's book
-        if self._departments.grouped:
+        if self.detail and self._departments.grouped:
             self._departments.track(self.world, events)
 
     def record_week(self, events: WeekEvents) -> None:
@@ -97,6 +99,8 @@ class Recorder:
             **events.money,
         }
         self.weeks.append({name: values[name] for name in ("week", "year", *TIMESERIES)})
+        if not self.detail:
+            return
         self._add_team_week(events)
         if self._departments.grouped:
             self.department_rows += self._departments.week_rows(m, events, values["week"], values["year"])
@@ -175,7 +179,7 @@ class Recorder:
     # ---- spells ----------------------------------------------------------------------------
     def record_spells(self, seats: np.ndarray, exit_reason: str | None) -> None:
         """One row per employment spell ending now (or still open at the end when reason is None), all seats at once."""
-        if len(seats) == 0:
+        if len(seats) == 0 or not self.detail:
             return
         staff, org = self.world.staff, self.world.org
         seats = np.asarray(seats, dtype=np.int64)
@@ -216,13 +220,16 @@ class Recorder:
 
     # ---- tables ----------------------------------------------------------------------------
     def tables(self) -> dict[str, pd.DataFrame]:
-        """timeseries, teams and spells as DataFrames (spells include those still open)."""
+        """timeseries, teams, spells (including those still open) and departments as DataFrames; only the
+        timeseries without `detail`."""
+        timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
+        if not self.detail:
+            return {"timeseries": timeseries}
         closed = len(self.spells)
         self.record_spells(np.flatnonzero(self.world.staff.occupied), None)
         spells = _blocks_frame(self.spells, SPELL_NULLABLE)
         del self.spells[closed:]
         teams = _blocks_frame(self.team_years, ("manager_id",))
-        timeseries = pd.DataFrame(self.weeks, columns=["week", "year", *TIMESERIES])
         columns = ["week", "year", "department", *DEPARTMENT_KPIS]
         if self._departments.grouped:
             departments = pd.DataFrame(self.department_rows, columns=columns)

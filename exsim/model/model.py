@@ -161,8 +161,10 @@ class OrgModel(mesa.Model):
                 progress(1)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The result tables recorded so far: timeseries, teams, spells, and org (the org chart, one row per seat)."""
-        return {**self.recorder.tables(), "org": org_table(self.org)}
+        """The result tables recorded so far: timeseries, teams, spells, departments, and org (the org chart, one
+        row per seat); only the timeseries when the recorder keeps no detail (`recorder.detail`)."""
+        recorded = self.recorder.tables()
+        return {**recorded, "org": org_table(self.org)} if self.recorder.detail else recorded
 
     # ---- the state, by name ----------------------------------------------------------------
     @property

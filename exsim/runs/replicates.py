@@ -20,13 +20,15 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 
 
 def simulate(config: ScenarioConfig, seed: int, replicate: int = 0, progress=None,
-             settle_under: ScenarioConfig | None = None) -> ReplicateResult:
+             settle_under: ScenarioConfig | None = None, detail: bool = True) -> ReplicateResult:
     """Build the model with this seed, run config.sim.years, return its tables tagged with scenario and replicate.
 
     The tables are the model's: timeseries, teams, spells and org (the run's org chart, one row per seat).
     With `settle_under` the run starts from that status quo's settled organisation (exsim.runs.settled).
+    Without `detail` only the timeseries is recorded and returned (what designs keep).
     """
     model = start_model(config, seed, settle_under)
+    model.recorder.detail = detail
     model.datacollector = None  # the tables below are the run's record; Mesa's collector would copy them weekly
     model.run(config.sim.years * WEEKS_PER_YEAR, progress=progress)
     tables = model.tables()

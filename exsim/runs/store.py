@@ -27,8 +27,8 @@ _TEMPORARY = re.compile(r"^\.?[0-9a-f]+\.tmp-(?P<pid>\d+)$")  # also the older `
 
 
 def yearly_for_spec(spec: RunSpec) -> pd.DataFrame:
-    """One run's yearly KPIs, tagged with the spec's tags."""
-    result = simulate(spec.config, spec.seed, spec.replicate, settle_under=spec.settle_under)
+    """One run's yearly KPIs, tagged with the spec's tags (the run records only its timeseries)."""
+    result = simulate(spec.config, spec.seed, spec.replicate, settle_under=spec.settle_under, detail=False)
     yearly = yearly_kpis(result.tables["timeseries"])
     for name, value in spec.tags.items():
         yearly[name] = value
