@@ -61,7 +61,13 @@ def _per_customer(cfg: ScenarioConfig | SeatConfig, cust: CustomerState) -> Scen
 
 def count_accounts(customers: CustomerState, staff: StaffState) -> None:
     """Each seat's active accounts, counted afresh (after accounts are moved between seats)."""
-    staff.accounts[:] = np.bincount(customers.account_seat + 1, minlength=len(staff.occupied) + 1)[1:]
+    staff.accounts[:] = _per_seat(customers, len(staff.occupied))
+
+
+def _per_seat(customers: CustomerState, n_seats: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Each seat's count (or sum of `weights`) over the accounts it holds; free rows (account_seat -1) fall in
+    an extra first bin that is dropped."""
+    return np.bincount(customers.account_seat + 1, weights=weights, minlength=n_seats + 1)[1:]
 
 
 def _served_by(cust: CustomerState) -> np.ndarray:
@@ -106,7 +112,7 @@ def experienced_quality(customers: CustomerState, staff: StaffState, cust: Custo
                         account_difficulty: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Quality each customer (or each of `rows`, current customers) perceives: the seat's service, the account's
     difficulty, their leniency."""
-    seat = np.maximum(customers.account_seat, 0) if rows is None else customers.account_seat[rows]
+    seat = _served_by(customers) if rows is None else customers.account_seat[rows]
     rows = slice(None) if rows is None else rows
     index = (service_index(staff, cust) - account_difficulty)[seat] + customers.leniency[rows]  # per seat, then per customer
     return sigmoid(index)
@@ -157,11 +163,8 @@ def draw_new_customers(starting_book: int, csat: float, cust: Customers, rng: np
 def customer_mood(customers: CustomerState, staff: StaffState, cust: Customers) -> None:
     """Each seat's summed satisfaction of its book and its mean (the reference for seats without accounts).
 
-    The accounts each seat holds are counted as accounts open and close (`count_accounts` counts them
-    afresh); free rows (account_seat -1) fall in an extra first bin that is dropped.
+    The accounts each seat holds are counted as accounts open and close (`count_accounts` counts them afresh).
     """
-    n = len(staff.occupied)
-    staff.account_satisfaction[:] = np.bincount(customers.account_seat + 1, weights=customers.satisfaction,
-                                                minlength=n + 1)[1:]
+    staff.account_satisfaction[:] = _per_seat(customers, len(staff.occupied), customers.satisfaction)
     staff.customer_mood[:] = np.where(staff.accounts > 0, staff.account_satisfaction / np.maximum(staff.accounts, 1),
                                       cust.satisfaction_reference)
