@@ -17,9 +17,8 @@ from exsim.metrics.measures import enps, enps_per_person, team_counts, team_memb
 TEAM_KEYS = ("year", "team_id", "department", "manager_id", "span")  # the teams table's columns before its KPIs
 MISSING = -1  # a spell's or team-year's manager_id, or a spell's exit_week, while recorded: none (<NA> in the table)
 SPELL_NULLABLE = ("manager_id", "exit_week")
-TEAM_SUMS = ("headcount", "engagement", "burnout", "workload", "support", "absent_days", "quits",
-             "customers", "csat", "churned")
-SEAT_SUMS = ("headcount", "engagement", "burnout", "workload", "absent_days", "customers", "csat")  # summed over seats
+SEAT_SUMS = ("headcount", "engagement", "burnout", "workload", "absent_days", "customers", "csat")  # kept per seat
+TEAM_SUMS = ("support", "quits", "churned")  # kept per team
 
 
 class Recorder:
@@ -44,6 +43,7 @@ class Recorder:
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
+        self._seat = np.zeros((len(SEAT_SUMS), world.org.n_seats))  # the year's sums per seat, summed by team at its end
         self._members = team_membership(world.org.team_of, world.org.n_teams)
         self._team_weeks = 0
         self.department_rows: list[dict] = []
@@ -114,12 +114,12 @@ class Recorder:
     def _add_team_week(self, events: WeekEvents) -> None:
         m, staff, org = self.world, self.world.staff, self.world.org
         n = org.n_teams
-        occ = staff.occupied.astype(np.float64)
-        per_seat = np.column_stack([occ, staff.engagement * occ, (staff.burnout > 0.5) * occ, staff.workload * occ,
-                                    staff.absent_days, staff.accounts, staff.account_satisfaction])  # as SEAT_SUMS
+        occ = staff.occupied
+        for year_sum, this_week in zip(self._seat, (occ, staff.engagement * occ, (staff.burnout > 0.5) & occ,
+                                                    staff.workload * occ, staff.absent_days, staff.accounts,
+                                                    staff.account_satisfaction)):  # as SEAT_SUMS
+            year_sum += this_week
         sums = self._team
-        for name, per_team in zip(SEAT_SUMS, (self._members @ per_seat).T):  # one pass over the seats for all
-            sums[name] += per_team
         sums["support"] += m.team_support
         sums["quits"] += team_counts(org.team_of, events.quits, n)
         sums["churned"] += team_counts(org.team_of, events.churned_seats, n)
@@ -136,6 +136,7 @@ class Recorder:
     def reorganised(self) -> None:
         """After a reorganisation: team sums for the new teams, departments by the new seats."""
         self._team = {name: np.zeros(self.world.org.n_teams) for name in TEAM_SUMS}
+        self._seat = np.zeros((len(SEAT_SUMS), self.world.org.n_seats))
         self._members = team_membership(self.world.org.team_of, self.world.org.n_teams)
         self._team_weeks = 0
         self._departments.regroup(self.world.org)
@@ -143,7 +144,8 @@ class Recorder:
     def _flush_team_year(self) -> None:
         """One row per team with members: the year's sums turned into the team-year KPIs, all teams at once."""
         m, staff, org = self.world, self.world.staff, self.world.org
-        sums, weeks = self._team, self._team_weeks
+        sums = {**dict(zip(SEAT_SUMS, (self._members @ self._seat.T).T)), **self._team}  # one pass for the seat sums
+        weeks = self._team_weeks
         sizes = org.team_sizes()
         teams = np.flatnonzero(sizes > 0)
         leaders = org.team_leader[teams]
@@ -172,7 +174,7 @@ class Recorder:
             "customer_churn_rate": _ratios(sums["churned"][teams], book * weeks / WEEKS_PER_YEAR),
         }
         self.team_years.append({name: values[name] for name in (*TEAM_KEYS, *TEAM_KPIS)})
-        for arr in sums.values():
+        for arr in (self._seat, *self._team.values()):
             arr[:] = 0.0
         self._team_weeks = 0
 
