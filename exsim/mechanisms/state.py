@@ -160,6 +160,7 @@ def _in_order(rows: np.ndarray) -> np.ndarray:
     ordered = np.sort(rows)
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
+
 class Roster(Protocol):
     """Who the phases tell when people join or leave and accounts open or close (the model's agents)."""
 

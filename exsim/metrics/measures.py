@@ -27,7 +27,7 @@ def team_counts(team_of: np.ndarray, seats: np.ndarray, n_teams: int) -> np.ndar
     return np.bincount(team_of[seats] + 1, minlength=n_teams + 1)[1:]
 
 
-ENPS_TABLE_ERROR = 1e-4  # eNPS points: the most a person's tabulated contribution may be off (assumption: far below any reported digit)
+ENPS_TABLE_ERROR = 1e-4  # eNPS points a person's tabulated contribution may be off (assumption: below any reported digit)
 ENPS_TABLE_MAX_STEPS = 2**20  # a longer table (noise sd under about 0.0002) is not worth it: the exact curve is used
 
 

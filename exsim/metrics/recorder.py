@@ -43,7 +43,7 @@ class Recorder:
         self._churn = deque(maxlen=WEEKS_PER_YEAR)
         self._book = deque(maxlen=WEEKS_PER_YEAR)
         self._team = {name: np.zeros(world.org.n_teams) for name in TEAM_SUMS}
-        self._seat = np.zeros((len(SEAT_SUMS), world.org.n_seats))  # the year's sums per seat, summed by team at its end
+        self._seat = np.zeros((len(SEAT_SUMS), world.org.n_seats))  # the year's sums per seat, by team at its end
         self._members = team_membership(world.org.team_of, world.org.n_teams)
         self._team_weeks = 0
         self.department_rows: list[dict] = []
