@@ -15,7 +15,8 @@ import numpy as np
 from exsim.config.schema import Attrition, ScenarioConfig
 from exsim.config.timebase import WEEKS_PER_YEAR
 from exsim.mechanisms import brand, contagion
-from exsim.mechanisms.common import for_rows, largest, saturating_multiplier, thinned_rows, weekly_probability
+from exsim.mechanisms.common import (for_rows, largest, mean_value, saturating_multiplier, thinned_rows,
+                                     weekly_probability)
 from exsim.mechanisms.finance import turnover_cost
 from exsim.mechanisms.seats import vacate
 from exsim.mechanisms.state import StaffState, World
@@ -91,11 +92,6 @@ def quit_hazard(staff: StaffState, config: ScenarioConfig) -> np.ndarray:
     return capped_hazard(hazard, staff.occupied, att)
 
 
-def _mean_value(value) -> float:
-    """The mean of a config value that is one number or one per row."""
-    return float(value.mean()) if isinstance(value, np.ndarray) else float(value)
-
-
 def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> np.ndarray:
     """Weekly hazards with each person's capped and the staff's mean scaled down to its cap.
 
@@ -107,7 +103,7 @@ def capped_hazard(hazard: np.ndarray, occupied: np.ndarray, att: Attrition) -> n
     if np.any(hazard > person_cap):
         hazard = np.minimum(hazard, person_cap)
     heads = int(np.count_nonzero(occupied))
-    mean_cap = _mean_value(att.max_mean_quit_rate_per_year) / WEEKS_PER_YEAR  # organisation-wide
+    mean_cap = mean_value(att.max_mean_quit_rate_per_year) / WEEKS_PER_YEAR  # organisation-wide
     if heads and hazard.sum() > mean_cap * heads:
         hazard = hazard * (mean_cap * heads / hazard.sum())
     return hazard

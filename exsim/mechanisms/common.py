@@ -93,6 +93,11 @@ def largest(value) -> float:
     return float(value.max()) if isinstance(value, np.ndarray) else float(value)
 
 
+def mean_value(value) -> float:
+    """The mean of a config value that is one number or one per row (np.mean without its call overhead)."""
+    return float(value.mean()) if isinstance(value, np.ndarray) else float(value)
+
+
 def for_rows(value, rows):
     """A config value for some rows: the value itself when it is one number, else its entries at `rows`."""
     return value[rows] if isinstance(value, np.ndarray) else value

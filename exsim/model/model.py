@@ -229,7 +229,7 @@ class OrgModel(mesa.Model):
         """
         staff, counter = self.world.staff, self.agent_id_counter
         seats = np.flatnonzero(staff.occupied) if seats is None else seats[staff.occupied[seats]]
-        for seat in np.setdiff1d(seats, np.fromiter(self.staff_agents, dtype=np.int64)).tolist():
+        for seat in [seat for seat in seats.tolist() if seat not in self.staff_agents]:  # in seat order
             agent = (Manager if self.world.org.is_manager[seat] else Employee)(self, seat)
             agent.unique_id = int(staff.agent_id[seat])
             self.staff_agents[seat] = agent
